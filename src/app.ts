@@ -1,0 +1,112 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import cors from 'cors';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Config } from './config';
+import { makeContextBuilder, type Context } from './context';
+import { initORM, type Orm } from './db/orm';
+import { makeFormatError } from './errors';
+import { systemClock, type Clock } from './lib/clock';
+import { createLogger, type Logger } from './lib/logger';
+import { buildSchema } from './schema';
+import { createServices, type Services } from './services';
+
+export interface App {
+  express: express.Express;
+  httpServer: http.Server;
+  orm: Orm;
+  services: Services;
+  logger: Logger;
+  /** Starts listening; port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Drains in-flight requests, then closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Builds the whole server without listening, so tests and the benchmark reuse it. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const orm = await initORM(config.database);
+  const services = createServices(config, clock);
+  await services.passwords.warmUp();
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(),
+    formatError: makeFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const ready = await orm.isConnected().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+  });
+  app.use(
+    '/graphql',
+    cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
+    express.json({ limit: config.bodyLimit }),
+    (req, _res, next) => {
+      // Apollo answers a body it cannot use (wrong content type) with a 400; it only needs the key present.
+      if (!('body' in req)) (req as { body?: unknown }).body = undefined;
+      next();
+    },
+    expressMiddleware(apollo, { context: makeContextBuilder({ em: orm.em, services, config, clock }) }),
+  );
+  app.use((_req, res) => void res.status(404).json({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] }));
+  app.use(jsonErrorHandler(logger));
+
+  return {
+    express: app,
+    httpServer,
+    orm,
+    services,
+    logger,
+    listen: (port = config.port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const { port: bound } = httpServer.address() as AddressInfo;
+          resolve(`http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}/graphql`);
+        });
+      }),
+    stop: async () => {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await orm.close();
+    },
+  };
+}
+
+/** Body-parser failures (bad JSON, too large) become JSON errors in the GraphQL shape, never HTML. */
+function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error('unhandled request error', err);
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+    const message = status === 413 ? 'Request body is too large.' : status === 500 ? 'Internal server error.' : 'Malformed request body: expected JSON.';
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseBool, parseByteSize, parseDuration, parseIntIn, parseList, parseLogLevel, parseTrustProxy } from './lib/env';
+import type { LogLevel } from './lib/logger';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgresql'; url: string };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  jwt: {
+    secret: Buffer;
+    issuer: string;
+    audience: string;
+    accessTtl: number;
+    maxLifetime: number;
+    clockTolerance: number;
+  };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  session: {
+    refreshTtl: number;
+    idleTtl: number;
+    graceSeconds: number;
+    freshLoginWindow: number;
+    cookie: { enabled: boolean; secure: boolean; name: string; path: string };
+  };
+  corsOrigins: string[];
+  introspection: boolean;
+  landingPage: boolean;
+  bodyLimit: string;
+  trustProxy: boolean | number | string;
+  logLevel: LogLevel;
+}
+
+const HOW_TO_MAKE_SECRET =
+  "generate one with: node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"";
+
+/** Parses and validates the environment once; throws a TypeError that says how to fix a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  if (env.NODE_ENV && !['production', 'test', 'development'].includes(env.NODE_ENV)) {
+    throw new TypeError(`NODE_ENV must be development, production or test, got "${env.NODE_ENV}"`);
+  }
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const accessTtl = parseDuration('ACCESS_TOKEN_TTL', env.ACCESS_TOKEN_TTL, 15 * 60);
+  const prod = nodeEnv === 'production';
+  const cookieSecure = parseBool('REFRESH_COOKIE_SECURE', env.REFRESH_COOKIE_SECURE, nodeEnv !== 'development');
+  const config: Config = {
+    env: nodeEnv,
+    host: env.HOST ?? '0.0.0.0',
+    port: parseIntIn('PORT', env.PORT, 4000, 0, 65535),
+    dataDir,
+    database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
+    jwt: {
+      secret: loadSecret(env.JWT_SECRET, nodeEnv, dataDir),
+      issuer: env.JWT_ISSUER ?? 'tokengate',
+      audience: env.JWT_AUDIENCE ?? 'tokengate',
+      accessTtl,
+      maxLifetime: parseDuration('JWT_MAX_LIFETIME', env.JWT_MAX_LIFETIME, Math.max(accessTtl, 15 * 60)),
+      clockTolerance: parseDuration('JWT_CLOCK_TOLERANCE', env.JWT_CLOCK_TOLERANCE, 30),
+    },
+    argon2: {
+      memoryCost: parseIntIn('ARGON2_MEMORY_KIB', env.ARGON2_MEMORY_KIB, 19456, 1024, 4 * 1024 * 1024),
+      timeCost: parseIntIn('ARGON2_TIME_COST', env.ARGON2_TIME_COST, 2, 1, 100),
+      parallelism: parseIntIn('ARGON2_PARALLELISM', env.ARGON2_PARALLELISM, 1, 1, 16),
+    },
+    session: {
+      refreshTtl: parseDuration('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL, 30 * 86400),
+      idleTtl: parseDuration('REFRESH_IDLE_TTL', env.REFRESH_IDLE_TTL, 7 * 86400),
+      graceSeconds: parseDuration('REFRESH_GRACE_PERIOD', env.REFRESH_GRACE_PERIOD, 10, 0),
+      freshLoginWindow: parseDuration('FRESH_LOGIN_WINDOW', env.FRESH_LOGIN_WINDOW, 600),
+      cookie: {
+        enabled: parseBool('REFRESH_COOKIE', env.REFRESH_COOKIE, false),
+        secure: cookieSecure,
+        // __Secure- keeps the cookie host-only and HTTPS-only while allowing a scoped path.
+        name: cookieSecure ? '__Secure-tokengate-refresh' : 'tokengate-refresh',
+        path: '/graphql',
+      },
+    },
+    corsOrigins: parseList(env.CORS_ORIGINS),
+    introspection: parseBool('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, !prod),
+    landingPage: parseBool('GRAPHQL_LANDING_PAGE', env.GRAPHQL_LANDING_PAGE, !prod),
+    bodyLimit: parseByteSize('BODY_LIMIT', env.BODY_LIMIT, '100kb'),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+  if (config.jwt.maxLifetime < accessTtl) {
+    throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');
+  }
+  if (config.corsOrigins.includes('*')) {
+    throw new TypeError('CORS_ORIGINS may not contain "*": list each origin that may call the API with credentials');
+  }
+  return Object.freeze(config);
+}
+
+function parseDatabaseUrl(raw: string | undefined, dataDir: string): DatabaseConfig {
+  if (!raw) return { kind: 'sqlite', file: join(dataDir, 'tokengate.sqlite') };
+  if (/^postgres(ql)?:\/\//i.test(raw)) return { kind: 'postgresql', url: raw };
+  const m = /^(?:sqlite|file):(.+)$/i.exec(raw);
+  if (m) return { kind: 'sqlite', file: m[1] === ':memory:' ? ':memory:' : resolve(m[1]) };
+  throw new TypeError(
+    `DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user@host:port/db, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`,
+  );
+}
+
+function loadSecret(raw: string | undefined, env: Config['env'], dataDir: string): Buffer {
+  if (raw !== undefined) {
+    const secret = Buffer.from(raw, 'utf8');
+    if (secret.length < 32) {
+      throw new TypeError(`JWT_SECRET must be at least 32 bytes (got ${secret.length}); ${HOW_TO_MAKE_SECRET}`);
+    }
+    return secret;
+  }
+  if (env === 'production') {
+    throw new TypeError(`JWT_SECRET is required when NODE_ENV=production; ${HOW_TO_MAKE_SECRET}`);
+  }
+  // Development keeps a generated secret in the data folder so restarts keep tokens valid.
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(file, 0o600);
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+}

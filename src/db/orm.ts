@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import type { DatabaseConfig } from '../config';
+import { entities, migrationsList } from './entities';
+
+export type Orm = MikroORM;
+
+export function ormOptions(db: DatabaseConfig): Options {
+  const common: Options = {
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, tableName: 'mikro_orm_migrations', transactional: true, allOrNothing: true, silent: true, snapshot: false },
+    discovery: { warnWhenNoEntities: true },
+    allowGlobalContext: false,
+    debug: false,
+  };
+  if (db.kind === 'postgresql') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PostgreSqlDriver } = require('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql');
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: db.url,
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
+      driverOptions: { connection: { statement_timeout: 5000, connectionTimeoutMillis: 3000 } },
+    };
+  }
+  const { SqliteDriver } = require('@mikro-orm/sqlite') as typeof import('@mikro-orm/sqlite');
+  if (db.file !== ':memory:') mkdirSync(dirname(db.file), { recursive: true });
+  return {
+    ...common,
+    driver: SqliteDriver,
+    dbName: db.file,
+    pool: {
+      // WAL lets readers proceed during a write; busy_timeout waits out a lock instead of failing with SQLITE_BUSY.
+      afterCreate: (conn: { run: (sql: string, cb: (err?: Error) => void) => void }, done: (err?: Error) => void) => {
+        conn.run('PRAGMA journal_mode = WAL', () =>
+          conn.run('PRAGMA busy_timeout = 5000', () => conn.run('PRAGMA foreign_keys = ON', (err) => done(err))),
+        );
+      },
+    },
+  };
+}
+
+/** Connects and applies pending migrations; the server never syncs the schema from entities. */
+export async function initORM(db: DatabaseConfig): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(db));
+  await orm.getMigrator().up();
+  return orm;
+}

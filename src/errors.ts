@@ -1,0 +1,106 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+/** Why a request is not authenticated; sent as `extensions.reason`. */
+export type AuthFailure =
+  | 'TOKEN_MISSING'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REVOKED'
+  | 'ACCOUNT_DISABLED'
+  | 'REFRESH_REUSED';
+
+/**
+ * Base of every error a client may see: a stable code, and an HTTP status for request-level failures.
+ * Domain errors (bad input, taken name, bad credentials) keep 200 so GraphQL clients read them as GraphQL errors.
+ */
+export class AppError extends GraphQLError {
+  constructor(message: string, code: string, status?: number, extra: Record<string, unknown> = {}, headers?: Record<string, string>) {
+    const http = status ? { http: { status, ...(headers ? { headers: new Map(Object.entries(headers)) } : {}) } } : {};
+    super(message, { extensions: { code, ...extra, ...http } });
+  }
+}
+
+export class BadUserInputError extends AppError {
+  constructor(field: string, message: string) {
+    super(message, 'BAD_USER_INPUT', undefined, { field });
+  }
+}
+
+export class UsernameTakenError extends AppError {
+  constructor() {
+    super('That username is already taken.', 'USERNAME_TAKEN', undefined, { field: 'username' });
+  }
+}
+
+export class BadCredentialsError extends AppError {
+  constructor() {
+    super('Invalid username or password.', 'BAD_CREDENTIALS');
+  }
+}
+
+const AUTH_MESSAGES: Record<AuthFailure, string> = {
+  TOKEN_MISSING: 'Authentication required.',
+  TOKEN_INVALID: 'The token is invalid.',
+  TOKEN_EXPIRED: 'The token has expired.',
+  TOKEN_REVOKED: 'The token has been revoked.',
+  ACCOUNT_DISABLED: 'The account is disabled.',
+  REFRESH_REUSED: 'The refresh token was already used; the session has been ended.',
+};
+
+export class UnauthenticatedError extends AppError {
+  constructor(readonly reason: AuthFailure) {
+    // RFC 6750: a request without a token gets a bare challenge, a bad token gets error="invalid_token".
+    const challenge = reason === 'TOKEN_MISSING' ? 'Bearer realm="tokengate"' : 'Bearer realm="tokengate", error="invalid_token"';
+    super(AUTH_MESSAGES[reason], 'UNAUTHENTICATED', 401, { reason }, { 'www-authenticate': challenge });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(reason: 'INSUFFICIENT_ROLE' | 'FRESH_LOGIN_REQUIRED' | 'CROSS_SITE_REQUEST') {
+    super(reason === 'FRESH_LOGIN_REQUIRED' ? 'This action needs a recent login.' : 'You may not do this.', 'FORBIDDEN', 403, { reason });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string, field: string) {
+    super(`${what} not found.`, 'NOT_FOUND', undefined, { field });
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor() {
+    super('The service is temporarily unavailable; try again shortly.', 'SERVICE_UNAVAILABLE', 503, {}, { 'retry-after': '5' });
+  }
+}
+
+/** Codes Apollo itself raises for malformed requests; they carry no secrets and pass through. */
+const APOLLO_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+type Logger = { error: (msg: string, err: unknown) => void };
+
+/** The one place errors become client-visible: known errors keep their code, everything else is masked. */
+export function makeFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof AppError) {
+      const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    const code = formatted.extensions?.code;
+    if (original instanceof GraphQLError && typeof code === 'string' && APOLLO_CODES.has(code)) {
+      const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error('unexpected error', original);
+    return { message: 'Internal server error.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

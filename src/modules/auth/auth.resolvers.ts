@@ -1,0 +1,23 @@
+import type { MutationResolvers } from '../../generated/graphql';
+import { UnauthenticatedError } from '../../errors';
+import { toPayload } from './auth.payload';
+import { presentedRefreshToken } from './refresh-cookie';
+
+const register: NonNullable<MutationResolvers['register']> = async (_p, { input }, ctx) =>
+  toPayload(ctx, await ctx.services.auth.register(ctx.em, input, ctx.meta));
+
+const login: NonNullable<MutationResolvers['login']> = async (_p, { input }, ctx) =>
+  toPayload(ctx, await ctx.services.auth.login(ctx.em, input, ctx.meta));
+
+const refreshToken: NonNullable<MutationResolvers['refreshToken']> = async (_p, args, ctx) => {
+  const presented = presentedRefreshToken(ctx, args.refreshToken);
+  if (!presented) throw new UnauthenticatedError('TOKEN_MISSING');
+  return toPayload(ctx, await ctx.services.auth.refresh(ctx.em, presented));
+};
+
+const changePassword: NonNullable<MutationResolvers['changePassword']> = async (_p, { input }, ctx) => {
+  const viewer = await ctx.getUser();
+  return toPayload(ctx, await ctx.services.auth.changePassword(ctx.em, viewer, ctx.auth.claims!, input));
+};
+
+export const authResolvers = { Mutation: { register, login, refreshToken, changePassword } };

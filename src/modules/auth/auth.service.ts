@@ -1,0 +1,89 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import type { Clock } from '../../lib/clock';
+import { epochSeconds } from '../../lib/clock';
+import { BadCredentialsError, ForbiddenError, UsernameTakenError } from '../../errors';
+import { withRetry } from '../../db/retry';
+import type { AccessSigner, ClientMeta, IssuedSession, SessionService } from '../session/session.service';
+import type { Session } from '../session/session.entity';
+import { User } from '../user/user.entity';
+import type { UserService } from '../user/user.service';
+import type { PasswordService } from './password.service';
+import type { AccessClaims, TokenService } from './token.service';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** Password checks that open or renew sessions: register, login, refresh, changePassword. */
+export class AuthService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionService,
+    private readonly users: UserService,
+    private readonly clock: Clock,
+    private readonly freshWindow: number,
+  ) {}
+
+  /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
+  readonly sign: AccessSigner = (user: User, session: Session, fresh: boolean) => {
+    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined });
+    return { accessToken: token, accessExp: claims.exp };
+  };
+
+  async register(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
+    const username = this.users.validateUsername(input.username);
+    const password = this.passwords.normalize(input.password);
+    if (await this.users.findByUsername(em, username)) throw new UsernameTakenError();
+    const user = new User(username, await this.passwords.hash(password), this.clock.now());
+    try {
+      return await withRetry(() => this.sessions.start(em, user, meta, this.sign));
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw new UsernameTakenError();
+      throw err;
+    }
+  }
+
+  /** One answer, at one cost, for an unknown user, a wrong password and a disabled account. */
+  async login(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
+    const password = this.passwords.normalizeForLogin(input.password);
+    const user = await this.users.findByUsername(em, input.username);
+    if (!user) {
+      await this.passwords.verifyDummy(password);
+      throw new BadCredentialsError();
+    }
+    const ok = await this.passwords.verify(user.passwordHash, password);
+    if (!ok || !user.isActive) throw new BadCredentialsError();
+    if (this.passwords.needsRehash(user.passwordHash)) {
+      user.passwordHash = await this.passwords.hash(password);
+      user.updatedAt = this.clock.now();
+    }
+    return withRetry(() => this.sessions.start(em, user, meta, this.sign));
+  }
+
+  refresh(em: EntityManager, refreshToken: string): Promise<IssuedSession> {
+    return this.sessions.rotate(em, refreshToken, this.sign);
+  }
+
+  /** Needs a recent password check; keeps the caller's session (with a new pair) and ends every other one. */
+  async changePassword(em: EntityManager, viewer: User, claims: AccessClaims, input: { currentPassword: string; newPassword: string }): Promise<IssuedSession> {
+    const now = epochSeconds(this.clock.now());
+    if (claims.auth_time === undefined || now - claims.auth_time > this.freshWindow) {
+      throw new ForbiddenError('FRESH_LOGIN_REQUIRED');
+    }
+    const current = this.passwords.normalizeForLogin(input.currentPassword);
+    const next = this.passwords.normalize(input.newPassword, 'newPassword');
+    if (!(await this.passwords.verify(viewer.passwordHash, current))) throw new BadCredentialsError();
+    viewer.passwordHash = await this.passwords.hash(next);
+    viewer.updatedAt = this.clock.now();
+    const session = await this.sessions.getOwned(em, viewer.id, claims.sid);
+    return withRetry(() =>
+      em.transactional(async (tx) => {
+        tx.persist(viewer);
+        await this.sessions.endAllForUser(tx, viewer.id, 'PASSWORD_CHANGED', session.id);
+        return this.sessions.reissue(tx, session, viewer, this.sign);
+      }),
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { availableParallelism } from 'node:os';
+import argon2 from 'argon2';
+import type { Config } from '../../config';
+import { BadUserInputError } from '../../errors';
+import { Semaphore } from '../../lib/semaphore';
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+/** argon2id with explicit parameters; hashing is bounded to the core count so it never starves the thread pool. */
+export class PasswordService {
+  private readonly options: argon2.HashOptions;
+  private readonly gate = new Semaphore(Math.max(1, availableParallelism()));
+  private dummyHash?: Promise<string>;
+
+  constructor(params: Config['argon2']) {
+    this.options = { type: argon2.argon2id, ...params };
+  }
+
+  /** NFC-normalises and checks length in code points; refuses before any hashing. */
+  normalize(password: string, field = 'password'): string {
+    // Cheap early exit: no NFC form of this many UTF-16 units can be within the limit.
+    if (password.length > PASSWORD_MAX * 4) throw tooLong(field);
+    const nfc = password.normalize('NFC');
+    const length = [...nfc].length;
+    if (length > PASSWORD_MAX) throw tooLong(field);
+    if (length < PASSWORD_MIN) throw new BadUserInputError(field, `Password must be at least ${PASSWORD_MIN} characters.`);
+    return nfc;
+  }
+
+  /** For login: an over-long input is refused unhashed, anything shorter is verified as given. */
+  normalizeForLogin(password: string): string {
+    if (password.length > PASSWORD_MAX * 4) throw tooLong('password');
+    const nfc = password.normalize('NFC');
+    if ([...nfc].length > PASSWORD_MAX) throw tooLong('password');
+    return nfc;
+  }
+
+  hash(nfcPassword: string): Promise<string> {
+    return this.gate.run(() => argon2.hash(nfcPassword, this.options));
+  }
+
+  async verify(hash: string, nfcPassword: string): Promise<boolean> {
+    try {
+      return await this.gate.run(() => argon2.verify(hash, nfcPassword));
+    } catch {
+      return false; // a corrupt stored hash is a failed login, not a 500
+    }
+  }
+
+  /** Spends the same time as a real verify, for users that do not exist. */
+  async verifyDummy(nfcPassword: string): Promise<false> {
+    this.dummyHash ??= this.hash('tokengate-dummy-password');
+    await this.verify(await this.dummyHash, nfcPassword);
+    return false;
+  }
+
+  needsRehash(hash: string): boolean {
+    try {
+      return argon2.needsRehash(hash, this.options);
+    } catch {
+      return true;
+    }
+  }
+
+  /** Prepares the dummy hash ahead of the first unknown-user login. */
+  async warmUp(): Promise<void> {
+    this.dummyHash ??= this.hash('tokengate-dummy-password');
+    await this.dummyHash;
+  }
+}
+
+const tooLong = (field: string) => new BadUserInputError(field, `Password must be at most ${PASSWORD_MAX} characters.`);

@@ -1,0 +1,40 @@
+import { serialize } from 'cookie';
+import type { Context } from '../../context';
+import { ForbiddenError } from '../../errors';
+
+/** Sets the HttpOnly refresh cookie: host-only, SameSite=Strict, scoped to the GraphQL path. */
+export function setRefreshCookie(ctx: Context, token: string, maxAge: number): void {
+  const { name, path, secure } = ctx.config.session.cookie;
+  ctx.res.append('Set-Cookie', serialize(name, token, { httpOnly: true, secure, sameSite: 'strict', path, maxAge }));
+}
+
+export function clearRefreshCookie(ctx: Context): void {
+  const { name, path, secure } = ctx.config.session.cookie;
+  ctx.res.append('Set-Cookie', serialize(name, '', { httpOnly: true, secure, sameSite: 'strict', path, maxAge: 0, expires: new Date(0) }));
+}
+
+/**
+ * The refresh token to act on: the argument when given, else (in cookie mode) the cookie, which a
+ * cross-site request may never spend.
+ */
+export function presentedRefreshToken(ctx: Context, argument: string | null | undefined): string | null {
+  if (argument) return argument;
+  const { enabled, name } = ctx.config.session.cookie;
+  const fromCookie = enabled ? ctx.cookies[name] : undefined;
+  if (!fromCookie) return null;
+  if (isCrossSite(ctx)) throw new ForbiddenError('CROSS_SITE_REQUEST');
+  return fromCookie;
+}
+
+function isCrossSite(ctx: Context): boolean {
+  const site = ctx.req.headers['sec-fetch-site'];
+  if (site === 'cross-site') return true;
+  const origin = ctx.req.headers.origin;
+  if (!origin) return false;
+  if (ctx.config.corsOrigins.includes(origin)) return false;
+  try {
+    return new URL(origin).host !== ctx.req.headers.host;
+  } catch {
+    return true;
+  }
+}

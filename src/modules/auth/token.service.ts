@@ -1,0 +1,84 @@
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Config } from '../../config';
+import { epochSeconds, type Clock } from '../../lib/clock';
+import type { AuthFailure } from '../../errors';
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+  /** Present only on tokens minted by a password check (login, register, changePassword). */
+  auth_time?: number;
+}
+
+/** Thrown by verify(); the reason is what the client will see. */
+export class TokenError extends Error {
+  constructor(readonly reason: Extract<AuthFailure, 'TOKEN_INVALID' | 'TOKEN_EXPIRED'>) {
+    super(reason);
+  }
+}
+
+const ALGORITHM = 'HS256';
+const TYP = 'at+jwt';
+
+/** Signs and verifies access tokens (RFC 9068 profile); the key is prepared once as a KeyObject. */
+export class TokenService {
+  private readonly key: KeyObject;
+
+  constructor(private readonly cfg: Config['jwt'], private readonly clock: Clock) {
+    this.key = createSecretKey(cfg.secret);
+  }
+
+  get ttl(): number {
+    return this.cfg.accessTtl;
+  }
+
+  sign(input: { userId: string; sessionId: string; authTime?: Date }): { token: string; claims: AccessClaims } {
+    const iat = epochSeconds(this.clock.now());
+    const claims: AccessClaims = {
+      sub: input.userId,
+      sid: input.sessionId,
+      jti: randomUUID(),
+      iat,
+      exp: iat + this.cfg.accessTtl,
+      iss: this.cfg.issuer,
+      aud: this.cfg.audience,
+      ...(input.authTime ? { auth_time: epochSeconds(input.authTime) } : {}),
+    };
+    const token = jwt.sign(claims, this.key, { algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TYP } });
+    return { token, claims };
+  }
+
+  verify(token: string): AccessClaims {
+    const now = epochSeconds(this.clock.now());
+    let decoded: jwt.Jwt;
+    try {
+      decoded = jwt.verify(token, this.key, {
+        algorithms: [ALGORITHM],
+        issuer: this.cfg.issuer,
+        audience: this.cfg.audience,
+        clockTolerance: this.cfg.clockTolerance,
+        clockTimestamp: now,
+        complete: true,
+      });
+    } catch (err) {
+      throw new TokenError(err instanceof jwt.TokenExpiredError ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID');
+    }
+    const { header, payload } = decoded;
+    if (typeof header.typ !== 'string' || !/^(application\/)?at\+jwt$/i.test(header.typ)) throw new TokenError('TOKEN_INVALID');
+    if (typeof payload !== 'object' || payload === null) throw new TokenError('TOKEN_INVALID');
+    const c = payload as Partial<AccessClaims>;
+    // jsonwebtoken accepts a token without exp; an access token must always expire.
+    if (!Number.isInteger(c.exp) || !Number.isInteger(c.iat)) throw new TokenError('TOKEN_INVALID');
+    if (c.iat! > now + this.cfg.clockTolerance) throw new TokenError('TOKEN_INVALID');
+    if (c.exp! - c.iat! > this.cfg.maxLifetime || c.exp! <= c.iat!) throw new TokenError('TOKEN_INVALID');
+    if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.jti !== 'string') throw new TokenError('TOKEN_INVALID');
+    if (c.auth_time !== undefined && !Number.isInteger(c.auth_time)) throw new TokenError('TOKEN_INVALID');
+    return c as AccessClaims;
+  }
+}

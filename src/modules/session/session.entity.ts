@@ -1,0 +1,48 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { uuidv7 } from '../../lib/ids';
+import { User } from '../user/user.entity';
+
+export type RevokeReason = 'LOGOUT' | 'LOGOUT_ALL' | 'REVOKED' | 'PASSWORD_CHANGED' | 'DEACTIVATED' | 'ROLE_CHANGED' | 'REFRESH_REUSED';
+
+/** A login and every refresh token rotated from it (the token family). */
+export class Session {
+  id: string = uuidv7();
+  userId: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  /** When the password was last checked for this session; refreshes never move it. */
+  authTime: Date;
+  revokedAt: Date | null = null;
+  revokedReason: RevokeReason | null = null;
+  userAgent: string | null;
+  ip: string | null;
+
+  constructor(init: { userId: string; now: Date; expiresAt: Date; userAgent: string | null; ip: string | null }) {
+    this.userId = init.userId;
+    this.createdAt = init.now;
+    this.lastUsedAt = init.now;
+    this.authTime = init.now;
+    this.expiresAt = init.expiresAt;
+    this.userAgent = init.userAgent;
+    this.ip = init.ip;
+  }
+}
+
+export const SessionSchema = new EntitySchema<Session>({
+  class: Session,
+  tableName: 'sessions',
+  properties: {
+    id: { type: 'string', primary: true, length: 36 },
+    // mapToPk keeps a plain id on the entity while telling the unit of work to insert users first.
+    userId: { kind: 'm:1', entity: () => User, fieldName: 'user_id', mapToPk: true, deleteRule: 'cascade' },
+    createdAt: { type: 'datetime', fieldName: 'created_at' },
+    lastUsedAt: { type: 'datetime', fieldName: 'last_used_at' },
+    expiresAt: { type: 'datetime', fieldName: 'expires_at' },
+    authTime: { type: 'datetime', fieldName: 'auth_time' },
+    revokedAt: { type: 'datetime', fieldName: 'revoked_at', nullable: true },
+    revokedReason: { type: 'string', length: 32, fieldName: 'revoked_reason', nullable: true },
+    userAgent: { type: 'string', length: 512, fieldName: 'user_agent', nullable: true },
+    ip: { type: 'string', length: 64, nullable: true },
+  },
+});

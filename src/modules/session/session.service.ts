@@ -1,0 +1,177 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Config } from '../../config';
+import type { Clock } from '../../lib/clock';
+import type { Sealer } from '../../lib/sealer';
+import { NotFoundError, UnauthenticatedError } from '../../errors';
+import { isUuid } from '../../lib/ids';
+import { withRetry } from '../../db/retry';
+import { User } from '../user/user.entity';
+import { RefreshToken } from './refresh-token.entity';
+import { Session, type RevokeReason } from './session.entity';
+
+export interface ClientMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What a successful login or refresh hands back, before it is shaped into an AuthPayload. */
+export interface IssuedSession {
+  session: Session;
+  user: User;
+  refreshToken: string;
+  accessToken: string;
+  /** The access token's exp claim, in epoch seconds. */
+  accessExp: number;
+}
+
+export type AccessSigner = (user: User, session: Session, fresh: boolean) => { accessToken: string; accessExp: number };
+
+const PREFIX = 'tgr_';
+const FORMAT = /^tgr_[A-Za-z0-9_-]{43}$/;
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const newToken = () => PREFIX + randomBytes(32).toString('base64url');
+
+class LostRace extends Error {}
+
+/** Sessions are refresh-token families: rotation, reuse detection with a grace window, revocation. */
+export class SessionService {
+  constructor(
+    private readonly cfg: Config['session'],
+    private readonly sealer: Sealer,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Starts a session after a password check. */
+  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner): Promise<IssuedSession> {
+    const now = this.clock.now();
+    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta });
+    const refreshToken = newToken();
+    em.persist([user, session, new RefreshToken(session.id, hashToken(refreshToken), now)]);
+    await em.flush();
+    return { session, user, refreshToken, ...sign(user, session, true) };
+  }
+
+  /** Trades a refresh token for a new pair; a retired token ends the session unless it is the grace-window predecessor. */
+  async rotate(requestEm: EntityManager, presented: string, sign: AccessSigner): Promise<IssuedSession> {
+    if (!FORMAT.test(presented)) throw new UnauthenticatedError('TOKEN_INVALID');
+    const tokenHash = hashToken(presented);
+    return withRetry(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const em = requestEm.fork(); // a clean identity map, so a lost race re-reads the row
+        const token = await em.findOne(RefreshToken, { tokenHash });
+        if (!token) throw new UnauthenticatedError('TOKEN_INVALID');
+        const { session, user } = await this.liveSessionOf(em, token.sessionId);
+        if (token.usedAt) return this.replay(em, token, session, user);
+        try {
+          return await this.mint(em, token, session, user, sign);
+        } catch (err) {
+          if (!(err instanceof LostRace) || attempt > 0) throw err;
+          // Another request rotated this token first: re-read and answer as its twin (grace) or as reuse.
+        }
+      }
+    });
+  }
+
+  /** Ends the session that owns a refresh token; false when the token is unknown or already ended. */
+  async endByRefreshToken(em: EntityManager, presented: string): Promise<boolean> {
+    if (!FORMAT.test(presented)) return false;
+    const token = await em.findOne(RefreshToken, { tokenHash: hashToken(presented) });
+    return token ? this.end(em, token.sessionId, 'LOGOUT') : false;
+  }
+
+  /** Revokes one session; true when it was live. */
+  async end(em: EntityManager, sessionId: string, reason: RevokeReason): Promise<boolean> {
+    const now = this.clock.now();
+    const ended = await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now, revokedReason: reason });
+    await em.nativeUpdate(RefreshToken, { sessionId, successorSealed: { $ne: null } }, { successorSealed: null });
+    return ended > 0;
+  }
+
+  /** Revokes every live session of a user, optionally sparing one; returns how many ended. */
+  async endAllForUser(em: EntityManager, userId: string, reason: RevokeReason, except?: string): Promise<number> {
+    const where = { userId, revokedAt: null, ...(except ? { id: { $ne: except } } : {}) };
+    return em.nativeUpdate(Session, where, { revokedAt: this.clock.now(), revokedReason: reason });
+  }
+
+  /** One of the user's own sessions; someone else's is reported as not found. */
+  async getOwned(em: EntityManager, userId: string, sessionId: string): Promise<Session> {
+    const session = isUuid(sessionId) ? await em.findOne(Session, { id: sessionId }) : null;
+    if (!session || session.userId !== userId) throw new NotFoundError('Session', 'id');
+    return session;
+  }
+
+  async listLive(em: EntityManager, userId: string): Promise<Session[]> {
+    const sessions = await em.find(Session, { userId, revokedAt: null, expiresAt: { $gt: this.clock.now() } }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    return sessions.filter((s) => this.isLive(s));
+  }
+
+  isLive(session: Session): boolean {
+    const now = this.clock.now().getTime();
+    return !session.revokedAt && session.expiresAt.getTime() > now && session.lastUsedAt.getTime() + this.cfg.idleTtl * 1000 > now;
+  }
+
+  /** Moves the session's auth time (a password was just checked) and retires its live tokens for a new one. */
+  async reissue(em: EntityManager, session: Session, user: User, sign: AccessSigner): Promise<IssuedSession> {
+    const now = this.clock.now();
+    const refreshToken = newToken();
+    const successor = new RefreshToken(session.id, hashToken(refreshToken), now);
+    await em.transactional(async (tx) => {
+      await tx.nativeUpdate(RefreshToken, { sessionId: session.id, usedAt: null }, { usedAt: now, replacedById: successor.id });
+      await tx.nativeUpdate(Session, { id: session.id }, { authTime: now, lastUsedAt: now });
+      tx.persist(successor);
+    });
+    session.authTime = now;
+    session.lastUsedAt = now;
+    return { session, user, refreshToken, ...sign(user, session, true) };
+  }
+
+  refreshExpiresIn(session: Session): number {
+    return Math.max(0, Math.floor((session.expiresAt.getTime() - this.clock.now().getTime()) / 1000));
+  }
+
+  private async liveSessionOf(em: EntityManager, sessionId: string): Promise<{ session: Session; user: User }> {
+    const session = await em.findOne(Session, { id: sessionId });
+    if (!session || session.revokedAt) throw new UnauthenticatedError('TOKEN_REVOKED');
+    if (!this.isLive(session)) throw new UnauthenticatedError('TOKEN_EXPIRED');
+    const user = await em.findOne(User, { id: session.userId });
+    if (!user) throw new UnauthenticatedError('TOKEN_REVOKED');
+    if (!user.isActive) {
+      await this.end(em, session.id, 'DEACTIVATED');
+      throw new UnauthenticatedError('ACCOUNT_DISABLED');
+    }
+    return { session, user };
+  }
+
+  private async mint(em: EntityManager, token: RefreshToken, session: Session, user: User, sign: AccessSigner): Promise<IssuedSession> {
+    const now = this.clock.now();
+    const refreshToken = newToken();
+    const successor = new RefreshToken(session.id, hashToken(refreshToken), now);
+    session.lastUsedAt = now; // the signer and the idle clock see the new use
+    const access = sign(user, session, false);
+    const sealed = this.sealer.seal(JSON.stringify({ ...access, refreshToken }));
+    await em.transactional(async (tx) => {
+      // Compare-and-set: only the request that flips used_at from null mints the successor.
+      const won = await tx.nativeUpdate(RefreshToken, { id: token.id, usedAt: null }, { usedAt: now, replacedById: successor.id, successorSealed: sealed });
+      if (won !== 1) throw new LostRace();
+      await tx.nativeUpdate(RefreshToken, { replacedById: token.id }, { successorSealed: null });
+      await tx.nativeUpdate(Session, { id: session.id }, { lastUsedAt: now });
+      tx.persist(successor);
+    });
+    return { session, user, refreshToken, ...access };
+  }
+
+  private async replay(em: EntityManager, token: RefreshToken, session: Session, user: User): Promise<IssuedSession> {
+    const inGrace = token.usedAt!.getTime() + this.cfg.graceSeconds * 1000 > this.clock.now().getTime();
+    if (inGrace && token.replacedById && token.successorSealed) {
+      const successor = await em.findOne(RefreshToken, { id: token.replacedById });
+      const opened = successor && !successor.usedAt ? this.sealer.open(token.successorSealed) : null;
+      if (opened) {
+        const pair = JSON.parse(opened) as { accessToken: string; accessExp: number; refreshToken: string };
+        return { session, user, ...pair };
+      }
+    }
+    await this.end(em, session.id, 'REFRESH_REUSED');
+    throw new UnauthenticatedError('REFRESH_REUSED');
+  }
+}

@@ -1,0 +1,44 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { uuidv7 } from '../../lib/ids';
+
+export type Role = 'USER' | 'ADMIN';
+export const ROLES: readonly Role[] = ['USER', 'ADMIN'];
+
+export class User {
+  id: string = uuidv7();
+  username: string;
+  /** Lower-cased username: the unique key, so names match regardless of case. */
+  usernameKey: string;
+  passwordHash: string;
+  role: Role = 'USER';
+  isActive = true;
+  createdAt: Date;
+  updatedAt: Date;
+
+  constructor(username: string, passwordHash: string, now: Date) {
+    this.username = username;
+    this.usernameKey = User.keyOf(username);
+    this.passwordHash = passwordHash;
+    this.createdAt = now;
+    this.updatedAt = now;
+  }
+
+  static keyOf(username: string): string {
+    return username.toLowerCase();
+  }
+}
+
+export const UserSchema = new EntitySchema<User>({
+  class: User,
+  tableName: 'users',
+  properties: {
+    id: { type: 'string', primary: true, length: 36 },
+    username: { type: 'string', length: 32 },
+    usernameKey: { type: 'string', length: 32, unique: true, fieldName: 'username_key' },
+    passwordHash: { type: 'string', length: 255, fieldName: 'password_hash', lazy: false },
+    role: { type: 'string', length: 16 },
+    isActive: { type: 'boolean', fieldName: 'is_active' },
+    createdAt: { type: 'datetime', fieldName: 'created_at' },
+    updatedAt: { type: 'datetime', fieldName: 'updated_at' },
+  },
+});

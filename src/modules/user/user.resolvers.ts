@@ -1,0 +1,20 @@
+import type { MutationResolvers, QueryResolvers, UserConnectionResolvers } from '../../generated/graphql';
+import { encodeCursor } from './user.service';
+
+const me: NonNullable<QueryResolvers['me']> = (_p, _a, ctx) => ctx.getUser();
+
+const users: NonNullable<QueryResolvers['users']> = (_p, { first, after }, ctx) =>
+  ctx.services.users.page(ctx.em, first ?? 20, after);
+
+const setUserActive: NonNullable<MutationResolvers['setUserActive']> = async (_p, { userId, active }, ctx) =>
+  ctx.services.users.setActive(ctx.em, await ctx.getUser(), userId, active);
+
+const setUserRole: NonNullable<MutationResolvers['setUserRole']> = async (_p, { userId, role }, ctx) =>
+  ctx.services.users.setRole(ctx.em, await ctx.getUser(), userId, role);
+
+const UserConnection: UserConnectionResolvers = {
+  edges: (page) => page.users.map((node) => ({ cursor: encodeCursor(node.id), node })),
+  pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.users.length ? encodeCursor(page.users[page.users.length - 1].id) : null }),
+};
+
+export const userResolvers = { Query: { me, users }, Mutation: { setUserActive, setUserRole }, UserConnection };

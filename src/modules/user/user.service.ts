@@ -1,0 +1,96 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Clock } from '../../lib/clock';
+import { isUuid } from '../../lib/ids';
+import { BadUserInputError, NotFoundError } from '../../errors';
+import type { SessionService } from '../session/session.service';
+import { User, type Role } from './user.entity';
+
+const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
+export const PAGE_MAX = 100;
+
+export interface UserPage {
+  users: User[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** Account lookup and the admin lifecycle: activation and roles. */
+export class UserService {
+  constructor(private readonly sessions: SessionService, private readonly clock: Clock) {}
+
+  validateUsername(username: string): string {
+    if (!USERNAME.test(username)) {
+      throw new BadUserInputError('username', 'Username must be 3 to 32 characters: letters, digits, "_", "." or "-".');
+    }
+    return username;
+  }
+
+  findByUsername(em: EntityManager, username: string): Promise<User | null> {
+    if (username.length > 32) return Promise.resolve(null);
+    return em.findOne(User, { usernameKey: User.keyOf(username) });
+  }
+
+  async get(em: EntityManager, id: string): Promise<User> {
+    const user = isUuid(id) ? await em.findOne(User, { id }) : null;
+    if (!user) throw new NotFoundError('User', 'userId');
+    return user;
+  }
+
+  async page(em: EntityManager, first: number, after: string | null | undefined): Promise<UserPage> {
+    if (!Number.isInteger(first) || first < 1 || first > PAGE_MAX) {
+      throw new BadUserInputError('first', `first must be between 1 and ${PAGE_MAX}.`);
+    }
+    const afterId = after == null ? null : decodeCursor(after);
+    const where = afterId ? { id: { $gt: afterId } } : {};
+    const [rows, totalCount] = await Promise.all([
+      em.find(User, where, { orderBy: { id: 'asc' }, limit: first + 1 }),
+      em.count(User),
+    ]);
+    return { users: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+  }
+
+  /** Deactivation ends every session at once; activation restores login only. */
+  async setActive(em: EntityManager, actor: User, id: string, active: boolean): Promise<User> {
+    const user = await this.get(em, id);
+    if (user.isActive === active) return user;
+    if (!active) await this.assertNotLastAdmin(em, actor, user);
+    user.isActive = active;
+    user.updatedAt = this.clock.now();
+    await em.transactional(async (tx) => {
+      tx.persist(user);
+      if (!active) await this.sessions.endAllForUser(tx, user.id, 'DEACTIVATED');
+    });
+    return user;
+  }
+
+  /** A role change ends the user's sessions, so no token outlives the role it was issued under. */
+  async setRole(em: EntityManager, actor: User, id: string, role: Role): Promise<User> {
+    const user = await this.get(em, id);
+    if (user.role === role) return user;
+    if (role !== 'ADMIN') await this.assertNotLastAdmin(em, actor, user);
+    user.role = role;
+    user.updatedAt = this.clock.now();
+    await em.transactional(async (tx) => {
+      tx.persist(user);
+      await this.sessions.endAllForUser(tx, user.id, 'ROLE_CHANGED');
+    });
+    return user;
+  }
+
+  private async assertNotLastAdmin(em: EntityManager, actor: User, target: User): Promise<void> {
+    if (target.role !== 'ADMIN' || !target.isActive) return;
+    const admins = await em.count(User, { role: 'ADMIN', isActive: true });
+    if (admins <= 1) {
+      throw new BadUserInputError('userId', `${target.id === actor.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);
+    }
+  }
+}
+
+export const encodeCursor = (id: string): string => Buffer.from(`user:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const decoded = /^[A-Za-z0-9_-]{1,100}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const id = decoded.startsWith('user:') ? decoded.slice(5) : '';
+  if (!isUuid(id)) throw new BadUserInputError('after', 'after is not a cursor from this API.');
+  return id;
+}

@@ -1,0 +1,33 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import type { Resolvers } from './generated/graphql';
+import { DateTime } from './scalars';
+import { applyAuthDirective } from './modules/auth/auth.directive';
+import { authResolvers } from './modules/auth/auth.resolvers';
+import { sessionResolvers } from './modules/session/session.resolvers';
+import { userResolvers } from './modules/user/user.resolvers';
+
+/** The SDL files are the contract; found by walking up from this file so src/ and dist/ both work. */
+export function loadTypeDefs(): string[] {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'schema', 'base.graphql'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('schema/*.graphql not found above ' + __dirname);
+    dir = parent;
+  }
+  const folder = join(dir, 'schema');
+  return readdirSync(folder).filter((f) => f.endsWith('.graphql')).sort().map((f) => readFileSync(join(folder, f), 'utf8'));
+}
+
+export function buildSchema(): GraphQLSchema {
+  const resolvers: Resolvers = {
+    DateTime,
+    Query: { ...userResolvers.Query, ...sessionResolvers.Query },
+    Mutation: { ...authResolvers.Mutation, ...userResolvers.Mutation, ...sessionResolvers.Mutation },
+    UserConnection: userResolvers.UserConnection,
+    Session: sessionResolvers.Session,
+  };
+  return applyAuthDirective(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
+}

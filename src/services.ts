@@ -1,0 +1,26 @@
+import type { Config } from './config';
+import type { Clock } from './lib/clock';
+import { Sealer } from './lib/sealer';
+import { AuthService } from './modules/auth/auth.service';
+import { PasswordService } from './modules/auth/password.service';
+import { TokenService } from './modules/auth/token.service';
+import { SessionService } from './modules/session/session.service';
+import { UserService } from './modules/user/user.service';
+
+export interface Services {
+  tokens: TokenService;
+  passwords: PasswordService;
+  sessions: SessionService;
+  users: UserService;
+  auth: AuthService;
+}
+
+/** Wires the stateless services once per process; each call takes the request's EntityManager. */
+export function createServices(config: Config, clock: Clock): Services {
+  const tokens = new TokenService(config.jwt, clock);
+  const passwords = new PasswordService(config.argon2);
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock);
+  const users = new UserService(sessions, clock);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow);
+  return { tokens, passwords, sessions, users, auth };
+}
