@@ -57,7 +57,7 @@ export async function createTestServer(env: Record<string, string> = {}, clock =
         },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, headers: res.headers, body: await res.json() };
+      return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse["body"] };
     },
     http: (path, init) => fetch(root + path, init),
     async close() {
