@@ -19,7 +19,7 @@ export class UserService {
   constructor(private readonly sessions: SessionService, private readonly clock: Clock) {}
 
   validateUsername(username: string): string {
-    if (!USERNAME.test(username)) {
+    if (typeof username !== 'string' || !USERNAME.test(username)) {
       throw new BadUserInputError('username', 'Username must be 3 to 32 characters: letters, digits, "_", "." or "-".');
     }
     return username;
@@ -50,7 +50,7 @@ export class UserService {
   }
 
   /** Deactivation ends every session at once; activation restores login only. */
-  async setActive(em: EntityManager, actor: User, id: string, active: boolean): Promise<User> {
+  async setActive(em: EntityManager, actor: User | null, id: string, active: boolean): Promise<User> {
     const user = await this.get(em, id);
     if (user.isActive === active) return user;
     if (!active) await this.assertNotLastAdmin(em, actor, user);
@@ -64,7 +64,7 @@ export class UserService {
   }
 
   /** A role change ends the user's sessions, so no token outlives the role it was issued under. */
-  async setRole(em: EntityManager, actor: User, id: string, role: Role): Promise<User> {
+  async setRole(em: EntityManager, actor: User | null, id: string, role: Role): Promise<User> {
     const user = await this.get(em, id);
     if (user.role === role) return user;
     if (role !== 'ADMIN') await this.assertNotLastAdmin(em, actor, user);
@@ -77,8 +77,9 @@ export class UserService {
     return user;
   }
 
-  private async assertNotLastAdmin(em: EntityManager, actor: User, target: User): Promise<void> {
-    if (target.role !== 'ADMIN' || !target.isActive) return;
+  /** Keeps API callers from locking everyone out; the operator's CLI (actor null) may. */
+  private async assertNotLastAdmin(em: EntityManager, actor: User | null, target: User): Promise<void> {
+    if (!actor || target.role !== 'ADMIN' || !target.isActive) return;
     const admins = await em.count(User, { role: 'ADMIN', isActive: true });
     if (admins <= 1) {
       throw new BadUserInputError('userId', `${target.id === actor.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);

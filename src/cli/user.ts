@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { initORM } from '../db/orm';
+import { systemClock } from '../lib/clock';
+import { AppError } from '../errors';
+import type { EntityManager } from '@mikro-orm/core';
+import { createServices, type Services } from '../services';
+import { User, ROLES, type Role } from '../modules/user/user.entity';
+import { readPassword } from './prompt';
+
+const USAGE = `usage: npm run user -- <command> --username NAME [--role USER|ADMIN]
+commands:
+  create       create an account; the password is read from a prompt or the first line of stdin
+  set-role     change the role (ends the user's sessions)
+  deactivate   disable the account and end its sessions
+  activate     re-enable the account
+  set-password set a new password (prompt or stdin) and end the user's sessions
+Passwords are never accepted on the command line.`;
+
+/** Operator tool against the configured database: first admin, roles, deactivation. */
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { username: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const command = positionals[0];
+  if (values.help || !command) return fail(USAGE, values.help ? 0 : 64);
+  if (values.password !== undefined) return fail('refusing --password: command lines end up in shell history and ps; pipe it on stdin', 64);
+  if (!values.username) return fail('--username is required\n' + USAGE, 64);
+  const role = (values.role ?? 'USER').toUpperCase() as Role;
+  if (!ROLES.includes(role)) return fail(`--role must be one of ${ROLES.join(', ')}`, 64);
+
+  const config = loadConfig();
+  const orm = await initORM(config.database);
+  const services = createServices(config, systemClock);
+  const em = orm.em.fork();
+  try {
+    if (command === 'create') {
+      const password = await readPassword(`Password for ${values.username}: `);
+      const issued = await services.auth.register(em, { username: values.username, password }, { ip: null, userAgent: 'tokengate-cli' });
+      await services.sessions.end(em, issued.session.id, 'LOGOUT'); // the CLI needs no session of its own
+      if (role !== 'USER') await services.users.setRole(em, null, issued.user.id, role);
+      return done(`created ${issued.user.username} (${issued.user.id}) with role ${role}`);
+    }
+    const user = await services.users.findByUsername(em, values.username);
+    if (!user) return fail(`no user named ${values.username}`, 1);
+    switch (command) {
+      case 'set-role':
+        if (!values.role) return fail('--role is required for set-role', 64);
+        await services.users.setRole(em, null, user.id, role);
+        return done(`${user.username} now has role ${role}`);
+      case 'deactivate':
+        await services.users.setActive(em, null, user.id, false);
+        return done(`${user.username} is deactivated and signed out everywhere`);
+      case 'activate':
+        await services.users.setActive(em, null, user.id, true);
+        return done(`${user.username} is active`);
+      case 'set-password': {
+        const password = services.passwords.normalize(await readPassword(`New password for ${user.username}: `));
+        await setPassword(em, services, user, password);
+        return done(`password changed for ${user.username}; their sessions were ended`);
+      }
+      default:
+        return fail(`unknown command ${command}\n${USAGE}`, 64);
+    }
+  } catch (err) {
+    if (err instanceof AppError) return fail(`${err.extensions.code}: ${err.message}`, 1);
+    throw err;
+  } finally {
+    await orm.close();
+  }
+}
+
+async function setPassword(em: EntityManager, services: Services, user: User, password: string): Promise<void> {
+  user.passwordHash = await services.passwords.hash(password);
+  user.updatedAt = new Date();
+  await em.persistAndFlush(user);
+  await services.sessions.endAllForUser(em, user.id, 'PASSWORD_CHANGED');
+}
+
+function done(message: string): number {
+  process.stdout.write(message + '\n');
+  return 0;
+}
+
+function fail(message: string, code: number): number {
+  (code === 0 ? process.stdout : process.stderr).write(message + '\n');
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`tokengate user: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
