@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { freshDatabase } from '../helpers/database';
+import { createTestServer, firstError, login, TEST_SECRET, type TestServer } from '../helpers/server';
+
+const ROOT = join(__dirname, '..', '..');
+
+function cli(args: string[], env: Record<string, string>, input = '') {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user.ts', ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1', ...env },
+  });
+}
+
+describe('npm run user', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: TestServer;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db.drop();
+  });
+
+  it('creates an admin from a password on stdin, who can then log in and use ADMIN fields', async () => {
+    const created = cli(['create', '--username', 'root', '--role', 'ADMIN'], { DATABASE_URL: db.url }, 'root password 1\n');
+    expect(created.stderr).not.toMatch(/error/i);
+    expect(created.status).toBe(0);
+    server = await createTestServer({ DATABASE_URL: db.url });
+    const payload = await login(server, 'root', 'root password 1');
+    expect(payload.user.role).toBe('ADMIN');
+    const res = await server.gql('{ users { totalCount edges { node { username role } } } }', {}, { token: payload.accessToken });
+    expect(res.body.data.users.edges).toEqual([{ node: { username: 'root', role: 'ADMIN' } }]);
+  });
+
+  it('refuses a password on the command line', () => {
+    const res = cli(['create', '--username', 'eve', '--password', 'secret password'], { DATABASE_URL: db.url });
+    expect(res.status).toBe(64);
+  });
+
+  it('deactivates a user, ending their sessions', async () => {
+    const payload = await login(server, 'root', 'root password 1');
+    const res = cli(['deactivate', '--username', 'ROOT'], { DATABASE_URL: db.url });
+    expect(res.status).toBe(0);
+    const me = await server.gql('{ me { id } }', {}, { token: payload.accessToken });
+    expect(firstError(me)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'ACCOUNT_DISABLED' });
+  });
+
+  it('rejects a weak password with the policy code', () => {
+    const res = cli(['create', '--username', 'bob'], { DATABASE_URL: db.url }, 'short\n');
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/BAD_USER_INPUT/);
+  });
+});
