@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import cors from 'cors';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -14,7 +14,11 @@ import { makeFormatError } from './errors';
 import { systemClock, type Clock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
 import { buildSchema } from './schema';
+import { jsonErrorHandler, requestLog, securityHeaders } from './http';
+import { armor } from './armor';
 import { createServices, type Services } from './services';
+import { RateLimits } from './modules/auth/rate-limit';
+import { openLimiterStore } from './db/limiter-store';
 
 export interface App {
   express: express.Express;
@@ -38,19 +42,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const orm = await initORM(config.database);
-  const services = createServices(config, clock);
+  const store = await openLimiterStore(config, orm);
+  const services = createServices(config, clock, await RateLimits.create(config.rateLimits, store.store));
   await services.passwords.warmUp();
 
   const app = express();
   const httpServer = http.createServer(app);
+  const protection = armor(config);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
     formatError: makeFormatError(logger),
+    ...protection,
+    parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     plugins: [
+      ...protection.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
@@ -59,12 +68,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(requestLog(logger), securityHeaders(config));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const ready = await orm.isConnected().catch(() => false);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
-  app.use(
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    // Only public keys are ever listed; with HS256 there is nothing that may be published.
+    if (!config.jwt.keys.jwks.length) return void res.status(404).json({ errors: [{ message: 'No public keys: JWT_ALGORITHM is HS256.', extensions: { code: 'NOT_FOUND' } }] });
+    res.set('cache-control', 'public, max-age=300, must-revalidate').json({ keys: config.jwt.keys.jwks });
+  });
+  // Exact path: /graphql/anything is a 404, not a second GraphQL endpoint.
+  app.all(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
     express.json({ limit: config.bodyLimit }),
@@ -95,18 +111,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stop: async () => {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await store.close();
       await orm.close();
     },
-  };
-}
-
-/** Body-parser failures (bad JSON, too large) become JSON errors in the GraphQL shape, never HTML. */
-function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error('unhandled request error', err);
-    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
-    const message = status === 413 ? 'Request body is too large.' : status === 500 ? 'Internal server error.' : 'Malformed request body: expected JSON.';
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
 }

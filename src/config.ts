@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseBool, parseByteSize, parseDuration, parseIntIn, parseList, parseLogLevel, parseTrustProxy } from './lib/env';
+import { parseBool, parseByteSize, parseDuration, parseEnum, parseIntIn, parseList, parseLogLevel, parseTrustProxy, requireValue } from './lib/env';
 import type { LogLevel } from './lib/logger';
+import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
@@ -15,7 +16,10 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   jwt: {
+    /** Server secret: the HS256 key, and always the root of the grace-window sealing key. */
     secret: Buffer;
+    algorithm: JwtAlgorithm;
+    keys: KeyRing;
     issuer: string;
     audience: string;
     accessTtl: number;
@@ -30,7 +34,12 @@ export interface Config {
     freshLoginWindow: number;
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
+  /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh', { points: number; duration: number; block: number }>;
+  rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
+  redisUrl: string | null;
   corsOrigins: string[];
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   introspection: boolean;
   landingPage: boolean;
   bodyLimit: string;
@@ -50,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const accessTtl = parseDuration('ACCESS_TOKEN_TTL', env.ACCESS_TOKEN_TTL, 15 * 60);
   const prod = nodeEnv === 'production';
+  const secret = loadSecret(env.JWT_SECRET, nodeEnv, dataDir);
+  const algorithm = parseEnum('JWT_ALGORITHM', env.JWT_ALGORITHM, JWT_ALGORITHMS, 'HS256');
   const cookieSecure = parseBool('REFRESH_COOKIE_SECURE', env.REFRESH_COOKIE_SECURE, nodeEnv !== 'development');
   const config: Config = {
     env: nodeEnv,
@@ -58,7 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
     jwt: {
-      secret: loadSecret(env.JWT_SECRET, nodeEnv, dataDir),
+      secret,
+      algorithm,
+      keys: algorithm === 'HS256' ? symmetricKeyRing(secret) : asymmetricKeyRing(algorithm, requireValue('JWT_PRIVATE_KEY_FILE', env.JWT_PRIVATE_KEY_FILE, 'a PEM private key for ' + algorithm), parseList(env.JWT_VERIFY_KEY_FILES)),
       issuer: env.JWT_ISSUER ?? 'tokengate',
       audience: env.JWT_AUDIENCE ?? 'tokengate',
       accessTtl,
@@ -83,7 +96,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         path: '/graphql',
       },
     },
+    rateLimits: {
+      loginAccount: rule(env, 'LOGIN_ACCOUNT', 100, 3600, 0),
+      loginIp: rule(env, 'LOGIN_IP', 10, 60, 300),
+      register: rule(env, 'REGISTER_IP', 30, 600, 0),
+      refresh: rule(env, 'REFRESH_IP', 600, 60, 0),
+    },
+    rateLimitStore: parseEnum('RATE_LIMIT_STORE', env.RATE_LIMIT_STORE, ['auto', 'memory', 'redis', 'database'] as const, 'auto'),
+    redisUrl: env.REDIS_URL || null,
     corsOrigins: parseList(env.CORS_ORIGINS),
+    graphqlLimits: {
+      maxDepth: parseIntIn('GRAPHQL_MAX_DEPTH', env.GRAPHQL_MAX_DEPTH, 12, 1, 1000),
+      maxAliases: parseIntIn('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, 30, 0, 10000),
+      maxDirectives: parseIntIn('GRAPHQL_MAX_DIRECTIVES', env.GRAPHQL_MAX_DIRECTIVES, 20, 0, 10000),
+      maxTokens: parseIntIn('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 2000, 100, 1_000_000),
+      maxCost: parseIntIn('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 5000, 1, 10_000_000),
+    },
     introspection: parseBool('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, !prod),
     landingPage: parseBool('GRAPHQL_LANDING_PAGE', env.GRAPHQL_LANDING_PAGE, !prod),
     bodyLimit: parseByteSize('BODY_LIMIT', env.BODY_LIMIT, '100kb'),
@@ -93,10 +121,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');
   }
+  if (config.rateLimitStore === 'redis' && !config.redisUrl) throw new TypeError('RATE_LIMIT_STORE=redis needs REDIS_URL');
+  if (config.rateLimitStore === 'database' && config.database.kind !== 'postgresql') {
+    throw new TypeError('RATE_LIMIT_STORE=database needs a PostgreSQL DATABASE_URL; SQLite runs a single instance, use memory');
+  }
   if (config.corsOrigins.includes('*')) {
     throw new TypeError('CORS_ORIGINS may not contain "*": list each origin that may call the API with credentials');
   }
   return Object.freeze(config);
+}
+
+/** RATE_<NAME>_MAX attempts per RATE_<NAME>_WINDOW, then locked for RATE_<NAME>_BLOCK (0: until the window ends). */
+function rule(env: NodeJS.ProcessEnv, name: string, points: number, duration: number, block: number) {
+  return {
+    points: parseIntIn(`RATE_${name}_MAX`, env[`RATE_${name}_MAX`], points, 1, 1_000_000_000),
+    duration: parseDuration(`RATE_${name}_WINDOW`, env[`RATE_${name}_WINDOW`], duration),
+    block: parseDuration(`RATE_${name}_BLOCK`, env[`RATE_${name}_BLOCK`], block, 0),
+  };
 }
 
 function parseDatabaseUrl(raw: string | undefined, dataDir: string): DatabaseConfig {

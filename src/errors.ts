@@ -22,8 +22,8 @@ export class AppError extends GraphQLError {
 }
 
 export class BadUserInputError extends AppError {
-  constructor(field: string, message: string) {
-    super(message, 'BAD_USER_INPUT', undefined, { field });
+  constructor(field: string, message: string, reason?: string) {
+    super(message, 'BAD_USER_INPUT', undefined, { field, ...(reason ? { reason } : {}) });
   }
 }
 
@@ -65,6 +65,13 @@ export class ForbiddenError extends AppError {
 export class NotFoundError extends AppError {
   constructor(what: string, field: string) {
     super(`${what} not found.`, 'NOT_FOUND', undefined, { field });
+  }
+}
+
+/** Too many attempts; the same answer whether or not the account exists or the password is right. */
+export class RateLimitedError extends AppError {
+  constructor(retryAfter: number) {
+    super('Too many attempts; try again later.', 'RATE_LIMITED', 429, { retryAfter }, { 'retry-after': String(retryAfter) });
   }
 }
 

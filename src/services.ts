@@ -3,6 +3,7 @@ import type { Clock } from './lib/clock';
 import { Sealer } from './lib/sealer';
 import { AuthService } from './modules/auth/auth.service';
 import { PasswordService } from './modules/auth/password.service';
+import type { RateLimits } from './modules/auth/rate-limit';
 import { TokenService } from './modules/auth/token.service';
 import { SessionService } from './modules/session/session.service';
 import { UserService } from './modules/user/user.service';
@@ -16,11 +17,11 @@ export interface Services {
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
-export function createServices(config: Config, clock: Clock): Services {
+export function createServices(config: Config, clock: Clock, limits: RateLimits): Services {
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
   const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock);
   const users = new UserService(sessions, clock);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits);
   return { tokens, passwords, sessions, users, auth };
 }

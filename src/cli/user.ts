@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { createServices, type Services } from '../services';
 import { User, ROLES, type Role } from '../modules/user/user.entity';
 import { readPassword } from './prompt';
+import { RateLimits } from '../modules/auth/rate-limit';
 
 const USAGE = `usage: npm run user -- <command> --username NAME [--role USER|ADMIN]
 commands:
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   const orm = await initORM(config.database);
-  const services = createServices(config, systemClock);
+  const services = createServices(config, systemClock, await RateLimits.create(config.rateLimits, { kind: 'memory' }));
   const em = orm.em.fork();
   try {
     if (command === 'create') {

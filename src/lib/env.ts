@@ -53,3 +53,14 @@ export function parseLogLevel<T extends string>(raw: string | undefined, fallbac
   }
   return raw as T;
 }
+
+export function parseEnum<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw as T)) throw new TypeError(`${name} must be one of ${allowed.join(', ')}; got "${raw}"`);
+  return raw as T;
+}
+
+export function requireValue(name: string, raw: string | undefined, what: string): string {
+  if (raw === undefined || raw === '') throw new TypeError(`${name} is required: ${what}`);
+  return raw;
+}

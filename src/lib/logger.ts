@@ -1,5 +1,6 @@
+import pino from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
@@ -7,15 +8,20 @@ export interface Logger {
   error(msg: string, err?: unknown): void;
 }
 
-/** One JSON object per line on stderr; errors keep their stack for operators, never for clients. */
-export function createLogger(level: LogLevel): Logger {
-  const write = (lvl: LogLevel, msg: string, data?: Record<string, unknown>) => {
-    if (ORDER[lvl] < ORDER[level]) return;
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...data }) + '\n');
-  };
+/** Anything that could carry a credential is censored even if a caller logs it by mistake. */
+const REDACT = [
+  'password', '*.password', '*.currentPassword', '*.newPassword',
+  'token', '*.token', '*.accessToken', '*.refreshToken',
+  'authorization', '*.authorization', '*.headers.authorization', '*.headers.cookie', 'cookie', '*.cookie',
+  'variables', '*.variables',
+];
+
+/** Structured JSON lines (pino) on stderr; errors keep their stack for operators, never for clients. */
+export function createLogger(level: LogLevel, destination: pino.DestinationStream = pino.destination(2)): Logger {
+  const log = pino({ level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
   return {
-    info: (msg, data) => write('info', msg, data),
-    warn: (msg, data) => write('warn', msg, data),
-    error: (msg, err) => write('error', msg, err instanceof Error ? { err: { name: err.name, message: err.message, stack: err.stack } } : { err }),
+    info: (msg, data) => log.info(data ?? {}, msg),
+    warn: (msg, data) => log.warn(data ?? {}, msg),
+    error: (msg, err) => log.error(err instanceof Error ? { err } : { detail: err }, msg),
   };
 }

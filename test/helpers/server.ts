@@ -37,6 +37,9 @@ export async function createTestServer(env: Record<string, string> = {}, clock =
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
     DATA_DIR: '/nonexistent-data-dir',
+    // Suites register and fail logins from one address; rate-limit tests set these back to real values.
+    RATE_REGISTER_IP_MAX: '1000',
+    RATE_LOGIN_IP_MAX: '1000',
     ...env,
   });
   const app = await createApp(config, { clock });

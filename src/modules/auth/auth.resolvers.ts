@@ -12,7 +12,7 @@ const login: NonNullable<MutationResolvers['login']> = async (_p, { input }, ctx
 const refreshToken: NonNullable<MutationResolvers['refreshToken']> = async (_p, args, ctx) => {
   const presented = presentedRefreshToken(ctx, args.refreshToken);
   if (!presented) throw new UnauthenticatedError('TOKEN_MISSING');
-  return toPayload(ctx, await ctx.services.auth.refresh(ctx.em, presented));
+  return toPayload(ctx, await ctx.services.auth.refresh(ctx.em, presented, ctx.meta));
 };
 
 const changePassword: NonNullable<MutationResolvers['changePassword']> = async (_p, { input }, ctx) => {

@@ -8,6 +8,8 @@ import type { Session } from '../session/session.entity';
 import { User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
 import type { PasswordService } from './password.service';
+import { assertNotGuessable } from './password.policy';
+import type { RateLimits } from './rate-limit';
 import type { AccessClaims, TokenService } from './token.service';
 
 export interface Credentials {
@@ -24,6 +26,7 @@ export class AuthService {
     private readonly users: UserService,
     private readonly clock: Clock,
     private readonly freshWindow: number,
+    private readonly limits: RateLimits,
   ) {}
 
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
@@ -33,8 +36,10 @@ export class AuthService {
   };
 
   async register(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
+    await this.limits.attempt('register', meta.ip);
     const username = this.users.validateUsername(input.username);
     const password = this.passwords.normalize(input.password);
+    assertNotGuessable(password, username);
     if (await this.users.findByUsername(em, username)) throw new UsernameTakenError();
     const user = new User(username, await this.passwords.hash(password), this.clock.now());
     try {
@@ -48,6 +53,7 @@ export class AuthService {
   /** One answer, at one cost, for an unknown user, a wrong password and a disabled account. */
   async login(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
     const password = this.passwords.normalizeForLogin(input.password);
+    await this.limits.loginAttempt(input.username, meta.ip);
     const user = await this.users.findByUsername(em, input.username);
     if (!user) {
       await this.passwords.verifyDummy(password);
@@ -55,6 +61,7 @@ export class AuthService {
     }
     const ok = await this.passwords.verify(user.passwordHash, password);
     if (!ok || !user.isActive) throw new BadCredentialsError();
+    await this.limits.loginSucceeded(input.username, meta.ip);
     if (this.passwords.needsRehash(user.passwordHash)) {
       user.passwordHash = await this.passwords.hash(password);
       user.updatedAt = this.clock.now();
@@ -62,7 +69,8 @@ export class AuthService {
     return withRetry(() => this.sessions.start(em, user, meta, this.sign));
   }
 
-  refresh(em: EntityManager, refreshToken: string): Promise<IssuedSession> {
+  async refresh(em: EntityManager, refreshToken: string, meta: ClientMeta): Promise<IssuedSession> {
+    await this.limits.attempt('refresh', meta.ip);
     return this.sessions.rotate(em, refreshToken, this.sign);
   }
 
@@ -74,6 +82,7 @@ export class AuthService {
     }
     const current = this.passwords.normalizeForLogin(input.currentPassword);
     const next = this.passwords.normalize(input.newPassword, 'newPassword');
+    assertNotGuessable(next, viewer.username, 'newPassword');
     if (!(await this.passwords.verify(viewer.passwordHash, current))) throw new BadCredentialsError();
     viewer.passwordHash = await this.passwords.hash(next);
     viewer.updatedAt = this.clock.now();

@@ -57,7 +57,7 @@ export class PasswordService {
 
   needsRehash(hash: string): boolean {
     try {
-      return argon2.needsRehash(hash, this.options);
+      return !hash.startsWith('$argon2id$') || argon2.needsRehash(hash, this.options);
     } catch {
       return true;
     }

@@ -1,4 +1,4 @@
-import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../../config';
 import { epochSeconds, type Clock } from '../../lib/clock';
@@ -23,16 +23,13 @@ export class TokenError extends Error {
   }
 }
 
-const ALGORITHM = 'HS256';
 const TYP = 'at+jwt';
+/** Headers that would let a token choose its own key or semantics (RFC 8725 §3.10); never honoured. */
+const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'];
 
-/** Signs and verifies access tokens (RFC 9068 profile); the key is prepared once as a KeyObject. */
+/** Signs and verifies access tokens (RFC 9068 profile); keys are prepared once as KeyObjects in config. */
 export class TokenService {
-  private readonly key: KeyObject;
-
-  constructor(private readonly cfg: Config['jwt'], private readonly clock: Clock) {
-    this.key = createSecretKey(cfg.secret);
-  }
+  constructor(private readonly cfg: Config['jwt'], private readonly clock: Clock) {}
 
   get ttl(): number {
     return this.cfg.accessTtl;
@@ -50,16 +47,18 @@ export class TokenService {
       aud: this.cfg.audience,
       ...(input.authTime ? { auth_time: epochSeconds(input.authTime) } : {}),
     };
-    const token = jwt.sign(claims, this.key, { algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TYP } });
+    const { alg, kid, signKey } = this.cfg.keys.signing;
+    const token = jwt.sign(claims, signKey, { algorithm: alg, header: { alg, typ: TYP, kid } });
     return { token, claims };
   }
 
   verify(token: string): AccessClaims {
     const now = epochSeconds(this.clock.now());
+    const verifier = this.keyFor(token);
     let decoded: jwt.Jwt;
     try {
-      decoded = jwt.verify(token, this.key, {
-        algorithms: [ALGORITHM],
+      decoded = jwt.verify(token, verifier.key, {
+        algorithms: [verifier.alg],
         issuer: this.cfg.issuer,
         audience: this.cfg.audience,
         clockTolerance: this.cfg.clockTolerance,
@@ -80,5 +79,19 @@ export class TokenService {
     if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.jti !== 'string') throw new TokenError('TOKEN_INVALID');
     if (c.auth_time !== undefined && !Number.isInteger(c.auth_time)) throw new TokenError('TOKEN_INVALID');
     return c as AccessClaims;
+  }
+
+  /** Picks the key by exact kid lookup in the ring: a kid is never a path, a URL or a query. */
+  private keyFor(token: string) {
+    let header: jwt.JwtHeader | undefined;
+    try {
+      header = jwt.decode(token, { complete: true })?.header;
+    } catch {
+      header = undefined;
+    }
+    if (typeof header !== 'object' || header === null || FORBIDDEN_HEADERS.some((name) => name in header!)) throw new TokenError('TOKEN_INVALID');
+    const verifier = typeof header.kid === 'string' ? this.cfg.keys.verifiers.get(header.kid) : undefined;
+    if (!verifier || header.alg !== verifier.alg) throw new TokenError('TOKEN_INVALID');
+    return verifier;
   }
 }

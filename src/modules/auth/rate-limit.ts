@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { isIPv6 } from 'node:net';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '../../config';
+import { RateLimitedError, ServiceUnavailableError } from '../../errors';
+
+export type LimitName = 'loginAccount' | 'loginIp' | 'register' | 'refresh';
+export interface LimitRule {
+  points: number;
+  duration: number;
+  block: number;
+}
+
+/** Where counters live; shared stores make limits hold across instances. */
+export type LimiterStore =
+  | { kind: 'memory' }
+  | { kind: 'redis'; client: unknown }
+  | { kind: 'postgres'; knex: unknown };
+
+/** Brute-force limits: every attempt is counted before any password work, and a successful login refunds it. */
+export class RateLimits {
+  private readonly limiters: Record<LimitName, RateLimiterAbstract>;
+
+  private constructor(limiters: Record<LimitName, RateLimiterAbstract>) {
+    this.limiters = limiters;
+  }
+
+  static async create(rules: Config['rateLimits'], store: LimiterStore): Promise<RateLimits> {
+    const names = Object.keys(rules) as LimitName[];
+    const make = (name: LimitName, tableCreated: boolean): RateLimiterAbstract => {
+      const opts = { keyPrefix: `tg_${name}`, points: rules[name].points, duration: rules[name].duration, blockDuration: rules[name].block };
+      if (store.kind === 'redis') return new RateLimiterRedis({ ...opts, storeClient: store.client });
+      if (store.kind === 'postgres') {
+        return new RateLimiterPostgres({ ...opts, storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', tableCreated, clearExpiredByTimeout: false });
+      }
+      return new RateLimiterMemory(opts);
+    };
+    if (store.kind === 'postgres') {
+      // The first limiter creates the shared table; the rest must not race it.
+      const first = await new Promise<RateLimiterAbstract>((resolve, reject) => {
+        const limiter: RateLimiterAbstract = new RateLimiterPostgres(
+          { keyPrefix: `tg_${names[0]}`, points: rules[names[0]].points, duration: rules[names[0]].duration, blockDuration: rules[names[0]].block, storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', clearExpiredByTimeout: false },
+          (err?: Error) => (err ? reject(err) : resolve(limiter)),
+        );
+      });
+      return new RateLimits(Object.fromEntries(names.map((n, i) => [n, i === 0 ? first : make(n, true)])) as Record<LimitName, RateLimiterAbstract>);
+    }
+    return new RateLimits(Object.fromEntries(names.map((n) => [n, make(n, false)])) as Record<LimitName, RateLimiterAbstract>);
+  }
+
+  /** Counts one login attempt for the client and the account name; throws RATE_LIMITED when either is spent. */
+  async loginAttempt(username: string, ip: string | null): Promise<void> {
+    if (ip) await this.take('loginIp', clientKey(ip));
+    await this.take('loginAccount', accountKey(username));
+  }
+
+  /** A correct password clears the account's failures and refunds the client's attempt. */
+  async loginSucceeded(username: string, ip: string | null): Promise<void> {
+    await this.limiters.loginAccount.delete(accountKey(username));
+    if (ip) await this.limiters.loginIp.reward(clientKey(ip), 1);
+  }
+
+  async attempt(name: 'register' | 'refresh', ip: string | null): Promise<void> {
+    if (ip) await this.take(name, clientKey(ip));
+  }
+
+  private async take(name: LimitName, key: string): Promise<void> {
+    try {
+      await this.limiters[name].consume(key, 1);
+    } catch (res) {
+      if (res instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+      throw new ServiceUnavailableError(); // the shared store is down: fail closed, never unlimited
+
+    }
+  }
+}
+
+/** IPv6 clients are limited by /64, the block one subscriber usually holds; IPv4 by address. */
+export function clientKey(ip: string): string {
+  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4mapped) return v4mapped[1];
+  if (!isIPv6(ip)) return ip;
+  const [head, tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':') + '::/64';
+}
+
+const accountKey = (username: string) => createHash('sha256').update(username.toLowerCase()).digest('base64url');

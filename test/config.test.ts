@@ -1,0 +1,175 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../src/config';
+
+const SECRET = 'a-test-secret-of-exactly-32-byte';
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tokengate-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Always a temp DATA_DIR, so no test can write into the working copy. */
+  const load = (env: NodeJS.ProcessEnv = {}) => loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET, ...env });
+
+  describe('defaults', () => {
+    it('fills every default in development', () => {
+      const cfg = load();
+      expect(SECRET).toHaveLength(32);
+      expect(cfg).toMatchObject({
+        env: 'development',
+        host: '0.0.0.0',
+        port: 4000,
+        dataDir: resolve(dir),
+        database: { kind: 'sqlite', file: join(resolve(dir), 'tokengate.sqlite') },
+        jwt: { issuer: 'tokengate', audience: 'tokengate', accessTtl: 900, maxLifetime: 900, clockTolerance: 30 },
+        argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+        session: {
+          refreshTtl: 30 * 86400,
+          idleTtl: 7 * 86400,
+          graceSeconds: 10,
+          freshLoginWindow: 600,
+          cookie: { enabled: false, secure: false, name: 'tokengate-refresh', path: '/graphql' },
+        },
+        corsOrigins: [],
+        introspection: true,
+        landingPage: true,
+        trustProxy: false,
+        logLevel: 'info',
+      });
+      expect(cfg.jwt.secret.equals(Buffer.from(SECRET))).toBe(true);
+      expect(Object.isFrozen(cfg)).toBe(true);
+    });
+
+    it('turns introspection and the landing page off in production, and makes the cookie secure', () => {
+      const cfg = load({ NODE_ENV: 'production' });
+      expect(cfg.env).toBe('production');
+      expect(cfg.introspection).toBe(false);
+      expect(cfg.landingPage).toBe(false);
+      expect(cfg.session.cookie).toMatchObject({ enabled: false, secure: true, name: '__Secure-tokengate-refresh' });
+    });
+
+    it('is silent under test', () => {
+      expect(load({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    });
+  });
+
+  describe('values', () => {
+    it.each([
+      ['900', 900],
+      ['900s', 900],
+      ['15m', 900],
+      ['2h', 7200],
+      ['30d', 30 * 86400],
+    ])('reads the duration %s as %i seconds', (raw, seconds) => {
+      expect(load({ REFRESH_TOKEN_TTL: raw }).session.refreshTtl).toBe(seconds);
+    });
+
+    it('raises the max lifetime with a longer access ttl', () => {
+      expect(load({ ACCESS_TOKEN_TTL: '2h' }).jwt).toMatchObject({ accessTtl: 7200, maxLifetime: 7200 });
+    });
+
+    it('reads port, cookie, CORS origins and a zero grace period', () => {
+      const cfg = load({ PORT: '8080', REFRESH_COOKIE: 'true', CORS_ORIGINS: 'https://a.example, https://b.example', REFRESH_GRACE_PERIOD: '0' });
+      expect(cfg.port).toBe(8080);
+      expect(cfg.session.cookie.enabled).toBe(true);
+      expect(cfg.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+      expect(cfg.session.graceSeconds).toBe(0);
+    });
+  });
+
+  describe('invalid values throw a TypeError', () => {
+    it.each<[string, NodeJS.ProcessEnv]>([
+      ['PORT=abc', { PORT: 'abc' }],
+      ['PORT=65536', { PORT: '65536' }],
+      ['PORT=-1', { PORT: '-1' }],
+      ['PORT=80.5', { PORT: '80.5' }],
+      ['ACCESS_TOKEN_TTL=15x', { ACCESS_TOKEN_TTL: '15x' }],
+      ['ACCESS_TOKEN_TTL=0', { ACCESS_TOKEN_TTL: '0' }],
+      ['ACCESS_TOKEN_TTL=-5', { ACCESS_TOKEN_TTL: '-5' }],
+      ['ACCESS_TOKEN_TTL=1.5h', { ACCESS_TOKEN_TTL: '1.5h' }],
+      ['ACCESS_TOKEN_TTL=m', { ACCESS_TOKEN_TTL: 'm' }],
+      ['JWT_MAX_LIFETIME below ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '1h', JWT_MAX_LIFETIME: '15m' }],
+      ['REFRESH_COOKIE=maybe', { REFRESH_COOKIE: 'maybe' }],
+      ['CORS_ORIGINS containing *', { CORS_ORIGINS: 'https://a.example,*' }],
+      ['NODE_ENV=staging', { NODE_ENV: 'staging' }],
+      ['NODE_ENV=Production', { NODE_ENV: 'Production' }],
+      ['DATABASE_URL=mysql://…', { DATABASE_URL: 'mysql://root@db/app' }],
+      ['DATABASE_URL=a bare path', { DATABASE_URL: 'data.sqlite' }],
+      ['JWT_ALGORITHM=none', { JWT_ALGORITHM: 'none' }],
+    ])('%s', (_name, env) => {
+      expect(() => load(env)).toThrow(TypeError);
+    });
+
+    it('does not echo database credentials in the error', () => {
+      expect(() => load({ DATABASE_URL: 'mysql://admin:hunter2@db/app' })).toThrow(TypeError);
+      expect(() => load({ DATABASE_URL: 'mysql://admin:hunter2@db/app' })).not.toThrow(/hunter2/);
+    });
+  });
+
+  describe('JWT secret', () => {
+    it('is required in production, and says so', () => {
+      expect(() => load({ NODE_ENV: 'production', JWT_SECRET: undefined })).toThrow(TypeError);
+      expect(() => load({ NODE_ENV: 'production', JWT_SECRET: undefined })).toThrow(/JWT_SECRET/);
+      expect(existsSync(join(dir, 'jwt-secret'))).toBe(false);
+    });
+
+    it('must be at least 32 bytes, counted in bytes', () => {
+      expect(() => load({ NODE_ENV: 'production', JWT_SECRET: SECRET.slice(1) })).toThrow(TypeError);
+      expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwt.secret).toHaveLength(32);
+      expect(() => load({ NODE_ENV: 'production', JWT_SECRET: '\u00e9'.repeat(15) + 'a' })).toThrow(TypeError); // 31 bytes
+      expect(load({ NODE_ENV: 'production', JWT_SECRET: '\u00e9'.repeat(16) }).jwt.secret).toHaveLength(32); // 16 chars
+    });
+
+    it('is also checked for length outside production', () => {
+      expect(() => load({ JWT_SECRET: 'short' })).toThrow(TypeError);
+    });
+
+    it('is generated in development into DATA_DIR/jwt-secret, mode 0600, and reused', () => {
+      const dataDir = join(dir, 'nested', 'data');
+      const first = loadConfig({ DATA_DIR: dataDir });
+      const file = join(dataDir, 'jwt-secret');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(first.jwt.secret.length).toBeGreaterThanOrEqual(32);
+      expect(first.jwt.secret.equals(Buffer.from(readFileSync(file, 'utf8').trim()))).toBe(true);
+      const second = loadConfig({ DATA_DIR: dataDir });
+      expect(second.jwt.secret.equals(first.jwt.secret)).toBe(true);
+    });
+
+    it('gives two data folders two different secrets', () => {
+      const a = loadConfig({ DATA_DIR: join(dir, 'a') }).jwt.secret;
+      const b = loadConfig({ DATA_DIR: join(dir, 'b') }).jwt.secret;
+      expect(a.equals(b)).toBe(false);
+    });
+
+    it('tightens an existing secret file to 0600', () => {
+      const file = join(dir, 'jwt-secret');
+      writeFileSync(file, 'an-existing-secret-that-is-long-enough-to-use\n', { mode: 0o644 });
+      const cfg = loadConfig({ DATA_DIR: dir });
+      expect(cfg.jwt.secret.toString()).toBe('an-existing-secret-that-is-long-enough-to-use');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    });
+  });
+
+  describe('DATABASE_URL', () => {
+    it.each([
+      ['sqlite:relative/db.sqlite', { kind: 'sqlite', file: resolve('relative/db.sqlite') }],
+      ['sqlite:/var/lib/tokengate/db.sqlite', { kind: 'sqlite', file: '/var/lib/tokengate/db.sqlite' }],
+      ['file:/tmp/x.sqlite', { kind: 'sqlite', file: '/tmp/x.sqlite' }],
+      ['sqlite::memory:', { kind: 'sqlite', file: ':memory:' }],
+      ['postgres://app@db:5432/tokengate', { kind: 'postgresql', url: 'postgres://app@db:5432/tokengate' }],
+      ['postgresql://app:pw@db/tokengate', { kind: 'postgresql', url: 'postgresql://app:pw@db/tokengate' }],
+    ])('parses %s', (url, expected) => {
+      expect(load({ DATABASE_URL: url }).database).toEqual(expected);
+    });
+
+    it('defaults to tokengate.sqlite under DATA_DIR, also when empty', () => {
+      const expected = { kind: 'sqlite', file: join(resolve(dir), 'tokengate.sqlite') };
+      expect(load().database).toEqual(expected);
+      expect(load({ DATABASE_URL: '' }).database).toEqual(expected);
+    });
+  });
+});
