@@ -168,5 +168,7 @@ function loadSecret(raw: string | undefined, env: Config['env'], dataDir: string
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  if (secret.length < 32) throw new TypeError(`${file} holds a secret shorter than 32 bytes; delete it to have a new one generated`);
+  return secret;
 }

@@ -19,7 +19,9 @@ export class Sealer {
   open(sealed: string): string | null {
     try {
       const raw = Buffer.from(sealed, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      if (raw.length < 28) return null;
+      // A fixed 16-byte tag: GCM would otherwise accept a truncated one.
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12), { authTagLength: 16 });
       decipher.setAuthTag(raw.subarray(12, 28));
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     } catch {

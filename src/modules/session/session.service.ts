@@ -91,7 +91,11 @@ export class SessionService {
   /** Revokes every live session of a user, optionally sparing one; returns how many ended. */
   async endAllForUser(em: EntityManager, userId: string, reason: RevokeReason, except?: string): Promise<number> {
     const where = { userId, revokedAt: null, ...(except ? { id: { $ne: except } } : {}) };
-    return em.nativeUpdate(Session, where, { revokedAt: this.clock.now(), revokedReason: reason });
+    const ids = (await em.find(Session, where, { fields: ['id'], disableIdentityMap: true })).map((s) => s.id);
+    if (!ids.length) return 0;
+    const ended = await em.nativeUpdate(Session, { id: { $in: ids }, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
+    await em.nativeUpdate(RefreshToken, { sessionId: { $in: ids }, successorSealed: { $ne: null } }, { successorSealed: null });
+    return ended;
   }
 
   /** One of the user's own sessions; someone else's is reported as not found. */
@@ -111,18 +115,23 @@ export class SessionService {
     return !session.revokedAt && session.expiresAt.getTime() > now && session.lastUsedAt.getTime() + this.cfg.idleTtl * 1000 > now;
   }
 
-  /** Moves the session's auth time (a password was just checked) and retires its live tokens for a new one. */
+  /**
+   * Moves the session's auth time (a password was just checked) and retires its live token for a new one;
+   * the retired token keeps a non-fresh copy of the pair, so a refresh already in flight gets the grace answer.
+   */
   async reissue(em: EntityManager, session: Session, user: User, sign: AccessSigner): Promise<IssuedSession> {
     const now = this.clock.now();
     const refreshToken = newToken();
     const successor = new RefreshToken(session.id, hashToken(refreshToken), now);
+    session.authTime = now;
+    session.lastUsedAt = now;
+    const sealed = this.sealer.seal(JSON.stringify({ ...sign(user, session, false), refreshToken }));
     await em.transactional(async (tx) => {
-      await tx.nativeUpdate(RefreshToken, { sessionId: session.id, usedAt: null }, { usedAt: now, replacedById: successor.id });
+      await tx.nativeUpdate(RefreshToken, { sessionId: session.id, usedAt: null }, { usedAt: now, replacedById: successor.id, successorSealed: sealed });
+      await tx.nativeUpdate(RefreshToken, { sessionId: session.id, replacedById: { $ne: successor.id }, successorSealed: { $ne: null } }, { successorSealed: null });
       await tx.nativeUpdate(Session, { id: session.id }, { authTime: now, lastUsedAt: now });
       tx.persist(successor);
     });
-    session.authTime = now;
-    session.lastUsedAt = now;
     return { session, user, refreshToken, ...sign(user, session, true) };
   }
 

@@ -48,6 +48,17 @@ describe('refreshToken rotation (default config)', () => {
     expect(res.body.data.me.id).toBe(first.user.id);
   });
 
+  it('answers a refresh already in flight during changePassword with the new (non-fresh) pair, not as reuse', async () => {
+    const first = await newUser(server);
+    const changed = await server.gql(CHANGE_PASSWORD, { input: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } }, { token: first.accessToken });
+    expect(changed.body.errors).toBeUndefined();
+    const replay = await rotate(server, first.refreshToken);
+    expect(replay.refreshToken).toBe(changed.body.data.changePassword.refreshToken);
+    const fresh = await server.gql(CHANGE_PASSWORD, { input: { currentPassword: 'a brand new passphrase', newPassword: 'yet another passphrase' } }, { token: replay.accessToken });
+    expect(firstError(fresh)).toMatchObject({ code: 'FORBIDDEN', reason: 'FRESH_LOGIN_REQUIRED' });
+    expect((await me(server, changed.body.data.changePassword.accessToken)).status).toBe(200);
+  });
+
   it('treats an older token (two rotations back) as reuse and the revocation outlives the failed request', async () => {
     const first = await newUser(server);
     const second = await rotate(server, first.refreshToken);
