@@ -10,7 +10,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { Config } from './config';
 import { makeContextBuilder, type Context } from './context';
 import { initORM, type Orm } from './db/orm';
-import { makeFormatError } from './errors';
+import { makeFormatError, unavailableStatusPlugin } from './errors';
 import { systemClock, type Clock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
 import { buildSchema } from './schema';
@@ -43,7 +43,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.logLevel);
   const orm = await initORM(config.database);
   const store = await openLimiterStore(config, orm);
-  const services = createServices(config, clock, await RateLimits.create(config.rateLimits, store.store));
+  const services = createServices(config, clock, await RateLimits.create(config.rateLimits, store.store), () => orm.em, logger);
   await services.passwords.warmUp();
 
   const app = express();
@@ -61,6 +61,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins: [
       ...protection.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      unavailableStatusPlugin,
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -111,6 +112,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stop: async () => {
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
+      await services.audit.flush();
       await store.close();
       await orm.close();
     },

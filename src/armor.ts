@@ -10,7 +10,7 @@ export function armor(config: Config) {
   const limits = config.graphqlLimits;
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: limits.maxAliases },
+    maxAliases: { n: limits.maxAliases, allowList: [] }, // __typename aliases count too
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
     maxTokens: { enabled: false },

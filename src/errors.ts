@@ -1,5 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { isUnavailable } from './db/unavailable';
 
 /** Why a request is not authenticated; sent as `extensions.reason`. */
 export type AuthFailure =
@@ -92,7 +94,7 @@ const APOLLO_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-type Logger = { error: (msg: string, err: unknown) => void };
+type Logger = { error: (msg: string, err: unknown) => void; warn: (msg: string, data?: Record<string, unknown>) => void };
 
 /** The one place errors become client-visible: known errors keep their code, everything else is masked. */
 export function makeFormatError(logger: Logger) {
@@ -107,7 +109,24 @@ export function makeFormatError(logger: Logger) {
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    if (isUnavailable(original)) {
+      logger.warn('database unavailable', { message: original instanceof Error ? original.message : String(original) });
+      return { message: new ServiceUnavailableError().message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    }
     logger.error('unexpected error', original);
     return { message: 'Internal server error.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+/** An unreachable database anywhere in a request makes it a 503 with Retry-After, so clients and balancers back off. */
+export const unavailableStatusPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, errors }) {
+        if (!errors?.some((e) => isUnavailable(unwrapResolverError(e)))) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', '5');
+      },
+    };
+  },
+};

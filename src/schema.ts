@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Resolvers } from './generated/graphql';
 import { DateTime } from './scalars';
 import { applyAuthDirective } from './modules/auth/auth.directive';
+import { auditResolvers } from './modules/audit/audit.resolvers';
 import { authResolvers } from './modules/auth/auth.resolvers';
 import { sessionResolvers } from './modules/session/session.resolvers';
 import { userResolvers } from './modules/user/user.resolvers';
@@ -24,10 +25,11 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   const resolvers: Resolvers = {
     DateTime,
-    Query: { ...userResolvers.Query, ...sessionResolvers.Query },
+    Query: { ...userResolvers.Query, ...sessionResolvers.Query, ...auditResolvers.Query },
     Mutation: { ...authResolvers.Mutation, ...userResolvers.Mutation, ...sessionResolvers.Mutation },
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,
+    AuditEventConnection: auditResolvers.AuditEventConnection,
   };
   return applyAuthDirective(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
 }

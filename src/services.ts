@@ -1,4 +1,7 @@
+import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from './config';
+import type { Logger } from './lib/logger';
+import { AuditService } from './modules/audit/audit.service';
 import type { Clock } from './lib/clock';
 import { Sealer } from './lib/sealer';
 import { AuthService } from './modules/auth/auth.service';
@@ -14,14 +17,16 @@ export interface Services {
   sessions: SessionService;
   users: UserService;
   auth: AuthService;
+  audit: AuditService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
-export function createServices(config: Config, clock: Clock, limits: RateLimits): Services {
+export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger): Services {
+  const audit = new AuditService(getEm, clock, logger);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
-  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock);
-  const users = new UserService(sessions, clock);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits);
-  return { tokens, passwords, sessions, users, auth };
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
+  const users = new UserService(sessions, clock, audit);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
+  return { tokens, passwords, sessions, users, auth, audit };
 }

@@ -8,6 +8,9 @@ import { createServices, type Services } from '../services';
 import { User, ROLES, type Role } from '../modules/user/user.entity';
 import { readPassword } from './prompt';
 import { RateLimits } from '../modules/auth/rate-limit';
+import { createLogger } from '../lib/logger';
+
+const CLI_META = { ip: null, userAgent: 'tokengate-cli' };
 
 const USAGE = `usage: npm run user -- <command> --username NAME [--role USER|ADMIN]
 commands:
@@ -34,13 +37,13 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   const orm = await initORM(config.database);
-  const services = createServices(config, systemClock, await RateLimits.create(config.rateLimits, { kind: 'memory' }));
+  const services = createServices(config, systemClock, await RateLimits.create(config.rateLimits, { kind: 'memory' }), () => orm.em, createLogger(config.logLevel));
   const em = orm.em.fork();
   try {
     if (command === 'create') {
       const password = await readPassword(`Password for ${values.username}: `);
-      const issued = await services.auth.register(em, { username: values.username, password }, { ip: null, userAgent: 'tokengate-cli' });
-      await services.sessions.end(em, issued.session.id, 'LOGOUT'); // the CLI needs no session of its own
+      const issued = await services.auth.register(em, { username: values.username, password }, CLI_META);
+      await services.sessions.end(em, issued.session.id, 'LOGOUT', CLI_META); // the CLI needs no session of its own
       if (role !== 'USER') await services.users.setRole(em, null, issued.user.id, role);
       return done(`created ${issued.user.username} (${issued.user.id}) with role ${role}`);
     }
@@ -69,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof AppError) return fail(`${err.extensions.code}: ${err.message}`, 1);
     throw err;
   } finally {
+    await services.audit.flush();
     await orm.close();
   }
 }

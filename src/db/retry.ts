@@ -1,18 +1,8 @@
-import { ConnectionException, DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { isUnavailable } from './unavailable';
 import { ServiceUnavailableError } from '../errors';
 
 const RETRIES = 3;
-
-/** Connection-level failures: the database is down or unreachable, not a bug. */
-export function isUnavailable(err: unknown): boolean {
-  if (err instanceof ConnectionException) return true;
-  const code = (err as { code?: string } | null)?.code;
-  const message = err instanceof Error ? err.message : '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '57014'].includes(code ?? '') ||
-    /Knex: Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED/.test(message)
-  );
-}
 
 /** Runs a unit of work, retrying lock timeouts and serialization failures, mapping an unreachable database to 503. */
 export async function withRetry<T>(work: () => Promise<T>): Promise<T> {

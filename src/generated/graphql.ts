@@ -4,6 +4,8 @@ import { User as UserModel } from '../modules/user/user.entity';
 import { Session as SessionModel } from '../modules/session/session.entity';
 import { AuthPayloadModel as AuthPayloadModelModel } from '../modules/auth/auth.payload';
 import { UserPage as UserPageModel } from '../modules/user/user.service';
+import { AuditEvent as AuditEventModel } from '../modules/audit/audit-event.entity';
+import { AuditPage as AuditPageModel } from '../modules/audit/audit.service';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -19,6 +21,50 @@ export type Scalars = {
   /** ISO-8601 date-time in UTC, e.g. 2026-11-24T18:30:00.000Z. */
   DateTime: { input: Date; output: Date; }
 };
+
+/** One security-relevant event; the ids are kept even after the user or session is gone. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  at: Scalars['DateTime']['output'];
+  /** Short JSON text with event-specific facts, e.g. the new role. */
+  detail?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  ip?: Maybe<Scalars['String']['output']>;
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  type: AuditEventType;
+  userAgent?: Maybe<Scalars['String']['output']>;
+  userId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  edges: Array<AuditEventEdge>;
+  pageInfo: PageInfo;
+  /** Events matching the filters, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEvent;
+};
+
+/** What an audit event records. */
+export type AuditEventType =
+  | 'LOGIN_FAILED'
+  | 'LOGIN_LOCKED'
+  | 'LOGIN_SUCCEEDED'
+  | 'LOGOUT'
+  | 'LOGOUT_ALL'
+  | 'PASSWORD_CHANGED'
+  | 'REFRESHED'
+  | 'REFRESH_REUSED'
+  | 'REGISTERED'
+  | 'ROLE_CHANGED'
+  | 'SESSION_REVOKED'
+  | 'USER_ACTIVATED'
+  | 'USER_DEACTIVATED';
 
 export type AuthPayload = {
   __typename?: 'AuthPayload';
@@ -119,12 +165,22 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The audit trail, newest first, optionally for one user or one event type. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
+  auditEvents: AuditEventConnection;
   /** The signed-in user. */
   me: User;
   /** The viewer's live sessions, newest first. */
   mySessions: Array<Session>;
   /** Every account, oldest first. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
   users: UserConnection;
+};
+
+
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<AuditEventType>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -253,6 +309,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditEvent: ResolverTypeWrapper<AuditEventModel>;
+  AuditEventConnection: ResolverTypeWrapper<AuditPageModel>;
+  AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
+  AuditEventType: AuditEventType;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModelModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangePasswordInput: ChangePasswordInput;
@@ -274,6 +334,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuditEvent: AuditEventModel;
+  AuditEventConnection: AuditPageModel;
+  AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   AuthPayload: AuthPayloadModelModel;
   Boolean: Scalars['Boolean']['output'];
   ChangePasswordInput: ChangePasswordInput;
@@ -297,6 +360,28 @@ export type AuthDirectiveArgs = {
 };
 
 export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['AuditEventType'], ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type AuditEventConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
+};
 
 export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -330,6 +415,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   mySessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
@@ -365,6 +451,9 @@ export type UserEdgeResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type Resolvers<ContextType = Context> = {
+  AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;

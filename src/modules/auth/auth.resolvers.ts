@@ -17,7 +17,7 @@ const refreshToken: NonNullable<MutationResolvers['refreshToken']> = async (_p, 
 
 const changePassword: NonNullable<MutationResolvers['changePassword']> = async (_p, { input }, ctx) => {
   const viewer = await ctx.getUser();
-  return toPayload(ctx, await ctx.services.auth.changePassword(ctx.em, viewer, ctx.auth.claims!, input));
+  return toPayload(ctx, await ctx.services.auth.changePassword(ctx.em, viewer, ctx.auth.claims!, input, ctx.meta));
 };
 
 export const authResolvers = { Mutation: { register, login, refreshToken, changePassword } };

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { epochSeconds } from '../../lib/clock';
-import { BadCredentialsError, ForbiddenError, UsernameTakenError } from '../../errors';
+import { BadCredentialsError, ForbiddenError, RateLimitedError, UsernameTakenError } from '../../errors';
 import { withRetry } from '../../db/retry';
 import type { AccessSigner, ClientMeta, IssuedSession, SessionService } from '../session/session.service';
 import type { Session } from '../session/session.entity';
@@ -10,6 +10,7 @@ import type { UserService } from '../user/user.service';
 import type { PasswordService } from './password.service';
 import { assertNotGuessable } from './password.policy';
 import type { RateLimits } from './rate-limit';
+import type { AuditService } from '../audit/audit.service';
 import type { AccessClaims, TokenService } from './token.service';
 
 export interface Credentials {
@@ -27,6 +28,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly freshWindow: number,
     private readonly limits: RateLimits,
+    private readonly audit: AuditService,
   ) {}
 
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
@@ -43,7 +45,9 @@ export class AuthService {
     if (await this.users.findByUsername(em, username)) throw new UsernameTakenError();
     const user = new User(username, await this.passwords.hash(password), this.clock.now());
     try {
-      return await withRetry(() => this.sessions.start(em, user, meta, this.sign));
+      const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign));
+      this.audit.record({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, ...meta });
+      return issued;
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) throw new UsernameTakenError();
       throw err;
@@ -53,29 +57,39 @@ export class AuthService {
   /** One answer, at one cost, for an unknown user, a wrong password and a disabled account. */
   async login(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
     const password = this.passwords.normalizeForLogin(input.password);
-    await this.limits.loginAttempt(input.username, meta.ip);
+    try {
+      await this.limits.loginAttempt(input.username, meta.ip);
+    } catch (err) {
+      if (err instanceof RateLimitedError) this.audit.record({ type: 'LOGIN_LOCKED', ...meta, detail: { retryAfter: err.extensions.retryAfter } });
+      throw err;
+    }
     const user = await this.users.findByUsername(em, input.username);
-    if (!user) {
-      await this.passwords.verifyDummy(password);
+    const ok = user ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
+    if (!user || !ok || !user.isActive) {
+      // Unknown usernames are not stored: people sometimes type their password there.
+      const reason = !user ? 'UNKNOWN_USER' : !ok ? 'BAD_PASSWORD' : 'DISABLED';
+      this.audit.record({ type: 'LOGIN_FAILED', userId: user?.id, ...meta, detail: { reason } });
       throw new BadCredentialsError();
     }
-    const ok = await this.passwords.verify(user.passwordHash, password);
-    if (!ok || !user.isActive) throw new BadCredentialsError();
     await this.limits.loginSucceeded(input.username, meta.ip);
     if (this.passwords.needsRehash(user.passwordHash)) {
       user.passwordHash = await this.passwords.hash(password);
       user.updatedAt = this.clock.now();
     }
-    return withRetry(() => this.sessions.start(em, user, meta, this.sign));
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign));
+    this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta });
+    return issued;
   }
 
   async refresh(em: EntityManager, refreshToken: string, meta: ClientMeta): Promise<IssuedSession> {
     await this.limits.attempt('refresh', meta.ip);
-    return this.sessions.rotate(em, refreshToken, this.sign);
+    const issued = await this.sessions.rotate(em, refreshToken, this.sign, meta);
+    this.audit.record({ type: 'REFRESHED', userId: issued.user.id, sessionId: issued.session.id, ...meta });
+    return issued;
   }
 
   /** Needs a recent password check; keeps the caller's session (with a new pair) and ends every other one. */
-  async changePassword(em: EntityManager, viewer: User, claims: AccessClaims, input: { currentPassword: string; newPassword: string }): Promise<IssuedSession> {
+  async changePassword(em: EntityManager, viewer: User, claims: AccessClaims, input: { currentPassword: string; newPassword: string }, meta: ClientMeta): Promise<IssuedSession> {
     const now = epochSeconds(this.clock.now());
     if (claims.auth_time === undefined || now - claims.auth_time > this.freshWindow) {
       throw new ForbiddenError('FRESH_LOGIN_REQUIRED');
@@ -87,12 +101,14 @@ export class AuthService {
     viewer.passwordHash = await this.passwords.hash(next);
     viewer.updatedAt = this.clock.now();
     const session = await this.sessions.getOwned(em, viewer.id, claims.sid);
-    return withRetry(() =>
+    const issued = await withRetry(() =>
       em.transactional(async (tx) => {
         tx.persist(viewer);
         await this.sessions.endAllForUser(tx, viewer.id, 'PASSWORD_CHANGED', session.id);
         return this.sessions.reissue(tx, session, viewer, this.sign);
       }),
     );
+    this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta });
+    return issued;
   }
 }

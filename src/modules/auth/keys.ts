@@ -46,12 +46,13 @@ export function symmetricKeyRing(secret: Buffer): KeyRing {
 
 /** Loads PEM files: the private key signs; its public half and every listed public key verify. */
 export function asymmetricKeyRing(alg: JwtAlgorithm, privateKeyFile: string, verifyKeyFiles: string[]): KeyRing {
-  const signKey = createPrivateKey(readPem(privateKeyFile, 'JWT_PRIVATE_KEY_FILE'));
+  const signKey = parseKey(() => createPrivateKey(readPem(privateKeyFile, 'JWT_PRIVATE_KEY_FILE')), 'JWT_PRIVATE_KEY_FILE', privateKeyFile, 'an unencrypted PEM private key');
   const publicKey = createPublicKey(signKey);
   if (algorithmOf(publicKey) !== alg) throw new TypeError(`JWT_PRIVATE_KEY_FILE holds a key for ${algorithmOf(publicKey)}, not JWT_ALGORITHM=${alg}`);
   const verifiers = new Map<string, VerifyKey>();
   const jwks: JsonWebKey[] = [];
-  for (const key of [publicKey, ...verifyKeyFiles.map((f) => createPublicKey(readPem(f, 'JWT_VERIFY_KEY_FILES')))]) {
+  const listed = verifyKeyFiles.map((f) => parseKey(() => createPublicKey(readPem(f, 'JWT_VERIFY_KEY_FILES')), 'JWT_VERIFY_KEY_FILES', f, 'a PEM public key'));
+  for (const key of [publicKey, ...listed]) {
     const jwk = key.export({ format: 'jwk' });
     const kid = thumbprint(jwk);
     if (verifiers.has(kid)) continue;
@@ -63,10 +64,21 @@ export function asymmetricKeyRing(alg: JwtAlgorithm, privateKeyFile: string, ver
   return { signing: { kid, alg, key: publicKey, signKey }, verifiers, jwks };
 }
 
+const HINT = 'generate a pair with: npm run keygen -- --alg ES256 --out ./keys';
+
+function parseKey(parse: () => KeyObject, variable: string, file: string, what: string): KeyObject {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof TypeError && err.message.startsWith(variable)) throw err;
+    throw new TypeError(`${variable}: ${file} is not ${what}; ${HINT}`);
+  }
+}
+
 function readPem(file: string, variable: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new TypeError(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code}); generate a pair with: npm run keygen -- --alg ES256 --out ./keys`);
+    throw new TypeError(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code}); ${HINT}`);
   }
 }

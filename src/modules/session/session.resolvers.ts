@@ -8,9 +8,9 @@ const mySessions: NonNullable<QueryResolvers['mySessions']> = async (_p, _a, ctx
 const logout: NonNullable<MutationResolvers['logout']> = async (_p, args, ctx) => {
   const presented = presentedRefreshToken(ctx, args.refreshToken);
   if (ctx.config.session.cookie.enabled) clearRefreshCookie(ctx);
-  if (presented) return ctx.services.sessions.endByRefreshToken(ctx.em, presented);
+  if (presented) return ctx.services.sessions.endByRefreshToken(ctx.em, presented, ctx.meta);
   await ctx.getUser();
-  return ctx.services.sessions.end(ctx.em, ctx.auth.claims!.sid, 'LOGOUT');
+  return ctx.services.sessions.end(ctx.em, ctx.auth.claims!.sid, 'LOGOUT', ctx.meta);
 };
 
 const logoutAll: NonNullable<MutationResolvers['logoutAll']> = async (_p, _a, ctx) => {
@@ -23,7 +23,7 @@ const logoutAll: NonNullable<MutationResolvers['logoutAll']> = async (_p, _a, ct
 const revokeSession: NonNullable<MutationResolvers['revokeSession']> = async (_p, { id }, ctx) => {
   const viewer = await ctx.getUser();
   const session = await ctx.services.sessions.getOwned(ctx.em, viewer.id, id);
-  await ctx.services.sessions.end(ctx.em, session.id, 'REVOKED');
+  await ctx.services.sessions.end(ctx.em, session.id, 'REVOKED', ctx.meta);
   return true;
 };
 

@@ -6,6 +6,7 @@ import type { Sealer } from '../../lib/sealer';
 import { NotFoundError, UnauthenticatedError } from '../../errors';
 import { isUuid } from '../../lib/ids';
 import { withRetry } from '../../db/retry';
+import type { AuditService } from '../audit/audit.service';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session, type RevokeReason } from './session.entity';
@@ -40,6 +41,7 @@ export class SessionService {
     private readonly cfg: Config['session'],
     private readonly sealer: Sealer,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** Starts a session after a password check. */
@@ -53,7 +55,7 @@ export class SessionService {
   }
 
   /** Trades a refresh token for a new pair; a retired token ends the session unless it is the grace-window predecessor. */
-  async rotate(requestEm: EntityManager, presented: string, sign: AccessSigner): Promise<IssuedSession> {
+  async rotate(requestEm: EntityManager, presented: string, sign: AccessSigner, meta: ClientMeta): Promise<IssuedSession> {
     if (!FORMAT.test(presented)) throw new UnauthenticatedError('TOKEN_INVALID');
     const tokenHash = hashToken(presented);
     return withRetry(async () => {
@@ -62,7 +64,7 @@ export class SessionService {
         const token = await em.findOne(RefreshToken, { tokenHash });
         if (!token) throw new UnauthenticatedError('TOKEN_INVALID');
         const { session, user } = await this.liveSessionOf(em, token.sessionId);
-        if (token.usedAt) return this.replay(em, token, session, user);
+        if (token.usedAt) return this.replay(em, token, session, user, meta);
         try {
           return await this.mint(em, token, session, user, sign);
         } catch (err) {
@@ -74,17 +76,22 @@ export class SessionService {
   }
 
   /** Ends the session that owns a refresh token; false when the token is unknown or already ended. */
-  async endByRefreshToken(em: EntityManager, presented: string): Promise<boolean> {
+  async endByRefreshToken(em: EntityManager, presented: string, meta: ClientMeta): Promise<boolean> {
     if (!FORMAT.test(presented)) return false;
     const token = await em.findOne(RefreshToken, { tokenHash: hashToken(presented) });
-    return token ? this.end(em, token.sessionId, 'LOGOUT') : false;
+    return token ? this.end(em, token.sessionId, 'LOGOUT', meta) : false;
   }
 
   /** Revokes one session; true when it was live. */
-  async end(em: EntityManager, sessionId: string, reason: RevokeReason): Promise<boolean> {
+  async end(em: EntityManager, sessionId: string, reason: RevokeReason, meta?: ClientMeta): Promise<boolean> {
     const now = this.clock.now();
     const ended = await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now, revokedReason: reason });
     await em.nativeUpdate(RefreshToken, { sessionId, successorSealed: { $ne: null } }, { successorSealed: null });
+    if (ended > 0 && (reason === 'LOGOUT' || reason === 'REVOKED' || reason === 'REFRESH_REUSED')) {
+      const owner = await em.findOne(Session, { id: sessionId }, { fields: ['userId'], disableIdentityMap: true });
+      const type = reason === 'LOGOUT' ? 'LOGOUT' : reason === 'REVOKED' ? 'SESSION_REVOKED' : 'REFRESH_REUSED';
+      this.audit.record({ type, userId: owner?.userId, sessionId, ...meta });
+    }
     return ended > 0;
   }
 
@@ -95,6 +102,7 @@ export class SessionService {
     if (!ids.length) return 0;
     const ended = await em.nativeUpdate(Session, { id: { $in: ids }, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
     await em.nativeUpdate(RefreshToken, { sessionId: { $in: ids }, successorSealed: { $ne: null } }, { successorSealed: null });
+    if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, detail: { ended } });
     return ended;
   }
 
@@ -170,7 +178,7 @@ export class SessionService {
     return { session, user, refreshToken, ...access };
   }
 
-  private async replay(em: EntityManager, token: RefreshToken, session: Session, user: User): Promise<IssuedSession> {
+  private async replay(em: EntityManager, token: RefreshToken, session: Session, user: User, meta: ClientMeta): Promise<IssuedSession> {
     const inGrace = token.usedAt!.getTime() + this.cfg.graceSeconds * 1000 > this.clock.now().getTime();
     if (inGrace && token.replacedById && token.successorSealed) {
       const successor = await em.findOne(RefreshToken, { id: token.replacedById });
@@ -180,7 +188,7 @@ export class SessionService {
         return { session, user, ...pair };
       }
     }
-    await this.end(em, session.id, 'REFRESH_REUSED');
+    await this.end(em, session.id, 'REFRESH_REUSED', meta);
     throw new UnauthenticatedError('REFRESH_REUSED');
   }
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import type { SessionService } from '../session/session.service';
+import type { AuditService } from '../audit/audit.service';
 import { User, type Role } from './user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -16,7 +17,7 @@ export interface UserPage {
 
 /** Account lookup and the admin lifecycle: activation and roles. */
 export class UserService {
-  constructor(private readonly sessions: SessionService, private readonly clock: Clock) {}
+  constructor(private readonly sessions: SessionService, private readonly clock: Clock, private readonly audit: AuditService) {}
 
   validateUsername(username: string): string {
     if (typeof username !== 'string' || !USERNAME.test(username)) {
@@ -60,6 +61,7 @@ export class UserService {
       tx.persist(user);
       if (!active) await this.sessions.endAllForUser(tx, user.id, 'DEACTIVATED');
     });
+    this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, detail: { by: actor?.id ?? 'cli' } });
     return user;
   }
 
@@ -68,12 +70,14 @@ export class UserService {
     const user = await this.get(em, id);
     if (user.role === role) return user;
     if (role !== 'ADMIN') await this.assertNotLastAdmin(em, actor, user);
+    const from = user.role;
     user.role = role;
     user.updatedAt = this.clock.now();
     await em.transactional(async (tx) => {
       tx.persist(user);
       await this.sessions.endAllForUser(tx, user.id, 'ROLE_CHANGED');
     });
+    this.audit.record({ type: 'ROLE_CHANGED', userId: user.id, detail: { from, to: role, by: actor?.id ?? 'cli' } });
     return user;
   }
 

@@ -1,0 +1,81 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { uuidv7 } from '../../lib/ids';
+
+export const AUDIT_EVENT_TYPES = [
+  'REGISTERED',
+  'LOGIN_SUCCEEDED',
+  'LOGIN_FAILED',
+  'LOGIN_LOCKED',
+  'REFRESHED',
+  'REFRESH_REUSED',
+  'LOGOUT',
+  'LOGOUT_ALL',
+  'SESSION_REVOKED',
+  'PASSWORD_CHANGED',
+  'ROLE_CHANGED',
+  'USER_DEACTIVATED',
+  'USER_ACTIVATED',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+let lastId = '';
+
+/** uuidv7 of the event time, bumped past the last id so same-millisecond events (and a clock step back) keep call order. */
+function nextId(ms: number): string {
+  let id = uuidv7(ms);
+  if (id <= lastId) {
+    const tail = (parseInt(lastId.slice(24), 16) + 1).toString(16).padStart(12, '0');
+    if (tail.length === 12) id = lastId.slice(0, 24) + tail;
+  }
+  lastId = id;
+  return id;
+}
+
+/** One security-relevant happening; append-only, never updated. */
+export class AuditEvent {
+  id: string;
+  type: AuditEventType;
+  at: Date;
+  userId: string | null;
+  sessionId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** Short JSON text with event-specific facts (e.g. the new role). */
+  detail: string | null;
+
+  constructor(init: {
+    type: AuditEventType;
+    at: Date;
+    userId?: string | null;
+    sessionId?: string | null;
+    ip?: string | null;
+    userAgent?: string | null;
+    detail?: string | null;
+  }) {
+    this.id = nextId(init.at.getTime());
+    this.type = init.type;
+    this.at = init.at;
+    this.userId = init.userId ?? null;
+    this.sessionId = init.sessionId ?? null;
+    this.ip = init.ip ?? null;
+    this.userAgent = init.userAgent ?? null;
+    this.detail = init.detail ?? null;
+  }
+}
+
+export const AuditEventSchema = new EntitySchema<AuditEvent>({
+  class: AuditEvent,
+  tableName: 'audit_events',
+  properties: {
+    id: { type: 'string', primary: true, length: 36 },
+    type: { type: 'string', length: 32 },
+    at: { type: 'datetime' },
+    // Plain columns, no foreign keys: the trail must outlive the users and sessions it mentions.
+    userId: { type: 'string', length: 36, fieldName: 'user_id', nullable: true },
+    sessionId: { type: 'string', length: 36, fieldName: 'session_id', nullable: true },
+    ip: { type: 'string', length: 64, nullable: true },
+    userAgent: { type: 'string', length: 512, fieldName: 'user_agent', nullable: true },
+    detail: { type: 'text', nullable: true },
+  },
+});
