@@ -43,11 +43,14 @@ export function readBearer(header: string | undefined, verify: (token: string) =
 
 export function makeContextBuilder(deps: { em: EntityManager; services: Services; config: Config; clock: Clock }) {
   return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
-    const em = deps.em.fork();
+    let forked: EntityManager | undefined;
+    const fork = () => (forked ??= deps.em.fork()); // one fork per request, made only if the request touches the database
     const auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
     let viewer: Promise<User> | undefined;
     return {
-      em,
+      get em() {
+        return fork();
+      },
       services: deps.services,
       config: deps.config,
       clock: deps.clock,
@@ -59,7 +62,7 @@ export function makeContextBuilder(deps: { em: EntityManager; services: Services
       getUser() {
         if (!auth.claims) return Promise.reject(new UnauthenticatedError(auth.failure));
         const claims = auth.claims;
-        viewer ??= withRetry(() => loadViewer(em, claims, deps.clock));
+        viewer ??= withRetry(() => loadViewer(fork(), claims, deps.clock));
         return viewer;
       },
     };
