@@ -18,7 +18,10 @@ const REDACT = [
 
 /** Structured JSON lines (pino) on stderr; errors keep their stack for operators, never for clients. */
 export function createLogger(level: LogLevel, destination: pino.DestinationStream = pino.destination(2)): Logger {
-  const log = pino({ level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  const log = pino(
+    { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) }, redact: { paths: REDACT, censor: '[redacted]' } },
+    destination,
+  );
   return {
     info: (msg, data) => log.info(data ?? {}, msg),
     warn: (msg, data) => log.warn(data ?? {}, msg),

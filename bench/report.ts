@@ -1,0 +1,52 @@
+import os from 'node:os';
+import { combine, type Measured } from './stats';
+
+export const ROWS = {
+  bare: 'bare node:http',
+  baseline: 'baseline { __typename }',
+  me: 'me',
+  login: 'login',
+  argon2: 'argon2.verify (bare)',
+  refresh: 'refreshToken',
+  meHalf: 'me @ half rate',
+  meHalfLogins: 'me @ half rate + logins',
+} as const;
+export type Row = keyof typeof ROWS;
+
+export interface Memory {
+  before: number;
+  after: number;
+  requests: number;
+  errors: number;
+}
+
+const num = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+export function printReport(samples: Record<Row, Measured[]>, memory: Memory, notes: string[]): void {
+  const r = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, combine(v)])) as Record<Row, Measured>;
+  const out: string[] = [];
+  const line = (cells: string[]) => out.push(`| ${cells[0].padEnd(26)} | ${cells.slice(1).map((c) => c.padStart(9)).join(' | ')} |`);
+  line(['scenario', 'median ms', 'p99 ms', 'req/s', 'errors']);
+  out.push(`|${'-'.repeat(28)}|${Array(4).fill('-'.repeat(10) + ':').join('|')}|`);
+  for (const row of Object.keys(ROWS) as Row[]) {
+    const m = r[row];
+    line([ROWS[row], num(m.median, 2), num(m.p99, 2), num(m.rps, 0), String(m.errors)]);
+  }
+  const growth = ((memory.after - memory.before) / memory.before) * 100;
+  const ratios: Array<[string, number, string]> = [
+    ['me / baseline throughput', r.me.rps / r.baseline.rps, '>= 0.6'],
+    ['baseline / bare node:http throughput', r.baseline.rps / r.bare.rps, '>= 0.25'],
+    ['login / bare argon2.verify throughput', r.login.rps / r.argon2.rps, '>= 0.85'],
+    ['refreshToken / baseline throughput', r.refresh.rps / r.baseline.rps, '>= 0.4'],
+    ['me p99 under logins / me p99 alone', r.meHalfLogins.p99 / r.meHalf.p99, '<= 3'],
+    [`RSS growth after ${memory.requests} me requests (%)`, growth, '<= 10'],
+  ];
+  out.push('', 'ratios (value, target):');
+  for (const [name, value, target] of ratios) out.push(`  ${name.padEnd(46)} ${num(value, 2).padStart(8)}   target ${target}`);
+  out.push('', `server RSS: ${mib(memory.before)} after warm-up, ${mib(memory.after)} after ${memory.requests} me requests (${memory.errors} errors)`);
+  out.push(...notes);
+  const cpus = os.cpus();
+  out.push('', `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${new Date().toISOString()}`);
+  console.log(out.join('\n'));
+}

@@ -1,0 +1,117 @@
+// npm run bench: server, bare http server and argon2 loop pinned to core 0, load generator pinned to core 1.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LOGIN, ME, TYPENAME, login, loginMany, register } from './gql';
+import type { LoadJob, LoadSpec } from './load';
+import { Child, killAll } from './proc';
+import { printReport, ROWS, type Memory, type Row } from './report';
+import { median, type Measured } from './stats';
+
+const int = (name: string, fallback: number) => Math.max(1, Number.parseInt(process.env[name] ?? '', 10) || fallback);
+const DURATION = int('BENCH_DURATION', 5);
+const WARMUP = int('BENCH_WARMUP', 3);
+const ROUNDS = int('BENCH_ROUNDS', 3);
+const C = int('BENCH_CONCURRENCY', 4);
+const CONNECTIONS = int('BENCH_CONNECTIONS', 10);
+const SESSIONS = int('BENCH_SESSIONS', 50);
+const ME_TOTAL = int('BENCH_ME_TOTAL', 200_000);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const HUGE = '1000000000';
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const samples = Object.fromEntries(Object.keys(ROWS).map((k) => [k, []])) as unknown as Record<Row, Measured[]>;
+
+const dir = mkdtempSync(join(tmpdir(), 'tokengate-bench-'));
+
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+    DATA_DIR: dir,
+    DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+    ...Object.fromEntries(['LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER_IP', 'REFRESH_IP'].map((n) => [`RATE_${n}_MAX`, HUGE])),
+  };
+  for (const k of ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM', 'REFRESH_GRACE_PERIOD']) delete env[k];
+  const profileDir = resolve(__dirname, 'profiles');
+  if (PROFILE) mkdirSync(profileDir, { recursive: true });
+  const server = new Child('bench/server.ts', 0, { env, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+  const bare = new Child('bench/bare-http.ts', 0);
+  const loader = new Child('bench/load.ts', 1);
+  try {
+    await loader.message();
+    const url = (await server.json<{ url: string }>()).url;
+    const bareUrl = (await bare.json<{ url: string }>()).url;
+    log(`server ${url} (pid ${server.pid}), bare ${bareUrl}; ${ROUNDS} rounds × ${WARMUP}s warm-up + ${DURATION}s`);
+    await register(url);
+
+    const load = async (job: Partial<LoadJob> & { specs: LoadSpec[] }): Promise<Measured[]> => {
+      const reply = await loader.request<{ results?: Measured[]; error?: string }>({ warmup: WARMUP, duration: DURATION, ...job });
+      if (!reply.results) throw new Error(`load generator: ${reply.error}`);
+      return reply.results;
+    };
+    const measure = async (row: Row, spec: LoadSpec) => void samples[row].push((await load({ specs: [spec] }))[0]);
+    const argon2 = async () => {
+      const loop = new Child('bench/argon2-loop.ts', 0, { env, args: [C, WARMUP, DURATION].map(String) });
+      samples.argon2.push(await loop.json<Measured>());
+      await loop.exit(5000);
+    };
+    const loginSpec: LoadSpec = { url, body: LOGIN, connections: C };
+
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`round ${round}/${ROUNDS}`);
+      const token = (await login(url)).accessToken;
+      await measure('bare', { url: bareUrl, body: TYPENAME, connections: CONNECTIONS });
+      await measure('baseline', { url, body: TYPENAME, connections: CONNECTIONS });
+      await measure('me', { url, body: ME, token, connections: CONNECTIONS });
+      await measure('login', loginSpec);
+      await argon2();
+      const refreshTokens = await loginMany(url, SESSIONS, C);
+      await measure('refresh', { url, refreshTokens, connections: Math.min(CONNECTIONS, SESSIONS) });
+    }
+
+    const overallRate = Math.max(1, Math.round(median(samples.me.map((m) => m.rps)) / 2));
+    const loginsAlongside: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`me at ${overallRate} req/s, alone and with logins: round ${round}/${ROUNDS}`);
+      const meSpec: LoadSpec = { url, body: ME, token: (await login(url)).accessToken, connections: CONNECTIONS, overallRate };
+      samples.meHalf.push((await load({ specs: [meSpec] }))[0]);
+      const [me, logins] = await load({ specs: [meSpec, loginSpec] });
+      samples.meHalfLogins.push(me);
+      loginsAlongside.push(logins.rps);
+    }
+
+    log(`resident memory: ${ME_TOTAL} me requests`);
+    const rss = async () => (await sleep(1000), (await server.request<{ rss: number }>({ cmd: 'rss' })).rss);
+    const meSpec: LoadSpec = { url, body: ME, token: (await login(url)).accessToken, connections: CONNECTIONS };
+    await load({ specs: [meSpec], warmup: 0, duration: WARMUP });
+    const before = await rss();
+    const [run] = await load({ specs: [meSpec], warmup: 0, amount: ME_TOTAL });
+    const memory: Memory = { before, after: await rss(), requests: run.requests, errors: run.errors };
+
+    printReport(samples, memory, [
+      `me @ half rate: overallRate ${overallRate} req/s (half the median me throughput), ${CONNECTIONS} connections;` +
+        ` logins alongside: ${median(loginsAlongside).toFixed(1)} req/s at concurrency ${C}`,
+      `settings: ${ROUNDS} rounds (median), ${WARMUP}s warm-up + ${DURATION}s each, ${CONNECTIONS} connections` +
+        ` (login/argon2: ${C}), ${SESSIONS} refresh sessions, argon2id defaults from loadConfig`,
+      ...(PROFILE ? [`CPU profile: ${profileDir}/*.cpuprofile (written when the server exits)`] : []),
+    ]);
+  } finally {
+    if (server.proc.connected) server.proc.send({ cmd: 'stop' });
+    await server.exit(PROFILE ? 30_000 : 10_000);
+    killAll();
+  }
+}
+
+process.on('exit', () => {
+  killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,23 @@
+// The real app in its own process: prints {"url"} once listening, answers {cmd:'rss'} and {cmd:'stop'} over IPC.
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { exitOnDisconnect } from './proc';
+
+async function main(): Promise<void> {
+  const app = await createApp(loadConfig(process.env));
+  const url = await app.listen(0, '127.0.0.1');
+  process.on('message', async (msg: { cmd?: string }) => {
+    if (msg.cmd === 'rss') process.send!({ rss: process.memoryUsage().rss });
+    if (msg.cmd === 'stop') {
+      await app.stop().catch(() => undefined);
+      process.exit(0); // a normal exit, so --cpu-prof writes its profile
+    }
+  });
+  exitOnDisconnect();
+  process.stdout.write(JSON.stringify({ url }) + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench server failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

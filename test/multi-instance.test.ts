@@ -1,0 +1,254 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { loadConfig } from '../src/config';
+import { initORM } from '../src/db/orm';
+import { freshDatabase } from './helpers/database';
+import { LOGIN, ME, REFRESH, REGISTER } from './helpers/server';
+
+/** Two real `src/index.ts` processes on one PostgreSQL database: tokens, revocation and rate limits must hold across them. */
+const describePg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+jest.setTimeout(60_000);
+
+const ROOT = resolve(__dirname, '..');
+const SECRET = '0123456789abcdefghijklmnopqrstuvwxyzABCD'; // 40 bytes, shared: same JWT key and sealing key
+const PASSWORD = 'correct horse battery';
+const LOGOUT_ALL = `mutation { logoutAll }`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Db = Awaited<ReturnType<typeof freshDatabase>>;
+interface Instance {
+  root: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+  log(): string;
+}
+interface Res {
+  status: number;
+  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+const started: Instance[] = [];
+async function spawnInstance(dbUrl: string, env: Record<string, string> = {}): Promise<Instance> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env, NODE_ENV: 'test', JWT_SECRET: SECRET, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info',
+      ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1', RATE_LOGIN_IP_MAX: '6', RATE_REGISTER_IP_MAX: '1000', ...env,
+    },
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const instance = { root: `http://127.0.0.1:${port}`, child, exited, log: () => output };
+  started.push(instance);
+  return instance;
+}
+
+async function waitReady(instance: Instance, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (instance.child.exitCode !== null) throw new Error(`instance exited with ${instance.child.exitCode}:\n${instance.log()}`);
+    const status = await fetch(`${instance.root}/readyz`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    await sleep(200);
+  }
+  throw new Error(`instance not ready after ${ms} ms:\n${instance.log()}`);
+}
+
+async function start(dbUrl: string, env: Record<string, string> = {}): Promise<Instance> {
+  const instance = await spawnInstance(dbUrl, env);
+  await waitReady(instance);
+  return instance;
+}
+
+async function stop(instance: Instance): Promise<void> {
+  if (instance.child.exitCode === null && instance.child.signalCode === null) {
+    instance.child.kill('SIGTERM');
+    const timer = setTimeout(() => instance.child.kill('SIGKILL'), 10_000);
+    await instance.exited;
+    clearTimeout(timer);
+  }
+}
+
+async function gql(instance: Instance, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Res> {
+  const res = await fetch(`${instance.root}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as Res['body'] };
+}
+
+async function must(instance: Instance, query: string, variables: Record<string, unknown>, field: string, token?: string): Promise<any> {
+  const res = await gql(instance, query, variables, token);
+  if (res.body.data?.[field] == null) throw new Error(`${field} failed (${res.status}): ${JSON.stringify(res.body.errors)}`);
+  return res.body.data[field];
+}
+const error = (res: Res) => res.body.errors?.[0]?.extensions ?? {};
+const signUp = (i: Instance, username: string) => must(i, REGISTER, { input: { username, password: PASSWORD } }, 'register');
+const signIn = (i: Instance, username: string, password = PASSWORD) => gql(i, LOGIN, { input: { username, password } });
+
+describePg('two instances on one PostgreSQL database', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(started.map(stop));
+    await db?.drop();
+  });
+
+  describe('with REFRESH_GRACE_PERIOD=0', () => {
+    let a: Instance;
+    let b: Instance;
+    beforeAll(async () => {
+      // One after the other: the first one creates the schema (see the concurrent start below).
+      a = await start(db.url, { REFRESH_GRACE_PERIOD: '0' });
+      b = await start(db.url, { REFRESH_GRACE_PERIOD: '0' });
+    });
+    afterAll(async () => {
+      await Promise.all([a, b].filter(Boolean).map(stop));
+    });
+
+    it('(a) accepts on B a token issued by A, and the reverse', async () => {
+      const alice = await signUp(a, 'alice');
+      const onB = await gql(b, ME, {}, alice.accessToken);
+      expect(onB.status).toBe(200);
+      expect(onB.body.data?.me).toMatchObject({ id: alice.user.id, username: 'alice' });
+      const fromB = await must(b, LOGIN, { input: { username: 'alice', password: PASSWORD } }, 'login');
+      expect((await gql(a, ME, {}, fromB.accessToken)).body.data?.me.id).toBe(alice.user.id);
+    });
+
+    it('(b) a token rotated on A is reuse on B, and ends the session everywhere', async () => {
+      const bob = await signUp(a, 'bob');
+      const rotated = await must(a, REFRESH, { token: bob.refreshToken }, 'refreshToken');
+      expect(rotated.refreshToken).not.toBe(bob.refreshToken);
+      await sleep(50); // past the (zero) grace window
+      const reused = await gql(b, REFRESH, { token: bob.refreshToken });
+      expect(reused.status).toBe(401);
+      expect(reused.body.data?.refreshToken ?? null).toBeNull();
+      expect(error(reused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REFRESH_REUSED' });
+      expect(error(await gql(a, REFRESH, { token: rotated.refreshToken }))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+      expect(error(await gql(a, ME, {}, rotated.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    });
+
+    it('(c) logoutAll on A refuses the access token on B at once', async () => {
+      const carol = await signUp(a, 'carol');
+      const other = await must(b, LOGIN, { input: { username: 'carol', password: PASSWORD } }, 'login');
+      expect((await gql(b, ME, {}, carol.accessToken)).body.data?.me.id).toBe(carol.user.id);
+      expect(await must(a, LOGOUT_ALL, {}, 'logoutAll', carol.accessToken)).toBe(true);
+      for (const token of [carol.accessToken, other.accessToken]) {
+        const res = await gql(b, ME, {}, token);
+        expect(res.status).toBe(401);
+        expect(error(res)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+      }
+    });
+
+    // Last on this pair: it locks 127.0.0.1 out of login for RATE_LOGIN_IP_BLOCK.
+    it('(d) counts failed logins on A and B against one shared limit', async () => {
+      await signUp(b, 'dave');
+      for (const instance of [a, a, a, b, b, b]) {
+        const res = await signIn(instance, 'dave', 'wrong horse battery staple');
+        expect([res.status, error(res).code]).toEqual([200, 'BAD_CREDENTIALS']);
+      }
+      for (const instance of [a, b]) {
+        const res = await signIn(instance, 'dave'); // even the right password
+        expect(res.status).toBe(429);
+        expect(error(res).code).toBe('RATE_LIMITED');
+        expect(error(res).retryAfter).toBeGreaterThan(60);
+      }
+    });
+  });
+
+  describe('with the default grace window', () => {
+    let c: Instance;
+    let d: Instance;
+    beforeAll(async () => {
+      c = await start(db.url);
+      d = await start(db.url);
+    });
+    afterAll(async () => {
+      await Promise.all([c, d].filter(Boolean).map(stop));
+    });
+
+    it('(e) 20 concurrent refreshes of one token across both instances mint exactly one successor', async () => {
+      const erin = await signUp(c, 'erin'); // register, not login: (d) has locked this address out of login
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => gql(i % 2 ? d : c, REFRESH, { token: erin.refreshToken })),
+      );
+      const summary = results.map((r) => [r.status, r.body.errors?.[0]?.extensions?.code ?? 'OK']);
+      expect(summary).toEqual(Array.from({ length: 20 }, () => [200, 'OK']));
+      const pairs = results.map((r) => r.body.data.refreshToken);
+      expect(new Set(pairs.map((p: any) => p.refreshToken)).size).toBe(1);
+      expect(new Set(pairs.map((p: any) => p.accessToken)).size).toBe(1);
+      expect(pairs[0].refreshToken).not.toBe(erin.refreshToken);
+      expect(pairs.every((p: any) => p.sessionId === erin.sessionId)).toBe(true);
+
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const count = async (sql: string) => Number((await client.query(sql, [erin.sessionId])).rows[0].count);
+        expect(await count('select count(*) from refresh_tokens where session_id = $1 and used_at is null')).toBe(1);
+        expect(await count('select count(*) from refresh_tokens where session_id = $1')).toBe(2);
+      } finally {
+        await client.end();
+      }
+      // The one successor is live on either instance.
+      const next = await must(d, REFRESH, { token: pairs[0].refreshToken }, 'refreshToken');
+      expect((await gql(c, ME, {}, next.accessToken)).body.data?.me.id).toBe(erin.user.id);
+    });
+  });
+
+  it('lets two instances of a new release start at once and apply its pending migration', async () => {
+    const fresh = await freshDatabase();
+    const admin = new Client({ connectionString: fresh.url });
+    const pair: Instance[] = [];
+    try {
+      await (await initORM(loadConfig({ NODE_ENV: 'test', JWT_SECRET: SECRET, DATABASE_URL: fresh.url }).database)).close();
+      await admin.connect();
+      // Back to the previous release: the audit migration is pending again.
+      const undone = await admin.query(`delete from mikro_orm_migrations where name like 'Migration20261124010000%'`);
+      expect(undone.rowCount).toBe(1);
+      await admin.query('drop table audit_events');
+      // Hold both instances at the migrations table, then let them go together: a deterministic race.
+      await admin.query('begin');
+      await admin.query('lock table mikro_orm_migrations in access exclusive mode');
+      pair.push(await spawnInstance(fresh.url), await spawnInstance(fresh.url));
+      // pg_locks, not pg_stat_activity: the latter is a snapshot for the rest of this transaction.
+      const waiting = `select count(*) from pg_locks where not granted and database = (select oid from pg_database where datname = current_database())`;
+      // Release once both wait, or 2 s after the first does (a fix may poll a lock instead of queueing; statement_timeout is 5 s).
+      let firstWait = Infinity;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline && pair.every((i) => i.child.exitCode === null); await sleep(50)) {
+        const n = Number((await admin.query(waiting)).rows[0].count);
+        if (n >= 1) firstWait = Math.min(firstWait, Date.now());
+        if (n >= 2 || Date.now() - firstWait > 2000) break;
+      }
+      await admin.query('commit');
+      const outcome = await Promise.allSettled(pair.map((i) => waitReady(i)));
+      expect(outcome.map((o) => (o.status === 'fulfilled' ? 'ready' : String(o.reason).split('\n').slice(0, 2).join(' ')))).toEqual(['ready', 'ready']);
+      const applied = await admin.query(`select count(*) from mikro_orm_migrations where name like 'Migration20261124010000%'`);
+      expect(Number(applied.rows[0].count)).toBe(1);
+    } finally {
+      await Promise.all(pair.map(stop));
+      await admin.end().catch(() => undefined);
+      await fresh.drop();
+    }
+  });
+});
