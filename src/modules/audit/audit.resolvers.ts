@@ -1,12 +1,13 @@
 import type { AuditEventConnectionResolvers, QueryResolvers } from '../../generated/graphql';
-import { encodeCursor } from './audit.service';
+import { edgesOf, pageInfoOf } from '../../lib/pagination';
+import { AUDIT_CURSOR } from './audit.service';
 
 const auditEvents: NonNullable<QueryResolvers['auditEvents']> = (_p, { first, after, userId, type }, ctx) =>
   ctx.services.audit.page(ctx.em, first ?? 20, after, { userId, type });
 
 const AuditEventConnection: AuditEventConnectionResolvers = {
-  edges: (page) => page.events.map((node) => ({ cursor: encodeCursor(node.id), node })),
-  pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.events.length ? encodeCursor(page.events[page.events.length - 1].id) : null }),
+  edges: (page) => edgesOf(AUDIT_CURSOR, page.events),
+  pageInfo: (page) => pageInfoOf(AUDIT_CURSOR, page.events, page.hasNextPage),
 };
 
 export const auditResolvers = { Query: { auditEvents }, AuditEventConnection };

@@ -1,11 +1,10 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import { isUuid } from '../../lib/ids';
-import { BadUserInputError } from '../../errors';
+import { checkFirst, decodeCursor, encodeCursor } from '../../lib/pagination';
 import { AuditEvent, type AuditEventType } from './audit-event.entity';
 
-export const PAGE_MAX = 100;
+export const AUDIT_CURSOR = 'audit';
 const DETAIL_MAX = 1000;
 
 export interface AuditRecord {
@@ -62,10 +61,8 @@ export class AuditService {
 
   /** Newest first: uuidv7 ids are time-ordered, so the id is both the order and the cursor. */
   async page(em: EntityManager, first: number, after: string | null | undefined, filter: AuditFilter = {}): Promise<AuditPage> {
-    if (!Number.isInteger(first) || first < 1 || first > PAGE_MAX) {
-      throw new BadUserInputError('first', `first must be between 1 and ${PAGE_MAX}.`);
-    }
-    const beforeId = after == null ? null : decodeCursor(after);
+    checkFirst(first);
+    const beforeId = after == null ? null : decodeCursor(AUDIT_CURSOR, after);
     const where: FilterQuery<AuditEvent> = {
       ...(filter.userId != null ? { userId: filter.userId } : {}),
       ...(filter.type != null ? { type: filter.type } : {}),
@@ -93,11 +90,5 @@ function toDetail(detail: Record<string, unknown> | undefined): string | null {
   return text.length <= DETAIL_MAX ? text : JSON.stringify({ truncated: true });
 }
 
-export const encodeCursor = (id: string): string => Buffer.from(`audit:${id}`).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const decoded = /^[A-Za-z0-9_-]{1,100}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const id = decoded.startsWith('audit:') ? decoded.slice(6) : '';
-  if (!isUuid(id)) throw new BadUserInputError('after', 'after is not a cursor from this API.');
-  return id;
-}
+/** For callers that page by hand (tests, scripts). */
+export const encodeAuditCursor = (id: string): string => encodeCursor(AUDIT_CURSOR, id);

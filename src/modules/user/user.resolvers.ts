@@ -1,5 +1,6 @@
 import type { MutationResolvers, QueryResolvers, UserConnectionResolvers } from '../../generated/graphql';
-import { encodeCursor } from './user.service';
+import { edgesOf, pageInfoOf } from '../../lib/pagination';
+import { USER_CURSOR } from './user.service';
 
 const me: NonNullable<QueryResolvers['me']> = (_p, _a, ctx) => ctx.getUser();
 
@@ -13,8 +14,8 @@ const setUserRole: NonNullable<MutationResolvers['setUserRole']> = async (_p, { 
   ctx.services.users.setRole(ctx.em, await ctx.getUser(), userId, role);
 
 const UserConnection: UserConnectionResolvers = {
-  edges: (page) => page.users.map((node) => ({ cursor: encodeCursor(node.id), node })),
-  pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.users.length ? encodeCursor(page.users[page.users.length - 1].id) : null }),
+  edges: (page) => edgesOf(USER_CURSOR, page.users),
+  pageInfo: (page) => pageInfoOf(USER_CURSOR, page.users, page.hasNextPage),
 };
 
 export const userResolvers = { Query: { me, users }, Mutation: { setUserActive, setUserRole }, UserConnection };

@@ -1,13 +1,14 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
+import { checkFirst, decodeCursor } from '../../lib/pagination';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import type { SessionService } from '../session/session.service';
 import type { AuditService } from '../audit/audit.service';
 import { User, type Role } from './user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
-export const PAGE_MAX = 100;
+export const USER_CURSOR = 'user';
 
 export interface UserPage {
   users: User[];
@@ -38,10 +39,8 @@ export class UserService {
   }
 
   async page(em: EntityManager, first: number, after: string | null | undefined): Promise<UserPage> {
-    if (!Number.isInteger(first) || first < 1 || first > PAGE_MAX) {
-      throw new BadUserInputError('first', `first must be between 1 and ${PAGE_MAX}.`);
-    }
-    const afterId = after == null ? null : decodeCursor(after);
+    checkFirst(first);
+    const afterId = after == null ? null : decodeCursor(USER_CURSOR, after);
     const where = afterId ? { id: { $gt: afterId } } : {};
     const [rows, totalCount] = await Promise.all([
       em.find(User, where, { orderBy: { id: 'asc' }, limit: first + 1 }),
@@ -89,13 +88,4 @@ export class UserService {
       throw new BadUserInputError('userId', `${target.id === actor.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);
     }
   }
-}
-
-export const encodeCursor = (id: string): string => Buffer.from(`user:${id}`).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const decoded = /^[A-Za-z0-9_-]{1,100}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const id = decoded.startsWith('user:') ? decoded.slice(5) : '';
-  if (!isUuid(id)) throw new BadUserInputError('after', 'after is not a cursor from this API.');
-  return id;
 }

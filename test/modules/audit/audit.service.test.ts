@@ -4,7 +4,7 @@ import { initORM, type Orm } from '../../../src/db/orm';
 import { isUuid, uuidv7 } from '../../../src/lib/ids';
 import type { Logger } from '../../../src/lib/logger';
 import { AuditEvent, type AuditEventType } from '../../../src/modules/audit/audit-event.entity';
-import { AuditService, encodeCursor } from '../../../src/modules/audit/audit.service';
+import { AuditService, encodeAuditCursor as encodeCursor } from '../../../src/modules/audit/audit.service';
 import { TestClock } from '../../helpers/clock';
 import { freshDatabase } from '../../helpers/database';
 
