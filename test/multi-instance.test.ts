@@ -48,7 +48,7 @@ async function spawnInstance(dbUrl: string, env: Record<string, string> = {}): P
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, NODE_ENV: 'test', JWT_SECRET: SECRET, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info',
-      ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1', RATE_LOGIN_IP_MAX: '6', RATE_REGISTER_IP_MAX: '1000', RATE_LIMIT_STORE: 'memory', ...env,
+      ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1', RATE_LOGIN_IP_MAX: '6', RATE_REGISTER_IP_MAX: '1000', ...env,
     },
   });
   let output = '';

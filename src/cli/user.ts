@@ -11,6 +11,7 @@ import { RateLimits } from '../modules/auth/rate-limit';
 import { createLogger } from '../lib/logger';
 
 const CLI_META = { ip: null, userAgent: 'tokengate-cli' };
+const OPERATOR = { user: null, meta: CLI_META };
 
 const USAGE = `usage: npm run user -- <command> --username NAME [--role USER|ADMIN]
 commands:
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       const password = await readPassword(`Password for ${values.username}: `);
       const issued = await services.auth.register(em, { username: values.username, password }, CLI_META);
       await services.sessions.end(em, issued.session.id, 'LOGOUT', CLI_META); // the CLI needs no session of its own
-      if (role !== 'USER') await services.users.setRole(em, null, issued.user.id, role);
+      if (role !== 'USER') await services.users.setRole(em, OPERATOR, issued.user.id, role);
       return done(`created ${issued.user.username} (${issued.user.id}) with role ${role}`);
     }
     const user = await services.users.findByUsername(em, values.username);
@@ -52,13 +53,13 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'set-role':
         if (!values.role) return fail('--role is required for set-role', 64);
-        await services.users.setRole(em, null, user.id, role);
+        await services.users.setRole(em, OPERATOR, user.id, role);
         return done(`${user.username} now has role ${role}`);
       case 'deactivate':
-        await services.users.setActive(em, null, user.id, false);
+        await services.users.setActive(em, OPERATOR, user.id, false);
         return done(`${user.username} is deactivated and signed out everywhere`);
       case 'activate':
-        await services.users.setActive(em, null, user.id, true);
+        await services.users.setActive(em, OPERATOR, user.id, true);
         return done(`${user.username} is active`);
       case 'set-password': {
         const password = services.passwords.normalize(await readPassword(`New password for ${user.username}: `));

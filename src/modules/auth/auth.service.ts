@@ -104,7 +104,7 @@ export class AuthService {
     const issued = await withRetry(() =>
       em.transactional(async (tx) => {
         tx.persist(viewer);
-        await this.sessions.endAllForUser(tx, viewer.id, 'PASSWORD_CHANGED', session.id);
+        await this.sessions.endAllForUser(tx, viewer.id, 'PASSWORD_CHANGED', { except: session.id });
         return this.sessions.reissue(tx, session, viewer, this.sign);
       }),
     );

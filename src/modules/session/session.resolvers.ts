@@ -15,7 +15,7 @@ const logout: NonNullable<MutationResolvers['logout']> = async (_p, args, ctx) =
 
 const logoutAll: NonNullable<MutationResolvers['logoutAll']> = async (_p, _a, ctx) => {
   const viewer = await ctx.getUser();
-  await ctx.services.sessions.endAllForUser(ctx.em, viewer.id, 'LOGOUT_ALL');
+  await ctx.services.sessions.endAllForUser(ctx.em, viewer.id, 'LOGOUT_ALL', { meta: ctx.meta });
   if (ctx.config.session.cookie.enabled) clearRefreshCookie(ctx);
   return true;
 };

@@ -96,13 +96,13 @@ export class SessionService {
   }
 
   /** Revokes every live session of a user, optionally sparing one; returns how many ended. */
-  async endAllForUser(em: EntityManager, userId: string, reason: RevokeReason, except?: string): Promise<number> {
-    const where = { userId, revokedAt: null, ...(except ? { id: { $ne: except } } : {}) };
+  async endAllForUser(em: EntityManager, userId: string, reason: RevokeReason, opts: { except?: string; meta?: ClientMeta } = {}): Promise<number> {
+    const where = { userId, revokedAt: null, ...(opts.except ? { id: { $ne: opts.except } } : {}) };
     const ids = (await em.find(Session, where, { fields: ['id'], disableIdentityMap: true })).map((s) => s.id);
     if (!ids.length) return 0;
     const ended = await em.nativeUpdate(Session, { id: { $in: ids }, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
     await em.nativeUpdate(RefreshToken, { sessionId: { $in: ids }, successorSealed: { $ne: null } }, { successorSealed: null });
-    if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, detail: { ended } });
+    if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, ...opts.meta, detail: { ended } });
     return ended;
   }
 

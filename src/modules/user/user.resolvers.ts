@@ -8,10 +8,10 @@ const users: NonNullable<QueryResolvers['users']> = (_p, { first, after }, ctx) 
   ctx.services.users.page(ctx.em, first ?? 20, after);
 
 const setUserActive: NonNullable<MutationResolvers['setUserActive']> = async (_p, { userId, active }, ctx) =>
-  ctx.services.users.setActive(ctx.em, await ctx.getUser(), userId, active);
+  ctx.services.users.setActive(ctx.em, { user: await ctx.getUser(), meta: ctx.meta }, userId, active);
 
 const setUserRole: NonNullable<MutationResolvers['setUserRole']> = async (_p, { userId, role }, ctx) =>
-  ctx.services.users.setRole(ctx.em, await ctx.getUser(), userId, role);
+  ctx.services.users.setRole(ctx.em, { user: await ctx.getUser(), meta: ctx.meta }, userId, role);
 
 const UserConnection: UserConnectionResolvers = {
   edges: (page) => edgesOf(USER_CURSOR, page.users),

@@ -3,12 +3,18 @@ import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
 import { checkFirst, decodeCursor } from '../../lib/pagination';
 import { BadUserInputError, NotFoundError } from '../../errors';
-import type { SessionService } from '../session/session.service';
+import type { ClientMeta, SessionService } from '../session/session.service';
 import type { AuditService } from '../audit/audit.service';
 import { User, type Role } from './user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 export const USER_CURSOR = 'user';
+
+/** Who is acting: an admin through the API, or the operator's CLI (user null). */
+export interface Actor {
+  user: User | null;
+  meta: ClientMeta;
+}
 
 export interface UserPage {
   users: User[];
@@ -50,7 +56,7 @@ export class UserService {
   }
 
   /** Deactivation ends every session at once; activation restores login only. */
-  async setActive(em: EntityManager, actor: User | null, id: string, active: boolean): Promise<User> {
+  async setActive(em: EntityManager, actor: Actor, id: string, active: boolean): Promise<User> {
     const user = await this.get(em, id);
     if (user.isActive === active) return user;
     if (!active) await this.assertNotLastAdmin(em, actor, user);
@@ -60,12 +66,12 @@ export class UserService {
       tx.persist(user);
       if (!active) await this.sessions.endAllForUser(tx, user.id, 'DEACTIVATED');
     });
-    this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, detail: { by: actor?.id ?? 'cli' } });
+    this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, ...actor.meta, detail: { by: actor.user?.id ?? 'cli' } });
     return user;
   }
 
   /** A role change ends the user's sessions, so no token outlives the role it was issued under. */
-  async setRole(em: EntityManager, actor: User | null, id: string, role: Role): Promise<User> {
+  async setRole(em: EntityManager, actor: Actor, id: string, role: Role): Promise<User> {
     const user = await this.get(em, id);
     if (user.role === role) return user;
     if (role !== 'ADMIN') await this.assertNotLastAdmin(em, actor, user);
@@ -76,16 +82,16 @@ export class UserService {
       tx.persist(user);
       await this.sessions.endAllForUser(tx, user.id, 'ROLE_CHANGED');
     });
-    this.audit.record({ type: 'ROLE_CHANGED', userId: user.id, detail: { from, to: role, by: actor?.id ?? 'cli' } });
+    this.audit.record({ type: 'ROLE_CHANGED', userId: user.id, ...actor.meta, detail: { from, to: role, by: actor.user?.id ?? 'cli' } });
     return user;
   }
 
   /** Keeps API callers from locking everyone out; the operator's CLI (actor null) may. */
-  private async assertNotLastAdmin(em: EntityManager, actor: User | null, target: User): Promise<void> {
-    if (!actor || target.role !== 'ADMIN' || !target.isActive) return;
+  private async assertNotLastAdmin(em: EntityManager, actor: Actor, target: User): Promise<void> {
+    if (!actor.user || target.role !== 'ADMIN' || !target.isActive) return;
     const admins = await em.count(User, { role: 'ADMIN', isActive: true });
     if (admins <= 1) {
-      throw new BadUserInputError('userId', `${target.id === actor.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);
+      throw new BadUserInputError('userId', `${target.id === actor.user.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);
     }
   }
 }
