@@ -20,6 +20,9 @@ export interface Memory {
   errors: number;
 }
 
+/** Taken when the module loads, i.e. when the run starts. */
+const loadAtStart = os.loadavg();
+
 const num = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
@@ -48,5 +51,6 @@ export function printReport(samples: Record<Row, Measured[]>, memory: Memory, no
   out.push(...notes);
   const cpus = os.cpus();
   out.push('', `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${new Date().toISOString()}`);
+  out.push(`load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews results)`);
   console.log(out.join('\n'));
 }

@@ -42,8 +42,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const orm = await initORM(config.database);
-  const store = await openLimiterStore(config, orm);
-  const services = createServices(config, clock, await RateLimits.create(config.rateLimits, store.store), () => orm.em, logger);
+  const store = await openLimiterStore(config, orm, logger).catch(async (err) => {
+    await orm.close();
+    throw err;
+  });
+  const services = createServices(config, clock, await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix), () => orm.em, logger);
   await services.passwords.warmUp();
 
   const app = express();

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseBool, parseByteSize, parseDuration, parseEnum, parseIntIn, parseList, parseLogLevel, parseTrustProxy, requireValue } from './lib/env';
+import { parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, parseIntIn, parseList, parseLogLevel, parseTrustProxy, requireValue } from './lib/env';
 import type { LogLevel } from './lib/logger';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgresql'; url: string };
+  | { kind: 'postgresql'; url: string; poolMax: number; statementTimeoutMs: number };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -37,6 +37,8 @@ export interface Config {
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
   rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
+  /** Namespace of the counters, so deployments can share one Redis or database. */
+  rateLimitPrefix: string;
   redisUrl: string | null;
   corsOrigins: string[];
   graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
@@ -67,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     port: parseIntIn('PORT', env.PORT, 4000, 0, 65535),
     dataDir,
-    database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
+    database: parseDatabaseUrl(env, dataDir),
     jwt: {
       secret,
       algorithm,
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refresh: rule(env, 'REFRESH_IP', 600, 60, 0),
     },
     rateLimitStore: parseEnum('RATE_LIMIT_STORE', env.RATE_LIMIT_STORE, ['auto', 'memory', 'redis', 'database'] as const, 'auto'),
+    rateLimitPrefix: parseIdentifier('RATE_LIMIT_PREFIX', env.RATE_LIMIT_PREFIX, 'tg'),
     redisUrl: env.REDIS_URL || null,
     corsOrigins: parseList(env.CORS_ORIGINS),
     graphqlLimits: {
@@ -140,9 +143,17 @@ function rule(env: NodeJS.ProcessEnv, name: string, points: number, duration: nu
   };
 }
 
-function parseDatabaseUrl(raw: string | undefined, dataDir: string): DatabaseConfig {
+function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {
+  const raw = env.DATABASE_URL;
   if (!raw) return { kind: 'sqlite', file: join(dataDir, 'tokengate.sqlite') };
-  if (/^postgres(ql)?:\/\//i.test(raw)) return { kind: 'postgresql', url: raw };
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    return {
+      kind: 'postgresql',
+      url: raw,
+      poolMax: parseIntIn('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
+      statementTimeoutMs: parseDuration('DATABASE_STATEMENT_TIMEOUT', env.DATABASE_STATEMENT_TIMEOUT, 5) * 1000,
+    };
+  }
   const m = /^(?:sqlite|file):(.+)$/i.exec(raw);
   if (m) return { kind: 'sqlite', file: m[1] === ':memory:' ? ':memory:' : resolve(m[1]) };
   throw new TypeError(

@@ -23,8 +23,9 @@ export function ormOptions(db: DatabaseConfig): Options {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: db.url,
-      pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
-      driverOptions: { connection: { statement_timeout: 5000, connectionTimeoutMillis: 3000 } },
+      // Fail fast when the database is away: a short acquire and connect timeout, and a statement timeout.
+      pool: { min: 0, max: db.poolMax, acquireTimeoutMillis: 5000 },
+      driverOptions: { connection: { statement_timeout: db.statementTimeoutMs, connectionTimeoutMillis: 3000 } },
     };
   }
   const { SqliteDriver } = require('@mikro-orm/sqlite') as typeof import('@mikro-orm/sqlite');
@@ -47,6 +48,27 @@ export function ormOptions(db: DatabaseConfig): Options {
 /** Connects and applies pending migrations; the server never syncs the schema from entities. */
 export async function initORM(db: DatabaseConfig): Promise<Orm> {
   const orm = await MikroORM.init(ormOptions(db));
-  await orm.getMigrator().up();
+  try {
+    await (db.kind === 'postgresql' ? withMigrationLock(db.url, () => orm.getMigrator().up()) : orm.getMigrator().up());
+  } catch (err) {
+    await orm.close();
+    throw err;
+  }
   return orm;
+}
+
+const MIGRATION_LOCK = 7_412_031_905; // any constant shared by every tokengate instance
+
+/** Instances starting together take turns: the first migrates, the others then find nothing pending. */
+async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await work();
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.end();
+  }
 }

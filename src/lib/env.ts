@@ -64,3 +64,9 @@ export function requireValue(name: string, raw: string | undefined, what: string
   if (raw === undefined || raw === '') throw new TypeError(`${name} is required: ${what}`);
   return raw;
 }
+
+export function parseIdentifier(name: string, raw: string | undefined, fallback: string): string {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[A-Za-z0-9_]{1,32}$/.test(raw)) throw new TypeError(`${name} must be 1 to 32 letters, digits or "_"; got "${raw}"`);
+  return raw;
+}

@@ -25,10 +25,10 @@ export class RateLimits {
     this.limiters = limiters;
   }
 
-  static async create(rules: Config['rateLimits'], store: LimiterStore): Promise<RateLimits> {
+  static async create(rules: Config['rateLimits'], store: LimiterStore, prefix = 'tg'): Promise<RateLimits> {
     const names = Object.keys(rules) as LimitName[];
     const make = (name: LimitName, tableCreated: boolean): RateLimiterAbstract => {
-      const opts = { keyPrefix: `tg_${name}`, points: rules[name].points, duration: rules[name].duration, blockDuration: rules[name].block };
+      const opts = { keyPrefix: `${prefix}_${name}`, points: rules[name].points, duration: rules[name].duration, blockDuration: rules[name].block };
       if (store.kind === 'redis') return new RateLimiterRedis({ ...opts, storeClient: store.client });
       if (store.kind === 'postgres') {
         return new RateLimiterPostgres({ ...opts, storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', tableCreated, clearExpiredByTimeout: false });
@@ -39,7 +39,7 @@ export class RateLimits {
       // The first limiter creates the shared table; the rest must not race it.
       const first = await new Promise<RateLimiterAbstract>((resolve, reject) => {
         const limiter: RateLimiterAbstract = new RateLimiterPostgres(
-          { keyPrefix: `tg_${names[0]}`, points: rules[names[0]].points, duration: rules[names[0]].duration, blockDuration: rules[names[0]].block, storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', clearExpiredByTimeout: false },
+          { keyPrefix: `${prefix}_${names[0]}`, points: rules[names[0]].points, duration: rules[names[0]].duration, blockDuration: rules[names[0]].block, storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', clearExpiredByTimeout: false },
           (err?: Error) => (err ? reject(err) : resolve(limiter)),
         );
       });
