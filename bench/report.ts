@@ -36,6 +36,8 @@ export function printReport(samples: Record<Row, Measured[]>, memory: Memory, no
     const m = r[row];
     line([ROWS[row], num(m.median, 2), num(m.p99, 2), num(m.rps, 0), String(m.errors)]);
   }
+  out.push('', 'req/s by round (noise check):');
+  for (const row of Object.keys(ROWS) as Row[]) out.push(`  ${ROWS[row].padEnd(26)} ${samples[row].map((m) => num(m.rps, 0)).join(' / ')}`);
   const growth = ((memory.after - memory.before) / memory.before) * 100;
   const ratios: Array<[string, number, string]> = [
     ['me / baseline throughput', r.me.rps / r.baseline.rps, '>= 0.6'],

@@ -160,10 +160,16 @@ describe('loadConfig', () => {
       ['sqlite:/var/lib/tokengate/db.sqlite', { kind: 'sqlite', file: '/var/lib/tokengate/db.sqlite' }],
       ['file:/tmp/x.sqlite', { kind: 'sqlite', file: '/tmp/x.sqlite' }],
       ['sqlite::memory:', { kind: 'sqlite', file: ':memory:' }],
-      ['postgres://app@db:5432/tokengate', { kind: 'postgresql', url: 'postgres://app@db:5432/tokengate' }],
-      ['postgresql://app:pw@db/tokengate', { kind: 'postgresql', url: 'postgresql://app:pw@db/tokengate' }],
+      ['postgres://app@db:5432/tokengate', { kind: 'postgresql', url: 'postgres://app@db:5432/tokengate', poolMax: 10, statementTimeoutMs: 5000 }],
+      ['postgresql://app:pw@db/tokengate', { kind: 'postgresql', url: 'postgresql://app:pw@db/tokengate', poolMax: 10, statementTimeoutMs: 5000 }],
     ])('parses %s', (url, expected) => {
       expect(load({ DATABASE_URL: url }).database).toEqual(expected);
+    });
+
+    it('reads the PostgreSQL pool size and statement timeout', () => {
+      const db = load({ DATABASE_URL: 'postgres://app@db/x', DATABASE_POOL_MAX: '25', DATABASE_STATEMENT_TIMEOUT: '2s' }).database;
+      expect(db).toMatchObject({ poolMax: 25, statementTimeoutMs: 2000 });
+      expect(() => load({ DATABASE_URL: 'postgres://app@db/x', DATABASE_POOL_MAX: '0' })).toThrow(TypeError);
     });
 
     it('defaults to tokengate.sqlite under DATA_DIR, also when empty', () => {
