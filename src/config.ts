@@ -45,7 +45,7 @@ export interface Config {
   introspection: boolean;
   landingPage: boolean;
   bodyLimit: string;
-  trustProxy: boolean | number | string;
+  trustProxy: false | number | string;
   logLevel: LogLevel;
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Request, Response } from 'express';
 import { parse as parseCookies } from 'cookie';
@@ -56,13 +57,13 @@ export function makeContextBuilder(deps: { em: EntityManager; services: Services
       clock: deps.clock,
       req,
       res,
-      meta: { ip: req.ip ?? null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null },
+      meta: { ip: req.ip && isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null },
       cookies: req.headers.cookie ? parseCookies(req.headers.cookie) : {},
       auth,
       getUser() {
         if (!auth.claims) return Promise.reject(new UnauthenticatedError(auth.failure));
         const claims = auth.claims;
-        viewer ??= withRetry(() => loadViewer(fork(), claims, deps.clock));
+        viewer ??= withRetry(() => loadViewer(fork(), claims, deps.clock, deps.config.session.idleTtl));
         return viewer;
       },
     };

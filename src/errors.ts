@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { isUnavailable } from './db/unavailable';
+import { DriverException } from '@mikro-orm/core';
 
 /** Why a request is not authenticated; sent as `extensions.reason`. */
 export type AuthFailure =
@@ -110,10 +111,10 @@ export function makeFormatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     if (isUnavailable(original)) {
-      logger.warn('database unavailable', { message: original instanceof Error ? original.message : String(original) });
+      logger.warn('database unavailable', { error: redactDriverError(original) });
       return { message: new ServiceUnavailableError().message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
-    logger.error('unexpected error', original);
+    logger.error('unexpected error', redactDriverError(original));
     return { message: 'Internal server error.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
@@ -130,3 +131,10 @@ export const unavailableStatusPlugin: ApolloServerPlugin = {
     };
   },
 };
+
+/** Driver errors quote the SQL with its values (hashes, sealed pairs): log only what identifies the failure. */
+function redactDriverError(err: unknown): unknown {
+  if (!(err instanceof DriverException)) return err;
+  const { name, code, sqlState } = err as DriverException & { sqlState?: string };
+  return { name, code, sqlState };
+}

@@ -39,9 +39,12 @@ export function parseByteSize(name: string, raw: string | undefined, fallback: s
 }
 
 /** Express's "trust proxy": off by default, so X-Forwarded-For is ignored unless a proxy is declared. */
-export function parseTrustProxy(raw: string | undefined): boolean | number | string {
+export function parseTrustProxy(raw: string | undefined): false | number | string {
   if (raw === undefined || raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
-  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^(true|yes|on)$/i.test(raw)) {
+    // "true" trusts every hop, so any client could choose its own address (and its own rate-limit key).
+    throw new TypeError('TRUST_PROXY=true trusts any client-supplied X-Forwarded-For; give the number of proxies (e.g. 1) or their addresses/CIDRs');
+  }
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw; // addresses, CIDRs or "loopback", "linklocal", "uniquelocal", comma-separated
 }

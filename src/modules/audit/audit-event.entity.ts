@@ -70,7 +70,7 @@ export const AuditEventSchema = new EntitySchema<AuditEvent>({
   properties: {
     id: { type: 'string', primary: true, length: 36 },
     type: { type: 'string', length: 32 },
-    at: { type: 'datetime' },
+    at: { type: 'Date' },
     // Plain columns, no foreign keys: the trail must outlive the users and sessions it mentions.
     userId: { type: 'string', length: 36, fieldName: 'user_id', nullable: true },
     sessionId: { type: 'string', length: 36, fieldName: 'session_id', nullable: true },

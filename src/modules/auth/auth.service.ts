@@ -57,12 +57,7 @@ export class AuthService {
   /** One answer, at one cost, for an unknown user, a wrong password and a disabled account. */
   async login(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
     const password = this.passwords.normalizeForLogin(input.password);
-    try {
-      await this.limits.loginAttempt(input.username, meta.ip);
-    } catch (err) {
-      if (err instanceof RateLimitedError) this.audit.record({ type: 'LOGIN_LOCKED', ...meta, detail: { retryAfter: err.extensions.retryAfter } });
-      throw err;
-    }
+    await this.countAttempt(input.username, meta);
     const user = await this.users.findByUsername(em, input.username);
     const ok = user ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
     if (!user || !ok || !user.isActive) {
@@ -72,11 +67,10 @@ export class AuthService {
       throw new BadCredentialsError();
     }
     await this.limits.loginSucceeded(input.username, meta.ip);
-    if (this.passwords.needsRehash(user.passwordHash)) {
-      user.passwordHash = await this.passwords.hash(password);
-      user.updatedAt = this.clock.now();
-    }
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign));
+    const rehashed = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(password) : undefined;
+    // The session starts only if the hash we verified is still the stored one (a racing changePassword wins).
+    const guard = { verifiedHash: user.passwordHash, rehashed };
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard));
     this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta });
     return issued;
   }
@@ -97,18 +91,37 @@ export class AuthService {
     const current = this.passwords.normalizeForLogin(input.currentPassword);
     const next = this.passwords.normalize(input.newPassword, 'newPassword');
     assertNotGuessable(next, viewer.username, 'newPassword');
-    if (!(await this.passwords.verify(viewer.passwordHash, current))) throw new BadCredentialsError();
-    viewer.passwordHash = await this.passwords.hash(next);
-    viewer.updatedAt = this.clock.now();
+    // A password check like login's: it counts against the same limits.
+    await this.countAttempt(viewer.username, meta);
+    if (!(await this.passwords.verify(viewer.passwordHash, current))) {
+      this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during: 'changePassword' } });
+      throw new BadCredentialsError();
+    }
+    await this.limits.loginSucceeded(viewer.username, meta.ip);
+    const verifiedHash = viewer.passwordHash;
+    const newHash = await this.passwords.hash(next);
     const session = await this.sessions.getOwned(em, viewer.id, claims.sid);
     const issued = await withRetry(() =>
       em.transactional(async (tx) => {
-        tx.persist(viewer);
+        // Updating the user row first serialises this with a racing login (see SessionService.start).
+        const changed = await tx.nativeUpdate(User, { id: viewer.id, passwordHash: verifiedHash }, { passwordHash: newHash, updatedAt: this.clock.now() });
+        if (changed !== 1) throw new BadCredentialsError();
         await this.sessions.endAllForUser(tx, viewer.id, 'PASSWORD_CHANGED', { except: session.id });
         return this.sessions.reissue(tx, session, viewer, this.sign);
       }),
     );
+    viewer.passwordHash = newHash;
     this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta });
     return issued;
+  }
+
+  /** Counts one password attempt; a refusal is audited as a lockout. */
+  private async countAttempt(username: string, meta: ClientMeta): Promise<void> {
+    try {
+      await this.limits.loginAttempt(username, meta.ip);
+    } catch (err) {
+      if (err instanceof RateLimitedError) this.audit.record({ type: 'LOGIN_LOCKED', ...meta, detail: { retryAfter: err.extensions.retryAfter } });
+      throw err;
+    }
   }
 }

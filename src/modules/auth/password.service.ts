@@ -10,7 +10,8 @@ export const PASSWORD_MAX = 128;
 /** argon2id with explicit parameters; hashing is bounded to the core count so it never starves the thread pool. */
 export class PasswordService {
   private readonly options: argon2.HashOptions;
-  private readonly gate = new Semaphore(Math.max(1, availableParallelism()));
+  // At most one job per core, and always one libuv thread left for file and DNS work.
+  private readonly gate = new Semaphore(Math.max(1, Math.min(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE || 4) - 1)));
   private dummyHash?: Promise<string>;
 
   constructor(params: Config['argon2']) {

@@ -56,8 +56,8 @@ export class RateLimits {
 
   /** A correct password clears the account's failures and refunds the client's attempt. */
   async loginSucceeded(username: string, ip: string | null): Promise<void> {
-    await this.limiters.loginAccount.delete(accountKey(username));
-    if (ip) await this.limiters.loginIp.reward(clientKey(ip), 1);
+    // Best effort: a store hiccup here must not fail a login whose password was right.
+    await Promise.allSettled([this.limiters.loginAccount.delete(accountKey(username)), ip ? this.limiters.loginIp.reward(clientKey(ip), 1) : null]);
   }
 
   async attempt(name: 'register' | 'refresh', ip: string | null): Promise<void> {

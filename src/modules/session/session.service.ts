@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import type { Clock } from '../../lib/clock';
 import type { Sealer } from '../../lib/sealer';
-import { NotFoundError, UnauthenticatedError } from '../../errors';
+import { BadCredentialsError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { isUuid } from '../../lib/ids';
 import { withRetry } from '../../db/retry';
 import type { AuditService } from '../audit/audit.service';
@@ -44,13 +44,25 @@ export class SessionService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Starts a session after a password check. */
-  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner): Promise<IssuedSession> {
+  /**
+   * Starts a session after a password check. For an existing user, `guard` holds the hash that was verified:
+   * the session starts only while it is still the stored hash (the update also locks the user row, so a
+   * concurrent changePassword either sees this session and ends it, or makes this login fail).
+   */
+  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner, guard?: { verifiedHash: string; rehashed?: string }): Promise<IssuedSession> {
     const now = this.clock.now();
     const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta });
     const refreshToken = newToken();
-    em.persist([user, session, new RefreshToken(session.id, hashToken(refreshToken), now)]);
-    await em.flush();
+    await em.transactional(async (tx) => {
+      if (guard) {
+        const changes = guard.rehashed ? { passwordHash: guard.rehashed, updatedAt: now } : { passwordHash: guard.verifiedHash };
+        if ((await tx.nativeUpdate(User, { id: user.id, passwordHash: guard.verifiedHash }, changes)) !== 1) throw new BadCredentialsError();
+      } else {
+        tx.persist(user);
+      }
+      tx.persist([session, new RefreshToken(session.id, hashToken(refreshToken), now)]);
+    });
+    if (guard?.rehashed) user.passwordHash = guard.rehashed;
     return { session, user, refreshToken, ...sign(user, session, true) };
   }
 
@@ -171,7 +183,7 @@ export class SessionService {
       // Compare-and-set: only the request that flips used_at from null mints the successor.
       const won = await tx.nativeUpdate(RefreshToken, { id: token.id, usedAt: null }, { usedAt: now, replacedById: successor.id, successorSealed: sealed });
       if (won !== 1) throw new LostRace();
-      await tx.nativeUpdate(RefreshToken, { replacedById: token.id }, { successorSealed: null });
+      await tx.nativeUpdate(RefreshToken, { sessionId: session.id, replacedById: token.id }, { successorSealed: null });
       await tx.nativeUpdate(Session, { id: session.id }, { lastUsedAt: now });
       tx.persist(successor);
     });

@@ -38,7 +38,7 @@ export const UserSchema = new EntitySchema<User>({
     passwordHash: { type: 'string', length: 255, fieldName: 'password_hash', lazy: false },
     role: { type: 'string', length: 16 },
     isActive: { type: 'boolean', fieldName: 'is_active' },
-    createdAt: { type: 'datetime', fieldName: 'created_at' },
-    updatedAt: { type: 'datetime', fieldName: 'updated_at' },
+    createdAt: { type: 'Date', fieldName: 'created_at' },
+    updatedAt: { type: 'Date', fieldName: 'updated_at' },
   },
 });

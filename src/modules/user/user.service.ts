@@ -1,9 +1,11 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
 import { checkFirst, decodeCursor } from '../../lib/pagination';
 import { BadUserInputError, NotFoundError } from '../../errors';
 import type { ClientMeta, SessionService } from '../session/session.service';
+import type { RevokeReason } from '../session/session.entity';
+import { withRetry } from '../../db/retry';
 import type { AuditService } from '../audit/audit.service';
 import { User, type Role } from './user.entity';
 
@@ -57,41 +59,47 @@ export class UserService {
 
   /** Deactivation ends every session at once; activation restores login only. */
   async setActive(em: EntityManager, actor: Actor, id: string, active: boolean): Promise<User> {
-    const user = await this.get(em, id);
-    if (user.isActive === active) return user;
-    if (!active) await this.assertNotLastAdmin(em, actor, user);
-    user.isActive = active;
-    user.updatedAt = this.clock.now();
-    await em.transactional(async (tx) => {
-      tx.persist(user);
-      if (!active) await this.sessions.endAllForUser(tx, user.id, 'DEACTIVATED');
-    });
-    this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, ...actor.meta, detail: { by: actor.user?.id ?? 'cli' } });
+    const { user, before } = await this.change(em, actor, id, { isActive: active }, active ? null : 'DEACTIVATED');
+    if (before.isActive !== active) {
+      this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, ...actor.meta, detail: { by: actor.user?.id ?? 'cli' } });
+    }
     return user;
   }
 
   /** A role change ends the user's sessions, so no token outlives the role it was issued under. */
   async setRole(em: EntityManager, actor: Actor, id: string, role: Role): Promise<User> {
-    const user = await this.get(em, id);
-    if (user.role === role) return user;
-    if (role !== 'ADMIN') await this.assertNotLastAdmin(em, actor, user);
-    const from = user.role;
-    user.role = role;
-    user.updatedAt = this.clock.now();
-    await em.transactional(async (tx) => {
-      tx.persist(user);
-      await this.sessions.endAllForUser(tx, user.id, 'ROLE_CHANGED');
-    });
-    this.audit.record({ type: 'ROLE_CHANGED', userId: user.id, ...actor.meta, detail: { from, to: role, by: actor.user?.id ?? 'cli' } });
+    const { user, before } = await this.change(em, actor, id, { role }, 'ROLE_CHANGED');
+    if (before.role !== role) {
+      this.audit.record({ type: 'ROLE_CHANGED', userId: user.id, ...actor.meta, detail: { from: before.role, to: role, by: actor.user?.id ?? 'cli' } });
+    }
     return user;
   }
 
-  /** Keeps API callers from locking everyone out; the operator's CLI (actor null) may. */
-  private async assertNotLastAdmin(em: EntityManager, actor: Actor, target: User): Promise<void> {
-    if (!actor.user || target.role !== 'ADMIN' || !target.isActive) return;
-    const admins = await em.count(User, { role: 'ADMIN', isActive: true });
-    if (admins <= 1) {
-      throw new BadUserInputError('userId', `${target.id === actor.user.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);
+  /**
+   * Reads, checks and writes in one retried transaction; the active admins are row-locked (PostgreSQL)
+   * so two admins demoting each other cannot both pass the last-admin check.
+   */
+  private async change(em: EntityManager, actor: Actor, id: string, changes: { isActive?: boolean; role?: Role }, endSessions: RevokeReason | null) {
+    return withRetry(() =>
+      em.transactional(async (tx) => {
+        const user = await this.get(tx, id);
+        const before = { isActive: user.isActive, role: user.role };
+        const after = { ...before, ...changes };
+        if (after.isActive === before.isActive && after.role === before.role) return { user, before };
+        const losesAdmin = before.role === 'ADMIN' && before.isActive && (after.role !== 'ADMIN' || !after.isActive);
+        if (losesAdmin && actor.user) await this.assertNotLastAdmin(tx, actor.user, user);
+        Object.assign(user, changes, { updatedAt: this.clock.now() });
+        if (endSessions) await this.sessions.endAllForUser(tx, user.id, endSessions);
+        return { user, before };
+      }),
+    );
+  }
+
+  /** Keeps API callers from locking everyone out; the operator's CLI may. */
+  private async assertNotLastAdmin(tx: EntityManager, actor: User, target: User): Promise<void> {
+    const admins = await tx.find(User, { role: 'ADMIN', isActive: true }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (admins.length <= 1) {
+      throw new BadUserInputError('userId', `${target.id === actor.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);
     }
   }
 }

@@ -82,7 +82,7 @@ describe('login limit per client', () => {
   });
 
   it('keys IPv6 clients by /64 and IPv4-mapped addresses as IPv4 (behind a trusted proxy)', async () => {
-    const server = await start({ RATE_LOGIN_IP_MAX: '2', RATE_LOGIN_ACCOUNT_MAX: '1000', TRUST_PROXY: 'true' });
+    const server = await start({ RATE_LOGIN_IP_MAX: '2', RATE_LOGIN_ACCOUNT_MAX: '1000', TRUST_PROXY: '1' });
     const from = (ip: string) => ({ 'x-forwarded-for': ip });
     const fail = (ip: string) => attempt(server, 'ghost', 'wrong password', from(ip));
     expect((await fail('2001:db8:1:2::1')).code).toBe('BAD_CREDENTIALS');

@@ -1,0 +1,33 @@
+import { initORM, type Orm } from '../../src/db/orm';
+import { loadConfig } from '../../src/config';
+import { User } from '../../src/modules/user/user.entity';
+import { Session } from '../../src/modules/session/session.entity';
+import { RefreshToken } from '../../src/modules/session/refresh-token.entity';
+import { freshDatabase } from '../helpers/database';
+
+describe('entities', () => {
+  let orm: Orm;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    orm = await initORM(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: db.url }).database);
+  });
+  afterAll(async () => {
+    await orm.close();
+    await db.drop();
+  });
+
+  it('are not dirty right after loading, so a flush writes nothing back over concurrent changes', async () => {
+    const now = new Date();
+    const user = new User('clean', 'hash', now);
+    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + 1000), ip: null, userAgent: null });
+    await orm.em.fork().persist([user, session, new RefreshToken(session.id, 'h'.repeat(64), now)]).flush();
+
+    const em = orm.em.fork();
+    await em.findOneOrFail(User, { id: user.id });
+    await em.findOneOrFail(Session, { id: session.id });
+    await em.findOneOrFail(RefreshToken, { sessionId: session.id });
+    em.getUnitOfWork().computeChangeSets();
+    expect(em.getUnitOfWork().getChangeSets()).toHaveLength(0);
+  });
+});
