@@ -42,30 +42,48 @@ export function readBearer(header: string | undefined, verify: (token: string) =
   }
 }
 
-export function makeContextBuilder(deps: { em: EntityManager; services: Services; config: Config; clock: Clock }) {
-  return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => {
-    let forked: EntityManager | undefined;
-    const fork = () => (forked ??= deps.em.fork()); // one fork per request, made only if the request touches the database
-    const auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
-    let viewer: Promise<User> | undefined;
-    return {
-      get em() {
-        return fork();
-      },
-      services: deps.services,
-      config: deps.config,
-      clock: deps.clock,
-      req,
-      res,
-      meta: { ip: req.ip && isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null },
-      cookies: req.headers.cookie ? parseCookies(req.headers.cookie) : {},
-      auth,
-      getUser() {
-        if (!auth.claims) return Promise.reject(new UnauthenticatedError(auth.failure));
-        const claims = auth.claims;
-        viewer ??= withRetry(() => loadViewer(fork(), claims, deps.clock, deps.config.session.idleTtl));
-        return viewer;
-      },
-    };
-  };
+interface Deps {
+  em: EntityManager;
+  services: Services;
+  config: Config;
+  clock: Clock;
+}
+
+/**
+ * One request's context. A class, so `em` stays a lazy prototype getter even after Apollo copies the
+ * context: the EntityManager is forked once, and only if the request touches the database.
+ */
+class RequestContext implements Context {
+  readonly services: Services;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly meta: ClientMeta;
+  readonly cookies: Record<string, string | undefined>;
+  readonly auth: Context['auth'];
+  private forked?: EntityManager;
+  private viewer?: Promise<User>;
+
+  constructor(private readonly deps: Deps, readonly req: Request, readonly res: Response) {
+    this.services = deps.services;
+    this.config = deps.config;
+    this.clock = deps.clock;
+    this.meta = { ip: req.ip && isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null };
+    this.cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
+    this.auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
+  }
+
+  get em(): EntityManager {
+    return (this.forked ??= this.deps.em.fork());
+  }
+
+  getUser(): Promise<User> {
+    const { claims, failure } = this.auth;
+    if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
+    this.viewer ??= withRetry(() => loadViewer(this.em, claims, this.clock, this.config.session.idleTtl));
+    return this.viewer;
+  }
+}
+
+export function makeContextBuilder(deps: Deps) {
+  return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => new RequestContext(deps, req, res);
 }
