@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   for (const k of ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM', 'REFRESH_GRACE_PERIOD']) delete env[k];
   const profileDir = resolve(__dirname, 'profiles');
   if (PROFILE) mkdirSync(profileDir, { recursive: true });
-  const server = new Child('bench/server.ts', 0, { env, nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+  const server = new Child('bench/server.ts', 0, { env, nodeArgs: ['--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] });
   const bare = new Child('bench/bare-http.ts', 0);
   const loader = new Child('bench/load.ts', 1);
   try {

@@ -7,7 +7,11 @@ async function main(): Promise<void> {
   const app = await createApp(loadConfig(process.env));
   const url = await app.listen(0, '127.0.0.1');
   process.on('message', async (msg: { cmd?: string }) => {
-    if (msg.cmd === 'rss') process.send!({ rss: process.memoryUsage().rss });
+    if (msg.cmd === 'rss') {
+      // A full collection first, so the figure is live memory rather than garbage not yet collected.
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ rss: process.memoryUsage().rss });
+    }
     if (msg.cmd === 'stop') {
       await app.stop().catch(() => undefined);
       process.exit(0); // a normal exit, so --cpu-prof writes its profile

@@ -6,7 +6,7 @@ import type { LogLevel } from './lib/logger';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 
 export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
+  | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
   | { kind: 'postgresql'; url: string; poolMax: number; statementTimeoutMs: number };
 
 export interface Config {
@@ -145,7 +145,11 @@ function rule(env: NodeJS.ProcessEnv, name: string, points: number, duration: nu
 
 function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {
   const raw = env.DATABASE_URL;
-  if (!raw) return { kind: 'sqlite', file: join(dataDir, 'tokengate.sqlite') };
+  const sqlite = (file: string): DatabaseConfig => {
+    const synchronous = parseEnum('SQLITE_SYNCHRONOUS', env.SQLITE_SYNCHRONOUS, ['FULL', 'NORMAL'] as const, 'FULL');
+    return { kind: 'sqlite', file, ...(synchronous === 'NORMAL' ? { synchronous } : {}) };
+  };
+  if (!raw) return sqlite(join(dataDir, 'tokengate.sqlite'));
   if (/^postgres(ql)?:\/\//i.test(raw)) {
     return {
       kind: 'postgresql',
@@ -155,7 +159,7 @@ function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConf
     };
   }
   const m = /^(?:sqlite|file):(.+)$/i.exec(raw);
-  if (m) return { kind: 'sqlite', file: m[1] === ':memory:' ? ':memory:' : resolve(m[1]) };
+  if (m) return sqlite(m[1] === ':memory:' ? ':memory:' : resolve(m[1]));
   throw new TypeError(
     `DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user@host:port/db, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`,
   );

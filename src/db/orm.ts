@@ -28,18 +28,24 @@ export function ormOptions(db: DatabaseConfig): Options {
       driverOptions: { connection: { statement_timeout: db.statementTimeoutMs, connectionTimeoutMillis: 3000 } },
     };
   }
-  const { SqliteDriver } = require('@mikro-orm/sqlite') as typeof import('@mikro-orm/sqlite');
+  // better-sqlite3 runs each statement synchronously (microseconds) instead of queueing it on libuv's
+  // thread pool, where it would wait behind argon2 hashes; see README "Benchmark".
+  const { BetterSqliteDriver } = require('@mikro-orm/better-sqlite') as typeof import('@mikro-orm/better-sqlite');
   if (db.file !== ':memory:') mkdirSync(dirname(db.file), { recursive: true });
   return {
     ...common,
-    driver: SqliteDriver,
+    driver: BetterSqliteDriver,
     dbName: db.file,
     pool: {
-      // WAL lets readers proceed during a write; busy_timeout waits out a lock instead of failing with SQLITE_BUSY.
-      afterCreate: (conn: { run: (sql: string, cb: (err?: Error) => void) => void }, done: (err?: Error) => void) => {
-        conn.run('PRAGMA journal_mode = WAL', () =>
-          conn.run('PRAGMA busy_timeout = 5000', () => conn.run('PRAGMA foreign_keys = ON', (err) => done(err))),
-        );
+      // WAL lets readers proceed during a write; busy_timeout waits out another process's lock instead of failing.
+      afterCreate: (conn: { pragma: (sql: string) => unknown }, done: (err?: Error) => void) => {
+        try {
+          // synchronous stays FULL unless the operator trades the last commits on power loss for speed.
+          for (const pragma of ['journal_mode = WAL', 'busy_timeout = 5000', 'foreign_keys = ON', `synchronous = ${db.synchronous ?? 'FULL'}`]) conn.pragma(pragma);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
       },
     },
   };
