@@ -3,9 +3,8 @@ import { loadConfig } from '../config';
 import { initORM } from '../db/orm';
 import { systemClock } from '../lib/clock';
 import { AppError } from '../errors';
-import type { EntityManager } from '@mikro-orm/core';
-import { createServices, type Services } from '../services';
-import { User, ROLES, type Role } from '../modules/user/user.entity';
+import { createServices } from '../services';
+import { ROLES, type Role } from '../modules/user/user.entity';
 import { readPassword } from './prompt';
 import { RateLimits } from '../modules/auth/rate-limit';
 import { createLogger } from '../lib/logger';
@@ -61,11 +60,9 @@ async function main(argv: string[]): Promise<number> {
       case 'activate':
         await services.users.setActive(em, OPERATOR, user.id, true);
         return done(`${user.username} is active`);
-      case 'set-password': {
-        const password = services.passwords.normalize(await readPassword(`New password for ${user.username}: `));
-        await setPassword(em, services, user, password);
+      case 'set-password':
+        await services.auth.resetPassword(em, user, await readPassword(`New password for ${user.username}: `), CLI_META);
         return done(`password changed for ${user.username}; their sessions were ended`);
-      }
       default:
         return fail(`unknown command ${command}\n${USAGE}`, 64);
     }
@@ -76,13 +73,6 @@ async function main(argv: string[]): Promise<number> {
     await services.audit.flush();
     await orm.close();
   }
-}
-
-async function setPassword(em: EntityManager, services: Services, user: User, password: string): Promise<void> {
-  user.passwordHash = await services.passwords.hash(password);
-  user.updatedAt = new Date();
-  await em.persistAndFlush(user);
-  await services.sessions.endAllForUser(em, user.id, 'PASSWORD_CHANGED');
 }
 
 function done(message: string): number {

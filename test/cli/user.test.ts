@@ -1,17 +1,22 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freshDatabase } from '../helpers/database';
 import { createTestServer, firstError, login, TEST_SECRET, type TestServer } from '../helpers/server';
 
 const ROOT = join(__dirname, '..', '..');
 
-function cli(args: string[], env: Record<string, string>, input = '') {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/user.ts', ...args], {
+/** Runs the CLI without blocking this process's event loop (the test server lives here too). */
+function cli(args: string[], env: Record<string, string>, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/user.ts', ...args], {
     cwd: ROOT,
-    input,
-    encoding: 'utf8',
     env: { ...process.env, NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1', ...env },
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(input);
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
 
 describe('npm run user', () => {
@@ -26,7 +31,7 @@ describe('npm run user', () => {
   });
 
   it('creates an admin from a password on stdin, who can then log in and use ADMIN fields', async () => {
-    const created = cli(['create', '--username', 'root', '--role', 'ADMIN'], { DATABASE_URL: db.url }, 'root password 1\n');
+    const created = await cli(['create', '--username', 'root', '--role', 'ADMIN'], { DATABASE_URL: db.url }, 'root password 1\n');
     expect(created.stderr).not.toMatch(/error/i);
     expect(created.status).toBe(0);
     server = await createTestServer({ DATABASE_URL: db.url });
@@ -36,22 +41,35 @@ describe('npm run user', () => {
     expect(res.body.data.users.edges).toEqual([{ node: { username: 'root', role: 'ADMIN' } }]);
   });
 
-  it('refuses a password on the command line', () => {
-    const res = cli(['create', '--username', 'eve', '--password', 'secret password'], { DATABASE_URL: db.url });
+  it('refuses a password on the command line', async () => {
+    const res = await cli(['create', '--username', 'eve', '--password', 'secret password'], { DATABASE_URL: db.url });
     expect(res.status).toBe(64);
   });
 
   it('deactivates a user, ending their sessions', async () => {
     const payload = await login(server, 'root', 'root password 1');
-    const res = cli(['deactivate', '--username', 'ROOT'], { DATABASE_URL: db.url });
+    const res = await cli(['deactivate', '--username', 'ROOT'], { DATABASE_URL: db.url });
     expect(res.status).toBe(0);
     const me = await server.gql('{ me { id } }', {}, { token: payload.accessToken });
     expect(firstError(me)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'ACCOUNT_DISABLED' });
   });
 
-  it('rejects a weak password with the policy code', () => {
-    const res = cli(['create', '--username', 'bob'], { DATABASE_URL: db.url }, 'short\n');
+  it('rejects a weak password with the policy code', async () => {
+    const res = await cli(['create', '--username', 'bob'], { DATABASE_URL: db.url }, 'short\n');
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/BAD_USER_INPUT/);
+  });
+
+  it('resets a password with the same policy, ending every session', async () => {
+    expect((await cli(['activate', '--username', 'root'], { DATABASE_URL: db.url })).status).toBe(0);
+    const before = await login(server, 'root', 'root password 1');
+    const weak = await cli(['set-password', '--username', 'root'], { DATABASE_URL: db.url }, 'password123\n');
+    expect(weak.status).toBe(1);
+    expect(weak.stderr).toMatch(/BAD_USER_INPUT/);
+    const reset = await cli(['set-password', '--username', 'root'], { DATABASE_URL: db.url }, 'a new root passphrase\n');
+    expect(reset.status).toBe(0);
+    const me = await server.gql('{ me { id } }', {}, { token: before.accessToken });
+    expect(firstError(me)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    expect((await login(server, 'root', 'a new root passphrase')).user.username).toBe('root');
   });
 });

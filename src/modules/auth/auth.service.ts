@@ -115,6 +115,21 @@ export class AuthService {
     return issued;
   }
 
+  /** The operator's reset (CLI): same policy as changePassword, no old password, and every session ends. */
+  async resetPassword(em: EntityManager, user: User, newPassword: string, meta: ClientMeta): Promise<void> {
+    const next = this.passwords.normalize(newPassword);
+    assertNotGuessable(next, user.username);
+    const passwordHash = await this.passwords.hash(next);
+    await withRetry(() =>
+      em.transactional(async (tx) => {
+        await tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: this.clock.now() });
+        await this.sessions.endAllForUser(tx, user.id, 'PASSWORD_CHANGED');
+      }),
+    );
+    user.passwordHash = passwordHash;
+    this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli' } });
+  }
+
   /** Counts one password attempt; a refusal is audited as a lockout. */
   private async countAttempt(username: string, meta: ClientMeta): Promise<void> {
     try {
