@@ -27,25 +27,21 @@ export class RateLimits {
 
   static async create(rules: Config['rateLimits'], store: LimiterStore, prefix = 'tg'): Promise<RateLimits> {
     const names = Object.keys(rules) as LimitName[];
-    const make = (name: LimitName, tableCreated: boolean): RateLimiterAbstract => {
-      const opts = { keyPrefix: `${prefix}_${name}`, points: rules[name].points, duration: rules[name].duration, blockDuration: rules[name].block };
-      if (store.kind === 'redis') return new RateLimiterRedis({ ...opts, storeClient: store.client });
-      if (store.kind === 'postgres') {
-        return new RateLimiterPostgres({ ...opts, storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', tableCreated, clearExpiredByTimeout: false });
-      }
-      return new RateLimiterMemory(opts);
-    };
+    const options = (name: LimitName) => ({ keyPrefix: `${prefix}_${name}`, points: rules[name].points, duration: rules[name].duration, blockDuration: rules[name].block });
     if (store.kind === 'postgres') {
-      // The first limiter creates the shared table; the rest must not race it.
-      const first = await new Promise<RateLimiterAbstract>((resolve, reject) => {
-        const limiter: RateLimiterAbstract = new RateLimiterPostgres(
-          { keyPrefix: `${prefix}_${names[0]}`, points: rules[names[0]].points, duration: rules[names[0]].duration, blockDuration: rules[names[0]].block, storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', clearExpiredByTimeout: false },
-          (err?: Error) => (err ? reject(err) : resolve(limiter)),
+      const pg = (name: LimitName, first: boolean, ready?: (err?: Error) => void) =>
+        new RateLimiterPostgres(
+          // The first limiter creates the shared table and purges expired rows hourly; the rest must not race it.
+          { ...options(name), storeClient: store.knex, storeType: 'knex', tableName: 'rate_limits', tableCreated: !first, clearExpiredByTimeout: first },
+          ready,
         );
-      });
-      return new RateLimits(Object.fromEntries(names.map((n, i) => [n, i === 0 ? first : make(n, true)])) as Record<LimitName, RateLimiterAbstract>);
+      let first!: RateLimiterAbstract;
+      await new Promise<void>((resolve, reject) => (first = pg(names[0], true, (err) => (err ? reject(err) : resolve()))));
+      return new RateLimits(Object.fromEntries(names.map((n, i) => [n, i === 0 ? first : pg(n, false)])) as Record<LimitName, RateLimiterAbstract>);
     }
-    return new RateLimits(Object.fromEntries(names.map((n) => [n, make(n, false)])) as Record<LimitName, RateLimiterAbstract>);
+    const make = (name: LimitName): RateLimiterAbstract =>
+      store.kind === 'redis' ? new RateLimiterRedis({ ...options(name), storeClient: store.client }) : new RateLimiterMemory(options(name));
+    return new RateLimits(Object.fromEntries(names.map((n) => [n, make(n)])) as Record<LimitName, RateLimiterAbstract>);
   }
 
   /** Counts one login attempt for the client and the account name; throws RATE_LIMITED when either is spent. */
