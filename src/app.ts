@@ -86,7 +86,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Exact path: /graphql/anything is a 404, not a second GraphQL endpoint.
   app.all(
     '/graphql',
-    cors({ origin: config.corsOrigins, credentials: true, maxAge: 600 }),
+    cors({ origin: allowedOrigins(config), credentials: true, maxAge: 600 }),
     express.json({ limit: config.bodyLimit }),
     (req, _res, next) => {
       // Apollo answers a body it cannot use (wrong content type) with a 400; it only needs the key present.
@@ -121,3 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   };
 }
+
+/** The embedded Sandbox runs on Apollo's origin and calls this API from there, so it is allowed while it is served. */
+const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
+const allowedOrigins = (config: Config) => (config.landingPage ? [...config.corsOrigins, ...SANDBOX_ORIGINS] : config.corsOrigins);

@@ -115,3 +115,21 @@ describe('malformed HTTP requests', () => {
     expect(res.json).toEqual({ data: { __typename: 'Query' } });
   });
 });
+
+describe('CORS for Apollo Sandbox', () => {
+  it('lets the embedded Sandbox call the API while the landing page is served, and nobody else', async () => {
+    const dev = await createTestServer({ GRAPHQL_LANDING_PAGE: 'true' });
+    const prod = await createTestServer({ GRAPHQL_LANDING_PAGE: 'false' });
+    try {
+      const preflight = (server: TestServer, origin: string) =>
+        server.http('/graphql', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+      const sandbox = await preflight(dev, 'https://sandbox.embed.apollographql.com');
+      expect(sandbox.headers.get('access-control-allow-origin')).toBe('https://sandbox.embed.apollographql.com');
+      expect((await preflight(dev, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+      expect((await preflight(prod, 'https://sandbox.embed.apollographql.com')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await dev.close();
+      await prod.close();
+    }
+  });
+});
