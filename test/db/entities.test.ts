@@ -1,16 +1,15 @@
-import { initORM, type Orm } from '../../src/db/orm';
-import { loadConfig } from '../../src/config';
+import type { Orm } from '../../src/db/orm';
 import { User } from '../../src/modules/user/user.entity';
 import { Session } from '../../src/modules/session/session.entity';
 import { RefreshToken } from '../../src/modules/session/refresh-token.entity';
-import { freshDatabase } from '../helpers/database';
+import { freshDatabase, openOrm } from '../helpers/database';
 
 describe('entities', () => {
   let orm: Orm;
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   beforeAll(async () => {
     db = await freshDatabase();
-    orm = await initORM(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: db.url }).database);
+    orm = await openOrm(db.url);
   });
   afterAll(async () => {
     await orm.close();

@@ -1,8 +1,7 @@
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
-import { loadConfig } from '../../src/config';
 import { migrationsList } from '../../src/db/entities';
-import { initORM, type Orm } from '../../src/db/orm';
-import { freshDatabase } from '../helpers/database';
+import type { Orm } from '../../src/db/orm';
+import { freshDatabase, openOrm } from '../helpers/database';
 
 const TABLES = ['users', 'sessions', 'refresh_tokens', 'audit_events'];
 
@@ -19,7 +18,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    orm = await initORM(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: db.url }).database);
+    orm = await openOrm(db.url);
   });
   afterAll(async () => {
     await orm.close();

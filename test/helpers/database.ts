@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { loadConfig } from '../../src/config';
+import { initORM, type Orm } from '../../src/db/orm';
 
 /** A fresh, empty database for one test server: a temp SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL is set. */
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -27,3 +29,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/** The ORM on a database URL, migrated, as the server would open it. */
+export const openOrm = (url: string): Promise<Orm> =>
+  initORM(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: url }).database);

@@ -1,17 +1,15 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { loadConfig } from '../../../src/config';
-import { initORM, type Orm } from '../../../src/db/orm';
+import type { Orm } from '../../../src/db/orm';
 import { isUuid, uuidv7 } from '../../../src/lib/ids';
 import type { Logger } from '../../../src/lib/logger';
 import { AuditEvent, type AuditEventType } from '../../../src/modules/audit/audit-event.entity';
 import { AuditService, encodeAuditCursor as encodeCursor } from '../../../src/modules/audit/audit.service';
 import { TestClock } from '../../helpers/clock';
-import { freshDatabase } from '../../helpers/database';
+import { freshDatabase, openOrm } from '../../helpers/database';
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
 
 const spyLogger = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() }) satisfies Logger;
-const openOrm = (db: Db) => initORM(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: db.url }).database);
 
 /** An EntityManager stand-in whose inserts finish only when the test says so. */
 function gatedEm() {
@@ -32,7 +30,7 @@ describe('AuditService', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    orm = await openOrm(db);
+    orm = await openOrm(db.url);
   });
   afterAll(async () => {
     await orm.close();
@@ -97,7 +95,7 @@ describe('AuditService', () => {
 
     it('survives a closed ORM and a logger that throws', async () => {
       const other = await freshDatabase();
-      const closed = await openOrm(other);
+      const closed = await openOrm(other.url);
       await closed.close();
       try {
         const throwingLogger = { ...spyLogger(), warn: jest.fn(() => { throw new Error('logger down'); }) };
