@@ -96,9 +96,7 @@ export class SessionService {
 
   /** Revokes one session; true when it was live. */
   async end(em: EntityManager, sessionId: string, reason: RevokeReason, meta?: ClientMeta): Promise<boolean> {
-    const now = this.clock.now();
-    const ended = await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: now, revokedReason: reason });
-    await em.nativeUpdate(RefreshToken, { sessionId, successorSealed: { $ne: null } }, { successorSealed: null });
+    const ended = await this.revoke(em, [sessionId], reason);
     if (ended > 0 && (reason === 'LOGOUT' || reason === 'REVOKED' || reason === 'REFRESH_REUSED')) {
       const owner = await em.findOne(Session, { id: sessionId }, { fields: ['userId'], disableIdentityMap: true });
       const type = reason === 'LOGOUT' ? 'LOGOUT' : reason === 'REVOKED' ? 'SESSION_REVOKED' : 'REFRESH_REUSED';
@@ -112,9 +110,15 @@ export class SessionService {
     const where = { userId, revokedAt: null, ...(opts.except ? { id: { $ne: opts.except } } : {}) };
     const ids = (await em.find(Session, where, { fields: ['id'], disableIdentityMap: true })).map((s) => s.id);
     if (!ids.length) return 0;
+    const ended = await this.revoke(em, ids, reason);
+    if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, ...opts.meta, detail: { ended } });
+    return ended;
+  }
+
+  /** Marks sessions revoked and wipes their sealed grace pairs, which can never be answered again. */
+  private async revoke(em: EntityManager, ids: string[], reason: RevokeReason): Promise<number> {
     const ended = await em.nativeUpdate(Session, { id: { $in: ids }, revokedAt: null }, { revokedAt: this.clock.now(), revokedReason: reason });
     await em.nativeUpdate(RefreshToken, { sessionId: { $in: ids }, successorSealed: { $ne: null } }, { successorSealed: null });
-    if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, ...opts.meta, detail: { ended } });
     return ended;
   }
 
