@@ -1,47 +1,37 @@
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import { migrationsList } from '../../src/db/entities';
-import type { Orm } from '../../src/db/orm';
-import { freshDatabase, openOrm } from '../helpers/database';
+import { useFreshOrm } from '../helpers/database';
 
 const TABLES = ['users', 'sessions', 'refresh_tokens', 'audit_events'];
 
 describe('migrations', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let orm: Orm;
-  const knex = () => (orm.em as unknown as SqlEntityManager).getKnex();
+  const fresh = useFreshOrm();
+  const knex = () => (fresh.orm.em as unknown as SqlEntityManager).getKnex();
   const present = async () => {
     const found: string[] = [];
     for (const table of TABLES) if (await knex().schema.hasTable(table)) found.push(table);
     return found;
   };
-  const executed = async () => (await orm.getMigrator().getExecutedMigrations()).map((m) => m.name);
+  const executed = async () => (await fresh.orm.getMigrator().getExecutedMigrations()).map((m) => m.name);
 
-  beforeAll(async () => {
-    db = await freshDatabase();
-    orm = await openOrm(db.url);
-  });
-  afterAll(async () => {
-    await orm.close();
-    await db.drop();
-  });
 
   it('creates every table on a fresh database and records every migration', async () => {
     expect(await present()).toEqual(TABLES);
     expect(await executed()).toEqual(migrationsList.map((m) => m.name));
-    expect(await orm.getMigrator().getPendingMigrations()).toEqual([]);
+    expect(await fresh.orm.getMigrator().getPendingMigrations()).toEqual([]);
   });
 
   it('indexes audit_events by time and by user and time', async () => {
-    const sql = db.url.startsWith('postgres')
+    const sql = fresh.url.startsWith('postgres')
       ? `select indexname as name from pg_indexes where tablename = 'audit_events'`
       : `select name from sqlite_master where type = 'index' and tbl_name = 'audit_events'`;
-    const rows: Array<{ name: string }> = await orm.em.getConnection().execute(sql);
+    const rows: Array<{ name: string }> = await fresh.orm.em.getConnection().execute(sql);
     const names = rows.map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['audit_events_at_index', 'audit_events_user_id_at_index']));
   });
 
   it('steps back one migration at a time, to nothing, and up again', async () => {
-    const migrator = orm.getMigrator();
+    const migrator = fresh.orm.getMigrator();
     await migrator.down();
     expect(await present()).toEqual(['users', 'sessions', 'refresh_tokens']);
     await migrator.down({ to: 0 });

@@ -33,3 +33,25 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 /** The ORM on a database URL, migrated, as the server would open it. */
 export const openOrm = (url: string): Promise<Orm> =>
   initORM(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: url }).database);
+
+/** Registers hooks that open a migrated ORM on a fresh database before the suite and drop it after. */
+export function useFreshOrm(): { readonly orm: Orm; readonly url: string } {
+  let db: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+  let orm: Orm | undefined;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    orm = await openOrm(db.url);
+  });
+  afterAll(async () => {
+    await orm?.close();
+    await db?.drop();
+  });
+  return {
+    get orm() {
+      return orm!;
+    },
+    get url() {
+      return db!.url;
+    },
+  };
+}

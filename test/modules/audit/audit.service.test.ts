@@ -1,13 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Orm } from '../../../src/db/orm';
 import { isUuid, uuidv7 } from '../../../src/lib/ids';
 import type { Logger } from '../../../src/lib/logger';
 import { AuditEvent, type AuditEventType } from '../../../src/modules/audit/audit-event.entity';
 import { AuditService, encodeAuditCursor as encodeCursor } from '../../../src/modules/audit/audit.service';
 import { TestClock } from '../../helpers/clock';
-import { freshDatabase, openOrm } from '../../helpers/database';
-
-type Db = Awaited<ReturnType<typeof freshDatabase>>;
+import { freshDatabase, openOrm, useFreshOrm } from '../../helpers/database';
 
 const spyLogger = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() }) satisfies Logger;
 
@@ -21,26 +18,17 @@ function gatedEm() {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('AuditService', () => {
-  let db: Db;
-  let orm: Orm;
+  const fresh = useFreshOrm();
   let clock: TestClock;
   let logger: ReturnType<typeof spyLogger>;
   let audit: AuditService;
-  const rows = () => orm.em.fork().find(AuditEvent, {}, { orderBy: { id: 'asc' } });
+  const rows = () => fresh.orm.em.fork().find(AuditEvent, {}, { orderBy: { id: 'asc' } });
 
-  beforeAll(async () => {
-    db = await freshDatabase();
-    orm = await openOrm(db.url);
-  });
-  afterAll(async () => {
-    await orm.close();
-    await db.drop();
-  });
   beforeEach(async () => {
-    await orm.em.fork().nativeDelete(AuditEvent, {});
+    await fresh.orm.em.fork().nativeDelete(AuditEvent, {});
     clock = new TestClock();
     logger = spyLogger();
-    audit = new AuditService(() => orm.em, clock, logger);
+    audit = new AuditService(() => fresh.orm.em, clock, logger);
   });
 
   describe('record', () => {
@@ -130,7 +118,7 @@ describe('AuditService', () => {
     it('leaves every recorded row in the database', async () => {
       for (let i = 0; i < 25; i++) audit.record({ type: 'REFRESHED', userId: uuidv7() });
       await audit.flush();
-      expect(await orm.em.fork().count(AuditEvent)).toBe(25);
+      expect(await fresh.orm.em.fork().count(AuditEvent)).toBe(25);
     });
   });
 
@@ -155,7 +143,7 @@ describe('AuditService', () => {
     });
 
     it('pages newest first with a cursor, and knows when the last page is reached', async () => {
-      const em = orm.em.fork();
+      const em = fresh.orm.em.fork();
       const p1 = await audit.page(em, 2, null);
       expect(ids(p1.events)).toEqual(ids(all.slice(0, 2)));
       expect(p1).toMatchObject({ hasNextPage: true, totalCount: 5 });
@@ -172,7 +160,7 @@ describe('AuditService', () => {
     });
 
     it('filters by user, by type and by both; totalCount counts the filtered events', async () => {
-      const em = orm.em.fork();
+      const em = fresh.orm.em.fork();
       const byAlice = await audit.page(em, 100, null, { userId: alice });
       expect(ids(byAlice.events)).toEqual(ids(all.filter((e) => e.userId === alice)));
       expect(byAlice.totalCount).toBe(3);
@@ -192,12 +180,12 @@ describe('AuditService', () => {
       const sameMs = Array.from({ length: 20 }, () => uuidv7());
       for (const userId of sameMs) audit.record({ type: 'REFRESHED', userId });
       await audit.flush();
-      const page = await audit.page(orm.em.fork(), 20, null, { type: 'REFRESHED' });
+      const page = await audit.page(fresh.orm.em.fork(), 20, null, { type: 'REFRESHED' });
       expect(page.events.map((e) => e.userId)).toEqual([...sameMs].reverse());
     });
 
     it.each([0, 101, 1.5, -1])('refuses first = %p', async (first) => {
-      await expect(audit.page(orm.em.fork(), first, null)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
+      await expect(audit.page(fresh.orm.em.fork(), first, null)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
     });
 
     it.each([
@@ -206,7 +194,7 @@ describe('AuditService', () => {
       ['a non-uuid id', Buffer.from('audit:12345').toString('base64url')],
       ['an empty string', ''],
     ])('refuses %s as after', async (_name, after) => {
-      await expect(audit.page(orm.em.fork(), 10, after)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+      await expect(audit.page(fresh.orm.em.fork(), 10, after)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
     });
   });
 });
