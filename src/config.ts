@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, parseIntIn, parseList, parseLogLevel, parseTrustProxy, requireValue } from './lib/env';
+import { parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, parseIntIn, parseList, parseLogLevel, parseTrustProxy, redactUrl, requireValue } from './lib/env';
 import type { LogLevel } from './lib/logger';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 
@@ -161,7 +161,7 @@ function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConf
   const m = /^(?:sqlite|file):(.+)$/i.exec(raw);
   if (m) return sqlite(m[1] === ':memory:' ? ':memory:' : resolve(m[1]));
   throw new TypeError(
-    `DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user@host:port/db, got "${raw.replace(/\/\/[^@]*@/, '//***@')}"`,
+    `DATABASE_URL must be sqlite:<path>, sqlite::memory: or postgres://user@host:port/db, got "${redactUrl(raw)}"`,
   );
 }
 

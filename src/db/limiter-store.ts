@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { LimiterStore } from '../modules/auth/rate-limit';
 import type { Orm } from './orm';
 import type { Logger } from '../lib/logger';
+import { redactUrl } from '../lib/env';
 
 /** Redis when REDIS_URL is set, else PostgreSQL when that is the database, else memory (one instance). */
 export async function openLimiterStore(config: Config, orm: Orm, logger: Logger): Promise<{ store: LimiterStore; close(): Promise<void> }> {
@@ -17,7 +18,7 @@ export async function openLimiterStore(config: Config, orm: Orm, logger: Logger)
       await client.connect();
     } catch (err) {
       client.disconnect();
-      throw new Error(`REDIS_URL: cannot connect to ${config.redisUrl!.replace(/\/\/[^@]*@/, '//***@')} (${(err as Error).message})`);
+      throw new Error(`REDIS_URL: cannot connect to ${redactUrl(config.redisUrl!)} (${(err as Error).message})`);
     }
     return { store: { kind: 'redis', client }, close: async () => void (await client.quit().catch(() => undefined)) };
   }

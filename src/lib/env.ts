@@ -73,3 +73,6 @@ export function parseIdentifier(name: string, raw: string | undefined, fallback:
   if (!/^[A-Za-z0-9_]{1,32}$/.test(raw)) throw new TypeError(`${name} must be 1 to 32 letters, digits or "_"; got "${raw}"`);
   return raw;
 }
+
+/** A connection URL fit for a message: the credentials are replaced. */
+export const redactUrl = (url: string): string => url.replace(/\/\/[^@]*@/, '//***@');

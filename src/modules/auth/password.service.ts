@@ -20,21 +20,14 @@ export class PasswordService {
 
   /** NFC-normalises and checks length in code points; refuses before any hashing. */
   normalize(password: string, field = 'password'): string {
-    // Cheap early exit: no NFC form of this many UTF-16 units can be within the limit.
-    if (password.length > PASSWORD_MAX * 4) throw tooLong(field);
-    const nfc = password.normalize('NFC');
-    const length = [...nfc].length;
-    if (length > PASSWORD_MAX) throw tooLong(field);
+    const { nfc, length } = this.withinMax(password, field);
     if (length < PASSWORD_MIN) throw new BadUserInputError(field, `Password must be at least ${PASSWORD_MIN} characters.`);
     return nfc;
   }
 
   /** For login: an over-long input is refused unhashed, anything shorter is verified as given. */
   normalizeForLogin(password: string): string {
-    if (password.length > PASSWORD_MAX * 4) throw tooLong('password');
-    const nfc = password.normalize('NFC');
-    if ([...nfc].length > PASSWORD_MAX) throw tooLong('password');
-    return nfc;
+    return this.withinMax(password, 'password').nfc;
   }
 
   hash(nfcPassword: string): Promise<string> {
@@ -51,8 +44,7 @@ export class PasswordService {
 
   /** Spends the same time as a real verify, for users that do not exist. */
   async verifyDummy(nfcPassword: string): Promise<false> {
-    this.dummyHash ??= this.hash('tokengate-dummy-password');
-    await this.verify(await this.dummyHash, nfcPassword);
+    await this.verify(await this.dummy(), nfcPassword);
     return false;
   }
 
@@ -66,8 +58,20 @@ export class PasswordService {
 
   /** Prepares the dummy hash ahead of the first unknown-user login. */
   async warmUp(): Promise<void> {
-    this.dummyHash ??= this.hash('tokengate-dummy-password');
-    await this.dummyHash;
+    await this.dummy();
+  }
+
+  private dummy(): Promise<string> {
+    return (this.dummyHash ??= this.hash('tokengate-dummy-password'));
+  }
+
+  private withinMax(password: string, field: string): { nfc: string; length: number } {
+    // Cheap early exit: no NFC form of this many UTF-16 units can be within the limit.
+    if (password.length > PASSWORD_MAX * 4) throw tooLong(field);
+    const nfc = password.normalize('NFC');
+    const length = [...nfc].length;
+    if (length > PASSWORD_MAX) throw tooLong(field);
+    return { nfc, length };
   }
 }
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { UnauthenticatedError } from '../../errors';
 import { User } from '../user/user.entity';
+import { withinLifetime } from '../session/session.entity';
 import type { AccessClaims } from './token.service';
 
 // One round trip for the hot path: the user and the liveness of the token's session together.
@@ -25,8 +26,7 @@ export async function loadViewer(em: EntityManager, claims: AccessClaims, clock:
   if (!user.isActive) throw new UnauthenticatedError('ACCOUNT_DISABLED');
   if (owner !== user.id || revokedAt != null) throw new UnauthenticatedError('TOKEN_REVOKED');
   // SQLite returns epoch milliseconds, PostgreSQL a Date: new Date() reads both.
-  const now = clock.now().getTime();
-  const idleUntil = new Date(lastUsedAt as number | Date).getTime() + idleTtlSeconds * 1000;
-  if (new Date(expiresAt as number | Date).getTime() <= now || idleUntil <= now) throw new UnauthenticatedError('TOKEN_EXPIRED');
+  const lifetime = { expiresAt: new Date(expiresAt as number | Date), lastUsedAt: new Date(lastUsedAt as number | Date) };
+  if (!withinLifetime(lifetime, idleTtlSeconds, clock.now())) throw new UnauthenticatedError('TOKEN_EXPIRED');
   return user;
 }

@@ -29,6 +29,11 @@ export class Session {
   }
 }
 
+/** Within both lifetimes: before its absolute expiry and used within the idle window. */
+export function withinLifetime(session: Pick<Session, 'expiresAt' | 'lastUsedAt'>, idleTtlSeconds: number, now: Date): boolean {
+  return session.expiresAt.getTime() > now.getTime() && session.lastUsedAt.getTime() + idleTtlSeconds * 1000 > now.getTime();
+}
+
 export const SessionSchema = new EntitySchema<Session>({
   class: Session,
   tableName: 'sessions',

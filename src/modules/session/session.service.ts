@@ -9,7 +9,7 @@ import { withRetry } from '../../db/retry';
 import type { AuditService } from '../audit/audit.service';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
-import { Session, type RevokeReason } from './session.entity';
+import { Session, withinLifetime, type RevokeReason } from './session.entity';
 
 export interface ClientMeta {
   ip: string | null;
@@ -135,8 +135,7 @@ export class SessionService {
   }
 
   isLive(session: Session): boolean {
-    const now = this.clock.now().getTime();
-    return !session.revokedAt && session.expiresAt.getTime() > now && session.lastUsedAt.getTime() + this.cfg.idleTtl * 1000 > now;
+    return !session.revokedAt && withinLifetime(session, this.cfg.idleTtl, this.clock.now());
   }
 
   /**
