@@ -15,7 +15,7 @@ export class Child {
   private readonly exited: Promise<never>;
 
   constructor(readonly script: string, core: number, opts: { env?: NodeJS.ProcessEnv; args?: string[]; nodeArgs?: string[] } = {}) {
-    const argv = ['-c', String(core), process.execPath, ...(opts.nodeArgs ?? []), '--import', 'tsx', script, ...(opts.args ?? [])];
+    const argv = ['-c', String(core), process.execPath, ...(opts.nodeArgs ?? []), '--require', 'tsx/cjs', script, ...(opts.args ?? [])];
     this.proc = spawn('taskset', argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: opts.env ?? process.env, cwd: ROOT });
     live.add(this.proc);
     this.exited = new Promise<never>((_, reject) =>

@@ -43,7 +43,7 @@ function freePort(): Promise<number> {
 const started: Instance[] = [];
 async function spawnInstance(dbUrl: string, env: Record<string, string> = {}): Promise<Instance> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/index.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

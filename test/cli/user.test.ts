@@ -7,7 +7,7 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Runs the CLI without blocking this process's event loop (the test server lives here too). */
 function cli(args: string[], env: Record<string, string>, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/user.ts', ...args], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/cli/user.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1', ...env },
   });

@@ -220,10 +220,11 @@ describe('unusable key files', () => {
   });
 });
 
+// tsx/cjs, not --import tsx: Node 20's off-thread ESM hooks can deadlock a child under load; the timeout turns any hang into a failure.
 describe('keygen CLI', () => {
   it('writes a 0600 private PEM that a server signs with', async () => {
     const out = join(dir, 'keygen-out');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/keygen.ts', '--alg', 'ES256', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/cli/keygen.ts', '--alg', 'ES256', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(0);
     const files = readdirSync(out).sort();
     expect(files).toHaveLength(2);
@@ -249,7 +250,7 @@ describe('keygen CLI', () => {
 
   it('refuses an unknown --alg with a usage exit code and writes nothing', () => {
     const out = join(dir, 'keygen-bad');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/keygen.ts', '--alg', 'HS256', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/cli/keygen.ts', '--alg', 'HS256', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(64);
     expect(() => readdirSync(out)).toThrow();
   });
