@@ -1,10 +1,7 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
-import cors from 'cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from './config';
@@ -12,30 +9,39 @@ import { makeContextBuilder, type Context } from './context';
 import { initORM, type Orm } from './db/orm';
 import { makeFormatError, unavailableStatusPlugin } from './errors';
 import { systemClock, type Clock } from './lib/clock';
-import { createLogger, type Logger } from './lib/logger';
+import { createLogger, type AppLogger } from './lib/logger';
 import { buildSchema } from './schema';
-import { jsonErrorHandler, requestLog, securityHeaders } from './http';
 import { armor } from './armor';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
+import { AccessLog, genReqId } from './http/request-log';
+import { httpErrorHandler, notFound } from './http/errors';
+import { helmetOptions } from './http/security';
+import { operationalRoutes } from './http/routes';
+import { graphqlRoute } from './http/graphql';
 
 export interface App {
-  express: express.Express;
-  httpServer: http.Server;
+  fastify: FastifyInstance;
   orm: Orm;
   services: Services;
-  logger: Logger;
+  logger: AppLogger;
   /** Starts listening; port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Drains in-flight requests, then closes the database. */
+  /**
+   * Stops accepting, closes idle keep-alive connections, lets in-flight requests finish (cut after
+   * SHUTDOWN_TIMEOUT), then closes the database and the limiter store. Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
 export interface AppOptions {
   clock?: Clock;
-  logger?: Logger;
+  logger?: AppLogger;
 }
+
+/** A hop count trusts that many proxies in front (Express's meaning; Fastify 5.12 would ignore a bare number). */
+const trustProxy = (value: Config['trustProxy']) => (typeof value === 'number' ? (_address: string, hop: number) => hop < value : value);
 
 /** Builds the whole server without listening, so tests and the benchmark reuse it. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -49,8 +55,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const services = createServices(config, clock, await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix), () => orm.em, logger);
   await services.passwords.warmUp();
 
-  const app = express();
-  const httpServer = http.createServer(app);
   const protection = armor(config);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
@@ -61,67 +65,60 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // The entry point owns the signals; Apollo's own handlers would race it and deadlock inside stop().
+    stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       unavailableStatusPlugin,
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
 
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  app.use(requestLog(logger), securityHeaders(config));
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/readyz', async (_req, res) => {
-    const ready = await orm.isConnected().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger.pino as FastifyBaseLogger,
+    logController: new AccessLog(),
+    genReqId,
+    trustProxy: trustProxy(config.trustProxy),
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
   });
-  app.get('/.well-known/jwks.json', (_req, res) => {
-    // Only public keys are ever listed; with HS256 there is nothing that may be published.
-    if (!config.jwt.keys.jwks.length) return void res.status(404).json({ errors: [{ message: 'No public keys: JWT_ALGORITHM is HS256.', extensions: { code: 'NOT_FOUND' } }] });
-    res.set('cache-control', 'public, max-age=300, must-revalidate').json({ keys: config.jwt.keys.jwks });
-  });
-  // Exact path: /graphql/anything is a 404, not a second GraphQL endpoint.
-  app.all(
-    '/graphql',
-    cors({ origin: allowedOrigins(config), credentials: true, maxAge: 600 }),
-    express.json({ limit: config.bodyLimit }),
-    (req, _res, next) => {
-      // Apollo answers a body it cannot use (wrong content type) with a 400; it only needs the key present.
-      if (!('body' in req)) (req as { body?: unknown }).body = undefined;
-      next();
-    },
-    expressMiddleware(apollo, { context: makeContextBuilder({ em: orm.em, services, config, clock }) }),
-  );
-  app.use((_req, res) => void res.status(404).json({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] }));
-  app.use(jsonErrorHandler(logger));
+  app.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id));
+  app.setErrorHandler(httpErrorHandler(logger));
+  app.setNotFoundHandler(notFound);
+  await app.register(helmet, helmetOptions(config));
+  await app.register(operationalRoutes, { config, orm });
+  await app.register(graphqlRoute, { apollo, config, context: makeContextBuilder({ em: orm.em, services, config, clock }) });
+  await app.ready();
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    const cut = setTimeout(() => {
+      logger.warn('shutdown timeout: cutting requests still running', { seconds: config.shutdownTimeout });
+      app.server.closeAllConnections();
+    }, config.shutdownTimeout * 1000).unref();
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(cut);
+    }
+    await apollo.stop();
+    await services.audit.flush();
+    await store.close();
+    await orm.close();
+  };
 
   return {
-    express: app,
-    httpServer,
+    fastify: app,
     orm,
     services,
     logger,
-    listen: (port = config.port, host = config.host) =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          const { port: bound } = httpServer.address() as AddressInfo;
-          resolve(`http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}/graphql`);
-        });
-      }),
-    stop: async () => {
-      await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
-      await services.audit.flush();
-      await store.close();
-      await orm.close();
+    listen: async (port = config.port, host = config.host) => {
+      await app.listen({ port, host });
+      const { port: bound } = app.server.address() as AddressInfo;
+      return `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}/graphql`;
     },
+    stop: () => (stopping ??= stop()),
   };
 }
-
-/** The embedded Sandbox runs on Apollo's origin and calls this API from there, so it is allowed while it is served. */
-const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
-const allowedOrigins = (config: Config) => (config.landingPage ? [...config.corsOrigins, ...SANDBOX_ORIGINS] : config.corsOrigins);

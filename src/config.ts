@@ -44,8 +44,11 @@ export interface Config {
   graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   introspection: boolean;
   landingPage: boolean;
-  bodyLimit: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
   trustProxy: false | number | string;
+  /** Seconds a graceful stop waits for in-flight requests before cutting them. */
+  shutdownTimeout: number;
   logLevel: LogLevel;
 }
 
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     landingPage: parseBool('GRAPHQL_LANDING_PAGE', env.GRAPHQL_LANDING_PAGE, !prod),
     bodyLimit: parseByteSize('BODY_LIMIT', env.BODY_LIMIT, '100kb'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
   };
   if (config.jwt.maxLifetime < accessTtl) {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseCookies } from 'cookie';
 import type { Config } from './config';
 import type { Clock } from './lib/clock';
@@ -17,8 +17,8 @@ export interface Context {
   services: Services;
   config: Config;
   clock: Clock;
-  req: Request;
-  res: Response;
+  req: FastifyRequest;
+  reply: FastifyReply;
   meta: ClientMeta;
   cookies: Record<string, string | undefined>;
   /** Verified claims, or null with the reason the bearer token was refused (or absent). */
@@ -63,11 +63,11 @@ class RequestContext implements Context {
   private forked?: EntityManager;
   private viewer?: Promise<User>;
 
-  constructor(private readonly deps: Deps, readonly req: Request, readonly res: Response) {
+  constructor(private readonly deps: Deps, readonly req: FastifyRequest, readonly reply: FastifyReply) {
     this.services = deps.services;
     this.config = deps.config;
     this.clock = deps.clock;
-    this.meta = { ip: req.ip && isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null };
+    this.meta = { ip: isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null };
     this.cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
     this.auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
   }
@@ -85,5 +85,5 @@ class RequestContext implements Context {
 }
 
 export function makeContextBuilder(deps: Deps) {
-  return async ({ req, res }: { req: Request; res: Response }): Promise<Context> => new RequestContext(deps, req, res);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<Context> => new RequestContext(deps, request, reply);
 }

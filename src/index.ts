@@ -1,9 +1,9 @@
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { createApp } from './app';
 
 /** Entry: config → app (ORM + migrations) → listen → graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -11,23 +11,30 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const app = await createApp(config);
-  const url = await app.listen();
-  app.logger.info('tokengate ready', { url, env: config.env, database: config.database.kind });
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal means "now": the operator has given up on the drain.
+    if (stopping) {
+      app.logger.warn('second signal during shutdown: exiting at once', { signal });
+      process.exit(130);
+    }
     stopping = true;
-    app.logger.info('stopping', { signal });
+    app.logger.info('stopping', { signal, timeoutSeconds: config.shutdownTimeout });
     app.stop().then(
-      () => process.exit(0),
+      () => {
+        app.logger.info('stopped');
+        process.exit(0);
+      },
       (err) => {
         app.logger.error('stop failed', err);
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const url = await app.listen();
+  app.logger.info('tokengate ready', { url, env: config.env, database: config.database.kind });
 }
 
 main().catch((err) => {

@@ -32,13 +32,18 @@ export function parseList(raw: string | undefined): string[] {
   return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-export function parseByteSize(name: string, raw: string | undefined, fallback: string): string {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+(b|kb|mb)?$/i.test(raw.trim())) throw new TypeError(`${name} must be a size such as 100kb or 1mb; got "${raw}"`);
-  return raw.trim().toLowerCase();
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** A size such as 100kb or 1mb, in bytes (1kb = 1024 bytes). */
+export function parseByteSize(name: string, raw: string | undefined, fallback: string): number {
+  const text = (raw === undefined || raw === '' ? fallback : raw).trim().toLowerCase();
+  const m = /^(\d+)(b|kb|mb)?$/.exec(text);
+  const bytes = m ? Number(m[1]) * BYTE_UNITS[m[2] ?? ''] : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new TypeError(`${name} must be a size such as 100kb or 1mb; got "${raw}"`);
+  return bytes;
 }
 
-/** Express's "trust proxy": off by default, so X-Forwarded-For is ignored unless a proxy is declared. */
+/** Fastify's trustProxy: off by default, so X-Forwarded-For is ignored unless a proxy is declared. */
 export function parseTrustProxy(raw: string | undefined): false | number | string {
   if (raw === undefined || raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
   if (/^(true|yes|on)$/i.test(raw)) {

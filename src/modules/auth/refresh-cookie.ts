@@ -5,12 +5,12 @@ import { ForbiddenError } from '../../errors';
 /** Sets the HttpOnly refresh cookie: host-only, SameSite=Strict, scoped to the GraphQL path. */
 export function setRefreshCookie(ctx: Context, token: string, maxAge: number): void {
   const { name, path, secure } = ctx.config.session.cookie;
-  ctx.res.append('Set-Cookie', serialize(name, token, { httpOnly: true, secure, sameSite: 'strict', path, maxAge }));
+  ctx.reply.header('set-cookie', serialize(name, token, { httpOnly: true, secure, sameSite: 'strict', path, maxAge }));
 }
 
 export function clearRefreshCookie(ctx: Context): void {
   const { name, path, secure } = ctx.config.session.cookie;
-  ctx.res.append('Set-Cookie', serialize(name, '', { httpOnly: true, secure, sameSite: 'strict', path, maxAge: 0, expires: new Date(0) }));
+  ctx.reply.header('set-cookie', serialize(name, '', { httpOnly: true, secure, sameSite: 'strict', path, maxAge: 0, expires: new Date(0) }));
 }
 
 /**
