@@ -1,6 +1,8 @@
 import { loadConfig, type Config } from './config';
 import { createApp } from './app';
 
+const DUPLICATE_SIGNAL_MS = 300;
+
 /** Entry: config → app (ORM + migrations) → listen → graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   let config: Config;
@@ -11,14 +13,16 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const app = await createApp(config);
-  let stopping = false;
+  let stoppingSince = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    // Ctrl-C under `npm start` arrives twice at once (from the terminal and forwarded by npm): that is one request.
+    if (stoppingSince && Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
     // A second signal means "now": the operator has given up on the drain.
-    if (stopping) {
+    if (stoppingSince) {
       app.logger.warn('second signal during shutdown: exiting at once', { signal });
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     app.logger.info('stopping', { signal, timeoutSeconds: config.shutdownTimeout });
     app.stop().then(
       () => {

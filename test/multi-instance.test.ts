@@ -78,13 +78,19 @@ async function start(dbUrl: string, env: Record<string, string> = {}): Promise<I
   return instance;
 }
 
+/** SIGTERM must end an instance cleanly (exit 0) within the shutdown bound; SIGKILL only reaps it, and fails the test. */
 async function stop(instance: Instance): Promise<void> {
-  if (instance.child.exitCode === null && instance.child.signalCode === null) {
-    instance.child.kill('SIGTERM');
-    const timer = setTimeout(() => instance.child.kill('SIGKILL'), 10_000);
-    await instance.exited;
-    clearTimeout(timer);
-  }
+  if (instance.child.exitCode !== null || instance.child.signalCode !== null) return;
+  instance.child.kill('SIGTERM');
+  let hung = false;
+  const timer = setTimeout(() => {
+    hung = true;
+    instance.child.kill('SIGKILL');
+  }, 12_000);
+  await instance.exited;
+  clearTimeout(timer);
+  if (hung) throw new Error(`instance ignored SIGTERM for 12 s:\n${instance.log()}`);
+  expect(instance.child.exitCode).toBe(0);
 }
 
 async function gql(instance: Instance, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Res> {
