@@ -78,13 +78,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const app: FastifyInstance = Fastify({
     loggerInstance: logger.pino as FastifyBaseLogger,
     logController: new AccessLog(),
+    // No child logger per request: the access line carries the request id itself.
+    childLoggerFactory: (logger) => logger,
     genReqId,
     trustProxy: trustProxy(config.trustProxy),
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  app.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id));
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   app.setErrorHandler(httpErrorHandler(logger));
   app.setNotFoundHandler(notFound);
   await app.register(helmet, helmetOptions(config));

@@ -10,13 +10,14 @@ export function genReqId(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** One access-log line per request (the child logger adds reqId), without headers, query strings or bodies: they may carry tokens. */
+/** One access-log line per request, without headers, query strings or bodies: they may carry tokens. */
 export class AccessLog extends LogController {
   override incomingRequest(): void {}
   override routeNotFound(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = {
+      reqId: request.id,
       method: request.method,
       path: request.url.split('?', 1)[0],
       status: reply.statusCode,
