@@ -6,8 +6,7 @@ import Database from 'better-sqlite3';
 import { createHash, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import jwt from 'jsonwebtoken';
-import type { JwtPayload, VerifyOptions } from 'jsonwebtoken';
+import jwt, { type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
 import { loadConfig } from '../src/config';
 import { BENCH_USER } from './gql';
 import { exitOnDisconnect } from './proc';
@@ -41,17 +40,11 @@ const { createInlineSigningKeyProvider, extractFromHeader, useJWT } = require('@
 const ISSUER = 'tokengate';
 const AUDIENCE = 'tokengate';
 
-/** The users table as tokengate's init migration creates it on SQLite (knex: string → varchar, timestamp → datetime). */
-const USERS_DDL = `create table users (
-  id varchar(36) not null primary key,
-  username varchar(32) not null,
-  username_key varchar(32) not null unique,
-  password_hash varchar(255) not null,
-  role varchar(16) not null default 'USER',
-  is_active boolean not null default '1',
-  created_at datetime not null,
-  updated_at datetime not null
-)`;
+/** The users table exactly as tokengate's init migration creates it on SQLite (read back from sqlite_master). */
+const USERS_DDL = [
+  "CREATE TABLE `users` (`id` varchar(36), `username` varchar(32) not null, `username_key` varchar(32) not null, `password_hash` varchar(255) not null, `role` varchar(16) not null default 'USER', `is_active` boolean not null default '1', `created_at` datetime not null, `updated_at` datetime not null, primary key (`id`))",
+  'CREATE UNIQUE INDEX `users_username_key_unique` on `users` (`username_key`)',
+].join(';\n');
 
 interface UserRow {
   id: string;
@@ -60,6 +53,7 @@ interface UserRow {
 
 async function openDatabase(file: string): Promise<{ db: Database.Database; userId: string }> {
   const db = new Database(file);
+  // The pragmas tokengate's ORM sets on each connection (src/db/orm.ts).
   for (const pragma of ['journal_mode = WAL', 'busy_timeout = 5000', 'foreign_keys = ON', 'synchronous = FULL']) db.pragma(pragma);
   db.exec(USERS_DDL);
   // Same row as tokengate's bench user: argon2id hash with the server's parameters, timestamps as epoch ms (MikroORM on SQLite).
