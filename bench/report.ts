@@ -3,8 +3,10 @@ import { combine, type Measured } from './stats';
 
 export const ROWS = {
   bare: 'bare node:http',
+  apolloFastify: 'Apollo on Fastify { __typename }',
   baseline: 'baseline { __typename }',
   me: 'me',
+  yogaMe: 'Yoga + plugin-jwt me',
   login: 'login',
   argon2: 'argon2.verify (bare)',
   refresh: 'refreshToken',
@@ -22,6 +24,8 @@ export interface Memory {
 
 /** Taken when the module loads, i.e. when the run starts. */
 const loadAtStart = os.loadavg();
+/** Width of the scenario column. */
+const WIDTH = Math.max(...Object.values(ROWS).map((name) => name.length));
 
 const num = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
@@ -29,23 +33,25 @@ const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 export function printReport(samples: Record<Row, Measured[]>, memory: Memory, notes: string[]): void {
   const r = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, combine(v)])) as Record<Row, Measured>;
   const out: string[] = [];
-  const line = (cells: string[]) => out.push(`| ${cells[0].padEnd(26)} | ${cells.slice(1).map((c) => c.padStart(9)).join(' | ')} |`);
+  const line = (cells: string[]) => out.push(`| ${cells[0].padEnd(WIDTH)} | ${cells.slice(1).map((c) => c.padStart(9)).join(' | ')} |`);
   line(['scenario', 'median ms', 'p99 ms', 'req/s', 'errors']);
-  out.push(`|${'-'.repeat(28)}|${Array(4).fill('-'.repeat(10) + ':').join('|')}|`);
+  out.push(`|${'-'.repeat(WIDTH + 2)}|${Array(4).fill('-'.repeat(10) + ':').join('|')}|`);
   for (const row of Object.keys(ROWS) as Row[]) {
     const m = r[row];
     line([ROWS[row], num(m.median, 2), num(m.p99, 2), num(m.rps, 0), String(m.errors)]);
   }
   out.push('', 'req/s by round (noise check):');
-  for (const row of Object.keys(ROWS) as Row[]) out.push(`  ${ROWS[row].padEnd(26)} ${samples[row].map((m) => num(m.rps, 0)).join(' / ')}`);
+  for (const row of Object.keys(ROWS) as Row[]) out.push(`  ${ROWS[row].padEnd(WIDTH)} ${samples[row].map((m) => num(m.rps, 0)).join(' / ')}`);
   const growth = ((memory.after - memory.before) / memory.before) * 100;
   const ratios: Array<[string, number, string]> = [
-    ['me / baseline throughput', r.me.rps / r.baseline.rps, '>= 0.6'],
-    ['baseline / bare node:http throughput', r.baseline.rps / r.bare.rps, '>= 0.25'],
+    ['me / Yoga + plugin-jwt me throughput', r.me.rps / r.yogaMe.rps, '>= 2'],
+    ['baseline / Apollo on Fastify throughput', r.baseline.rps / r.apolloFastify.rps, '>= 0.75'],
+    ['me / baseline throughput', r.me.rps / r.baseline.rps, '>= 0.7'],
+    ['refreshToken / me throughput', r.refresh.rps / r.me.rps, '>= 0.2'],
     ['login / bare argon2.verify throughput', r.login.rps / r.argon2.rps, '>= 0.85'],
-    ['refreshToken / baseline throughput', r.refresh.rps / r.baseline.rps, '>= 0.4'],
     ['me p99 under logins / me p99 alone', r.meHalfLogins.p99 / r.meHalf.p99, '<= 3'],
     [`RSS growth after ${memory.requests} me requests (%)`, growth, '<= 10'],
+    ['baseline / bare node:http throughput', r.baseline.rps / r.bare.rps, 'none (reference)'],
   ];
   out.push('', 'ratios (value, target):');
   for (const [name, value, target] of ratios) out.push(`  ${name.padEnd(46)} ${num(value, 2).padStart(8)}   target ${target}`);

@@ -1,4 +1,5 @@
-// npm run bench: server, bare http server and argon2 loop pinned to core 0, load generator pinned to core 1.
+// npm run bench: server, peers (bare node:http, Apollo on Fastify, Yoga + plugin-jwt) and argon2 loop pinned to
+// core 0, load generator pinned to core 1; rounds interleave every scenario, the report takes medians.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +15,7 @@ const DURATION = int('BENCH_DURATION', 5);
 const WARMUP = int('BENCH_WARMUP', 3);
 const ROUNDS = int('BENCH_ROUNDS', 3);
 const C = int('BENCH_CONCURRENCY', 4);
-const CONNECTIONS = int('BENCH_CONNECTIONS', 10);
+const CONNECTIONS = int('BENCH_CONNECTIONS', 20);
 const SESSIONS = int('BENCH_SESSIONS', 50);
 const ME_TOTAL = int('BENCH_ME_TOTAL', 200_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
@@ -39,13 +40,18 @@ async function main(): Promise<void> {
   const profileDir = resolve(__dirname, 'profiles');
   if (PROFILE) mkdirSync(profileDir, { recursive: true });
   const server = new Child('bench/server.ts', 0, { env, nodeArgs: ['--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] });
-  const bare = new Child('bench/bare-http.ts', 0);
+  const bare = new Child('bench/bare-http.ts', 0, { env });
+  const apolloFastify = new Child('bench/apollo-fastify.ts', 0, { env });
+  const yoga = new Child('bench/yoga-jwt.ts', 0, { env, args: [join(dir, 'yoga.sqlite')] });
   const loader = new Child('bench/load.ts', 1);
   try {
     await loader.message();
     const url = (await server.json<{ url: string }>()).url;
     const bareUrl = (await bare.json<{ url: string }>()).url;
-    log(`server ${url} (pid ${server.pid}), bare ${bareUrl}; ${ROUNDS} rounds × ${WARMUP}s warm-up + ${DURATION}s`);
+    const apolloFastifyUrl = (await apolloFastify.json<{ url: string }>()).url;
+    const peer = await yoga.json<{ url: string; token: string }>();
+    log(`server ${url} (pid ${server.pid}), bare ${bareUrl}, Apollo on Fastify ${apolloFastifyUrl}, Yoga ${peer.url}`);
+    log(`${ROUNDS} rounds × ${WARMUP}s warm-up + ${DURATION}s, ${CONNECTIONS} connections`);
     await register(url);
 
     const load = async (job: Partial<LoadJob> & { specs: LoadSpec[] }): Promise<Measured[]> => {
@@ -65,8 +71,10 @@ async function main(): Promise<void> {
       log(`round ${round}/${ROUNDS}`);
       const token = (await login(url)).accessToken;
       await measure('bare', { url: bareUrl, body: TYPENAME, connections: CONNECTIONS });
+      await measure('apolloFastify', { url: apolloFastifyUrl, body: TYPENAME, connections: CONNECTIONS });
       await measure('baseline', { url, body: TYPENAME, connections: CONNECTIONS });
       await measure('me', { url, body: ME, token, connections: CONNECTIONS });
+      await measure('yogaMe', { url: peer.url, body: ME, token: peer.token, connections: CONNECTIONS });
       await measure('login', loginSpec);
       await argon2();
       const refreshTokens = await loginMany(url, SESSIONS, C);
@@ -97,6 +105,8 @@ async function main(): Promise<void> {
         ` logins alongside: ${median(loginsAlongside).toFixed(1)} req/s at concurrency ${C}`,
       `settings: ${ROUNDS} rounds (median), ${WARMUP}s warm-up + ${DURATION}s each, ${CONNECTIONS} connections` +
         ` (login/argon2: ${C}), ${SESSIONS} refresh sessions, argon2id defaults from loadConfig`,
+      'peers: Apollo Server 5 on Fastify with defaults and a trivial schema; GraphQL Yoga 5 + @graphql-yoga/plugin-jwt' +
+        ' (HS256 KeyObject, issuer/audience checked) whose me runs one prepared better-sqlite3 select on the users table',
       ...(PROFILE ? [`CPU profile: ${profileDir}/*.cpuprofile (written when the server exits)`] : []),
     ]);
   } finally {
