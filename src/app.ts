@@ -20,6 +20,12 @@ import { httpErrorHandler, notFound } from './http/errors';
 import { helmetOptions } from './http/security';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
+import { registerWebSocket, upgradeGuard } from './http/websocket';
+import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
+import { openLiveBus } from './modules/live/live.bus';
+import { LiveService, sessionCheck } from './modules/live/live.service';
+import { SocketRegistry } from './modules/live/live.sockets';
+import { liveServerOptions } from './modules/live/live.server';
 
 export interface App {
   fastify: FastifyInstance;
@@ -52,13 +58,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await orm.close();
     throw err;
   });
-  const services = createServices(config, clock, await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix), () => orm.em, logger);
+  const bus = await openLiveBus(config, logger).catch(async (err) => {
+    await store.close();
+    await orm.close();
+    throw err;
+  });
+  const live = new LiveService(bus, logger);
+  const limits = await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix);
+  const services = createServices(config, clock, limits, () => orm.em, logger, live);
   await services.passwords.warmUp();
 
   const protection = armor(config);
+  const schema = buildSchema();
+  const formatError = makeFormatError(logger);
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
-    formatError: makeFormatError(logger),
+    schema,
+    formatError,
     ...protection,
     parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
     includeStacktraceInErrorResponses: false,
@@ -93,15 +108,31 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   app.setErrorHandler(httpErrorHandler(logger));
   app.setNotFoundHandler(notFound);
   await app.register(helmet, helmetOptions(config));
+  await registerWebSocket(app, config);
   await app.register(operationalRoutes, { config, orm });
-  await app.register(graphqlRoute, { apollo, config, context: makeContextBuilder({ em: orm.em, services, config, clock }) });
+
+  const checkSession = sessionCheck(() => orm.em, clock, config.session.idleTtl);
+  const registry = new SocketRegistry(checkSession, clock, config.live.maxSocketsPerUser);
+  live.attach(registry);
+  // Catches what a lost bus message would have: sessions ended while an instance was not listening.
+  const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
+  const wsOptions = liveServerOptions({ schema, registry, checkSession, validationRules: protection.validationRules, formatError, em: orm.em, services, config, clock });
+  await app.register(graphqlRoute, {
+    apollo,
+    config,
+    context: makeContextBuilder({ em: orm.em, services, config, clock }),
+    wsHandler: makeHandler(wsOptions),
+    upgradeGuard: upgradeGuard(config, limits),
+  });
   await app.ready();
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
+    clearInterval(recheck);
     const cut = setTimeout(() => {
       logger.warn('shutdown timeout: cutting requests still running', { seconds: config.shutdownTimeout });
       app.server.closeAllConnections();
+      for (const socket of app.websocketServer.clients) socket.terminate();
     }, config.shutdownTimeout * 1000).unref();
     try {
       await app.close();
@@ -110,6 +141,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     await apollo.stop();
     await services.audit.flush();
+    await live.flush();
+    await bus.close();
     await store.close();
     await orm.close();
   };

@@ -35,7 +35,7 @@ export interface Config {
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
-  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh', { points: number; duration: number; block: number }>;
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
   /** Namespace of the counters, so deployments can share one Redis or database. */
   rateLimitPrefix: string;
@@ -47,6 +47,8 @@ export interface Config {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   trustProxy: false | number | string;
+  /** WebSocket subscriptions: per-socket and per-user (per instance) limits, and how often open sockets re-check their session. */
+  live: { maxSubscriptionsPerSocket: number; maxSocketsPerUser: number; recheckSeconds: number };
   /** Seconds a graceful stop waits for in-flight requests before cutting them. */
   shutdownTimeout: number;
   logLevel: LogLevel;
@@ -106,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginIp: rule(env, 'LOGIN_IP', 10, 60, 300),
       register: rule(env, 'REGISTER_IP', 30, 600, 0),
       refresh: rule(env, 'REFRESH_IP', 600, 60, 0),
+      websocket: rule(env, 'WS_IP', 60, 60, 0),
+    },
+    live: {
+      maxSubscriptionsPerSocket: parseIntIn('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
+      maxSocketsPerUser: parseIntIn('WS_MAX_SOCKETS_PER_USER', env.WS_MAX_SOCKETS_PER_USER, 10, 1, 10000),
+      recheckSeconds: parseDuration('SUBSCRIPTION_RECHECK', env.SUBSCRIPTION_RECHECK, 60),
     },
     rateLimitStore: parseEnum('RATE_LIMIT_STORE', env.RATE_LIMIT_STORE, ['auto', 'memory', 'redis', 'database'] as const, 'auto'),
     rateLimitPrefix: parseIdentifier('RATE_LIMIT_PREFIX', env.RATE_LIMIT_PREFIX, 'tg'),

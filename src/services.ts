@@ -10,6 +10,7 @@ import type { RateLimits } from './modules/auth/rate-limit';
 import { TokenService } from './modules/auth/token.service';
 import { SessionService } from './modules/session/session.service';
 import { UserService } from './modules/user/user.service';
+import type { LiveService } from './modules/live/live.service';
 
 export interface Services {
   tokens: TokenService;
@@ -18,15 +19,16 @@ export interface Services {
   users: UserService;
   auth: AuthService;
   audit: AuditService;
+  live: LiveService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
-export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger): Services {
+export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService): Services {
   const audit = new AuditService(getEm, clock, logger);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
   const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
   const users = new UserService(sessions, clock, audit);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
-  return { tokens, passwords, sessions, users, auth, audit };
+  return { tokens, passwords, sessions, users, auth, audit, live };
 }

@@ -8,6 +8,8 @@ import { ROLES, type Role } from '../modules/user/user.entity';
 import { readPassword } from './prompt';
 import { RateLimits } from '../modules/auth/rate-limit';
 import { createLogger } from '../lib/logger';
+import { openLiveBus } from '../modules/live/live.bus';
+import { LiveService } from '../modules/live/live.service';
 
 const CLI_META = { ip: null, userAgent: 'tokengate-cli' };
 const OPERATOR = { user: null, meta: CLI_META };
@@ -37,7 +39,11 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   const orm = await initORM(config.database);
-  const services = createServices(config, systemClock, await RateLimits.create(config.rateLimits, { kind: 'memory' }), () => orm.em, createLogger(config.logLevel));
+  const logger = createLogger(config.logLevel);
+  // The shared bus (Redis or PostgreSQL) lets running servers close the sockets of a user changed here at once.
+  const bus = await openLiveBus(config, logger);
+  const live = new LiveService(bus, logger);
+  const services = createServices(config, systemClock, await RateLimits.create(config.rateLimits, { kind: 'memory' }), () => orm.em, logger, live);
   const em = orm.em.fork();
   try {
     if (command === 'create') {
@@ -71,6 +77,8 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   } finally {
     await services.audit.flush();
+    await live.flush();
+    await bus.close();
     await orm.close();
   }
 }

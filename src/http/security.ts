@@ -14,7 +14,9 @@ export function helmetOptions(config: Config): FastifyHelmetOptions {
 /** The embedded Sandbox runs on Apollo's origin and calls this API from there, so it is allowed while it is served. */
 const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
 
+export const allowedOrigins = (config: Config): string[] => (config.landingPage ? [...config.corsOrigins, ...SANDBOX_ORIGINS] : config.corsOrigins);
+
 export function corsOptions(config: Config): FastifyCorsOptions {
-  const origins = config.landingPage ? [...config.corsOrigins, ...SANDBOX_ORIGINS] : config.corsOrigins;
+  const origins = allowedOrigins(config);
   return { origin: origins.length ? origins : false, credentials: true, maxAge: 600, methods: ['GET', 'HEAD', 'POST'] };
 }

@@ -1,0 +1,12 @@
+/**
+ * Close codes of the WebSocket endpoint. graphql-ws's client retries 4403 (calling connectionParams again,
+ * where an app puts its refreshed token) and gives up on 4429; the reason says which case it is.
+ */
+export const CLOSE = {
+  /** TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED, ACCOUNT_DISABLED: the HTTP `reason` strings. */
+  auth: 4403,
+  /** TOO_MANY_SOCKETS (per user, per instance) or TOO_MANY_SUBSCRIPTIONS (per socket). */
+  limit: 4429,
+  /** The server is stopping: reconnect (to another instance). */
+  goingAway: 1001,
+} as const;

@@ -1,0 +1,122 @@
+import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { Context as WsContext, ServerOptions, SubscribePayload } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/@fastify/websocket';
+import { isIP } from 'node:net';
+import type { Context } from '../../context';
+import { readBearer } from '../../context';
+import { AppError } from '../../errors';
+import type { ClientMeta } from '../session/session.service';
+import { CLOSE } from './live.codes';
+import { SocketContext, type SocketDeps } from './live.context';
+import type { LiveSocket, SessionCheck, SocketRegistry } from './live.sockets';
+
+type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
+type FormatError = (formatted: ReturnType<GraphQLError['toJSON']>, error: unknown) => ReturnType<GraphQLError['toJSON']>;
+
+interface Options extends SocketDeps {
+  schema: GraphQLSchema;
+  registry: SocketRegistry;
+  checkSession: SessionCheck;
+  validationRules: ValidationRule[];
+  formatError: FormatError;
+}
+
+interface Connection {
+  auth: Context['auth'];
+  meta: ClientMeta;
+  socket?: LiveSocket;
+}
+
+class OnlySubscriptionsError extends AppError {
+  constructor() {
+    super('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', 'BAD_REQUEST');
+  }
+}
+
+class TooManySubscriptionsError extends AppError {
+  constructor() {
+    super('Too many subscriptions on this socket.', 'TOO_MANY_SUBSCRIPTIONS');
+  }
+}
+
+/** graphql-ws server options: the same token check, limits and error masking as HTTP, which graphql-ws does not get from Apollo. */
+export function liveServerOptions(opts: Options): ServerOptions<Record<string, unknown> | undefined, Extra> {
+  const { schema, registry, config, services, formatError } = opts;
+  const connections = new WeakMap<Ctx, Connection>();
+  const rules = [...specifiedRules, ...opts.validationRules];
+  const format = (errors: readonly GraphQLError[]) => errors.map((e) => hideSuggestions(formatError(e.toJSON(), e)));
+  const hideSuggestions = <T extends { message: string }>(e: T): T =>
+    config.env === 'production' ? { ...e, message: e.message.replace(/ ?Did you mean .*\?$/, '') } : e;
+
+  return {
+    schema,
+    connectionInitWaitTimeout: 3000,
+    async onConnect(ctx) {
+      const { socket, request } = ctx.extra;
+      const meta: ClientMeta = { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
+      const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
+      connections.set(ctx, { auth, meta });
+      if (!auth.claims) {
+        if (auth.failure === 'TOKEN_MISSING') return true; // anonymous: public subscriptions only
+        socket.close(CLOSE.auth, auth.failure);
+        return false;
+      }
+      const failure = await opts.checkSession(auth.claims).catch(() => 'SERVICE_UNAVAILABLE' as const);
+      if (failure) {
+        socket.close(failure === 'SERVICE_UNAVAILABLE' ? 1013 : CLOSE.auth, failure);
+        return false;
+      }
+      const live: LiveSocket = { claims: auth.claims, close: (code, reason) => socket.close(code, reason) };
+      if (!registry.add(live)) {
+        socket.close(CLOSE.limit, 'TOO_MANY_SOCKETS');
+        return false;
+      }
+      connections.get(ctx)!.socket = live;
+      return true;
+    },
+    onClose(ctx) {
+      const socket = connections.get(ctx)?.socket;
+      if (socket) registry.remove(socket);
+    },
+    onSubscribe(ctx, _id, payload: SubscribePayload) {
+      if (Object.keys(ctx.subscriptions).length > config.live.maxSubscriptionsPerSocket) {
+        ctx.extra.socket.close(CLOSE.limit, 'TOO_MANY_SUBSCRIPTIONS');
+        return [new TooManySubscriptionsError()];
+      }
+      let document;
+      try {
+        document = parse(payload.query, { maxTokens: config.graphqlLimits.maxTokens });
+      } catch (err) {
+        return [withCode(err, 'GRAPHQL_PARSE_FAILED')];
+      }
+      const invalid = validate(schema, document, rules);
+      if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+      const operation = getOperationAST(document, payload.operationName);
+      if (!operation) return [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_REQUEST' } })];
+      if (operation.operation !== 'subscription') return [new OnlySubscriptionsError()];
+      const { auth, meta } = connections.get(ctx)!;
+      return {
+        schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: new SocketContext(opts, auth, meta),
+      };
+    },
+    onError: (_ctx, _id, _payload, errors) => format(errors),
+    onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+  };
+}
+
+/** connectionParams: { authorization: "Bearer …" } as over HTTP, or { accessToken }. */
+function bearerFrom(params: Record<string, unknown> | undefined): string | undefined {
+  const header = params?.authorization ?? params?.Authorization;
+  if (typeof header === 'string') return header;
+  return typeof params?.accessToken === 'string' ? `Bearer ${params.accessToken}` : undefined;
+}
+
+/** Parse and validation errors keep Apollo's codes, so clients match the same codes on both transports. */
+function withCode(err: unknown, code: string): GraphQLError {
+  const e = err instanceof GraphQLError ? err : new GraphQLError(String(err));
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } });
+}
