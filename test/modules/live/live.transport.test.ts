@@ -1,0 +1,190 @@
+import { createTestServer, register, login, type TestServer } from '../../helpers/server';
+import { RawSocket, wsUrl } from '../../helpers/ws';
+
+const LOGOUT = `mutation { logout }`;
+const SET_ACTIVE = `mutation ($id: ID!, $active: Boolean!) { setUserActive(userId: $id, active: $active) { id } }`;
+
+describe('WebSocket connection init', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await createTestServer({ WS_MAX_SOCKETS_PER_USER: '2', WS_MAX_SUBSCRIPTIONS: '2' });
+  });
+  afterAll(() => server.close());
+
+  const open = (headers?: Record<string, string>) => new RawSocket(wsUrl(server), headers);
+
+  it('accepts a socket without a token (public subscriptions only)', async () => {
+    const s = open();
+    expect(await s.init()).toBe('ack');
+    s.close();
+  });
+
+  it('accepts the token as authorization or accessToken', async () => {
+    const { accessToken } = await register(server, 'ws_ok');
+    for (const payload of [{ authorization: `Bearer ${accessToken}` }, { accessToken }]) {
+      const s = open();
+      expect(await s.init(payload)).toBe('ack');
+      s.close();
+    }
+  });
+
+  it('closes a malformed or forged token with 4403 TOKEN_INVALID', async () => {
+    const { accessToken } = await register(server, 'ws_forged');
+    for (const payload of [{ authorization: 'Bearer not.a.jwt' }, { authorization: 'Basic abc' }, { accessToken: accessToken.slice(0, -3) + 'AAA' }]) {
+      const s = open();
+      expect(await s.init(payload)).toEqual({ code: 4403, reason: 'TOKEN_INVALID' });
+    }
+  });
+
+  it('closes an expired token with 4403 TOKEN_EXPIRED', async () => {
+    const { accessToken } = await register(server, 'ws_expired');
+    server.clock.advance(16 * 60 + 31); // past the 15 min TTL and the 30 s tolerance
+    try {
+      expect(await open().init({ accessToken })).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
+    } finally {
+      server.clock.advance(-(16 * 60 + 31));
+    }
+  });
+
+  it('closes the token of an ended session with 4403 TOKEN_REVOKED', async () => {
+    const { accessToken } = await register(server, 'ws_revoked');
+    await server.gql(LOGOUT, {}, { token: accessToken });
+    expect(await open().init({ accessToken })).toEqual({ code: 4403, reason: 'TOKEN_REVOKED' });
+  });
+
+  it('closes the token of a deactivated account with 4403 ACCOUNT_DISABLED', async () => {
+    const admin = await register(server, 'ws_admin');
+    await server.app.orm.em.fork().getConnection().execute(`update users set role = 'ADMIN' where id = ?`, [admin.user.id]);
+    const victim = await register(server, 'ws_victim');
+    await server.gql(SET_ACTIVE, { id: victim.user.id, active: false }, { token: admin.accessToken });
+    expect(await open().init({ accessToken: victim.accessToken })).toEqual({ code: 4403, reason: 'ACCOUNT_DISABLED' });
+  });
+
+  it('closes a socket past the per-user limit with 4429 TOO_MANY_SOCKETS', async () => {
+    await register(server, 'ws_many');
+    const { accessToken } = await login(server, 'ws_many');
+    const [a, b, c] = [open(), open(), open()];
+    expect(await a.init({ accessToken })).toBe('ack');
+    expect(await b.init({ accessToken })).toBe('ack');
+    expect(await c.init({ accessToken })).toEqual({ code: 4429, reason: 'TOO_MANY_SOCKETS' });
+    a.close();
+    await a.closed;
+    // A closed socket frees its place.
+    const d = open();
+    expect(await d.init({ accessToken })).toBe('ack');
+    b.close();
+    d.close();
+  });
+
+  it('closes a socket that never sends connection_init (4408)', async () => {
+    const s = open();
+    await s.opened;
+    expect((await s.closed).code).toBe(4408);
+  }, 10_000);
+});
+
+describe('WebSocket operations', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await createTestServer({ GRAPHQL_MAX_DEPTH: '3' });
+  });
+  afterAll(() => server.close());
+
+  it('serves only subscriptions: a query or mutation over the socket is a BAD_REQUEST error', async () => {
+    const s = new RawSocket(wsUrl(server));
+    await s.init();
+    s.subscribe('q', '{ __typename }');
+    const err = await s.next((m) => m.id === 'q');
+    expect(err.type).toBe('error');
+    expect(err.payload[0].extensions.code).toBe('BAD_REQUEST');
+    s.subscribe('m', 'mutation { logoutAll }');
+    expect((await s.next((m) => m.id === 'm')).payload[0].extensions.code).toBe('BAD_REQUEST');
+    s.close();
+  });
+
+  it('answers syntax and validation errors with the HTTP codes, on that operation only', async () => {
+    const s = new RawSocket(wsUrl(server));
+    await s.init();
+    s.subscribe('a', 'subscription { ');
+    expect((await s.next((m) => m.id === 'a')).payload[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    s.subscribe('b', 'subscription { nope }');
+    expect((await s.next((m) => m.id === 'b')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    s.subscribe('c', `subscription { ${'a: __typename '.repeat(40)} }`);
+    expect((await s.next((m) => m.id === 'c')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    s.subscribe('d', `subscription { __typename ${'@skip(if: false) '.repeat(30)} }`);
+    expect((await s.next((m) => m.id === 'd')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    s.subscribe('e', `subscription { ${'__typename '.repeat(3000)} }`);
+    expect((await s.next((m) => m.id === 'e')).payload[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    // The socket is still open and usable.
+    s.send({ type: 'ping' });
+    expect((await s.next((m) => m.type === 'pong')).type).toBe('pong');
+    s.close();
+  });
+
+  it('closes only the offending socket on garbage frames; the server keeps serving', async () => {
+    const good = new RawSocket(wsUrl(server));
+    expect(await good.init()).toBe('ack');
+    for (const garbage of ['not json', '{"type":"nope"}', '[1,2,3]', '{"id":1,"type":"subscribe"}', Buffer.alloc(64, 0xff).toString('latin1')]) {
+      const bad = new RawSocket(wsUrl(server));
+      await bad.init();
+      bad.send(garbage);
+      expect((await bad.closed).code).toBe(4400);
+    }
+    good.send({ type: 'ping' });
+    expect((await good.next((m) => m.type === 'pong')).type).toBe('pong');
+    expect((await server.gql('{ __typename }')).status).toBe(200);
+    good.close();
+  });
+
+  it('closes a socket that sends a message over the size limit (1009)', async () => {
+    const s = new RawSocket(wsUrl(server));
+    await s.init();
+    s.send({ id: 'big', type: 'subscribe', payload: { query: `subscription { __typename } # ${'x'.repeat(200 * 1024)}` } });
+    expect((await s.closed).code).toBe(1009);
+  });
+
+  it('refuses a second connection_init with 4429', async () => {
+    const s = new RawSocket(wsUrl(server));
+    await s.init();
+    s.send({ type: 'connection_init' });
+    expect((await s.closed).code).toBe(4429);
+  });
+});
+
+describe('WebSocket upgrade guard', () => {
+  it('refuses a cross-site browser upgrade with 403 before the socket opens, and allows same-origin and listed origins', async () => {
+    const server = await createTestServer({ CORS_ORIGINS: 'https://app.example' });
+    try {
+      const host = new URL(server.url).host;
+      await expect(new RawSocket(wsUrl(server), { origin: 'https://evil.example' }).opened).rejects.toMatchObject({ status: 403 });
+      expect(await new RawSocket(wsUrl(server), { origin: `http://${host}` }).init()).toBe('ack');
+      expect(await new RawSocket(wsUrl(server), { origin: 'https://app.example' }).init()).toBe('ack');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('limits connection attempts per address with 429 and Retry-After', async () => {
+    const server = await createTestServer({ RATE_WS_IP_MAX: '3', RATE_WS_IP_WINDOW: '60' });
+    try {
+      for (let i = 0; i < 3; i++) expect(await new RawSocket(wsUrl(server)).init()).toBe('ack');
+      const refused = new RawSocket(wsUrl(server)).opened;
+      await expect(refused).rejects.toMatchObject({ status: 429 });
+      const err = await refused.catch((e) => e);
+      expect(Number(err.headers['retry-after'])).toBeGreaterThan(0);
+      // Plain HTTP on the same path is not counted.
+      expect((await server.gql('{ __typename }')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes open sockets with 1001 when the server stops', async () => {
+    const server = await createTestServer();
+    const s = new RawSocket(wsUrl(server));
+    expect(await s.init()).toBe('ack');
+    const stopped = server.close();
+    expect((await s.closed).code).toBe(1001);
+    await stopped;
+  });
+});
