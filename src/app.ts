@@ -134,10 +134,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       app.server.closeAllConnections();
       for (const socket of app.websocketServer.clients) socket.terminate();
     }, config.shutdownTimeout * 1000).unref();
+    // Connections that finish a request during the drain go idle later; close them as they do.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 50).unref();
     try {
       await app.close();
     } finally {
       clearTimeout(cut);
+      clearInterval(idle);
     }
     await apollo.stop();
     await services.audit.flush();

@@ -17,10 +17,12 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     // Ctrl-C under `npm start` arrives twice at once (from the terminal and forwarded by npm): that is one request.
     if (stoppingSince && Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
-    // A second signal means "now": the operator has given up on the drain.
+    // A second signal means "now": die of it, which (unlike process.exit) does not wait for password hashes running on libuv's pool.
     if (stoppingSince) {
       app.logger.warn('second signal during shutdown: exiting at once', { signal });
-      process.exit(130);
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
     }
     stoppingSince = Date.now();
     app.logger.info('stopping', { signal, timeoutSeconds: config.shutdownTimeout });
