@@ -26,7 +26,8 @@ export const ShopperSchema = new EntitySchema<Shopper>({
   class: Shopper,
   tableName: 'shoppers',
   properties: {
-    // A plain key column: the foreign key to users (ON DELETE CASCADE) is declared in the migration.
+    // A plain key column; the foreign key to users (ON DELETE CASCADE) is in the migration. Rows are created by
+    // ShopperService.lock's upsert, never by the unit of work (which would not know to insert the user first).
     userId: { type: 'string', primary: true, length: 36, fieldName: 'user_id' },
     createdAt: { type: 'Date', fieldName: 'created_at' },
     cartUpdatedAt: { type: 'Date', fieldName: 'cart_updated_at' },
