@@ -71,6 +71,31 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A wishlist name the user already uses, in any letter case. */
+export class NameTakenError extends AppError {
+  constructor() {
+    super('You already have a wishlist with that name.', 'NAME_TAKEN', undefined, { field: 'name' });
+  }
+}
+
+/** A cart holds one currency: a product priced in another one cannot join it. */
+export class CurrencyMismatchError extends AppError {
+  constructor(cartCurrency: string, productCurrency: string) {
+    super(`The cart is in ${cartCurrency}; this product is priced in ${productCurrency}.`, 'CURRENCY_MISMATCH', undefined, {
+      field: 'productId',
+      cartCurrency,
+      productCurrency,
+    });
+  }
+}
+
+/** The last active admin may not remove themself: nobody could administer the service afterwards. */
+export class LastAdminError extends AppError {
+  constructor() {
+    super('You are the last active admin; promote another admin first.', 'LAST_ADMIN');
+  }
+}
+
 /** Too many attempts; the same answer whether or not the account exists or the password is right. */
 export class RateLimitedError extends AppError {
   constructor(retryAfter: number) {

@@ -9,6 +9,9 @@ import { auditResolvers } from './modules/audit/audit.resolvers';
 import { authResolvers } from './modules/auth/auth.resolvers';
 import { sessionResolvers } from './modules/session/session.resolvers';
 import { userResolvers } from './modules/user/user.resolvers';
+import { productResolvers } from './modules/product/product.resolvers';
+import { cartResolvers } from './modules/cart/cart.resolvers';
+import { wishlistResolvers } from './modules/wishlist/wishlist.resolvers';
 
 /** The SDL files are the contract; found by walking up from this file so src/ and dist/ both work. */
 export function loadTypeDefs(): string[] {
@@ -25,11 +28,30 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   const resolvers: Resolvers = {
     DateTime,
-    Query: { ...userResolvers.Query, ...sessionResolvers.Query, ...auditResolvers.Query },
-    Mutation: { ...authResolvers.Mutation, ...userResolvers.Mutation, ...sessionResolvers.Mutation },
+    Query: {
+      ...userResolvers.Query,
+      ...sessionResolvers.Query,
+      ...auditResolvers.Query,
+      ...productResolvers.Query,
+      ...cartResolvers.Query,
+      ...wishlistResolvers.Query,
+    },
+    Mutation: {
+      ...authResolvers.Mutation,
+      ...userResolvers.Mutation,
+      ...sessionResolvers.Mutation,
+      ...productResolvers.Mutation,
+      ...cartResolvers.Mutation,
+      ...wishlistResolvers.Mutation,
+    },
+    User: { ...cartResolvers.User, ...wishlistResolvers.User },
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,
     AuditEventConnection: auditResolvers.AuditEventConnection,
+    ProductConnection: productResolvers.ProductConnection,
+    Cart: cartResolvers.Cart,
+    CartItem: cartResolvers.CartItem,
+    Wishlist: wishlistResolvers.Wishlist,
   };
   return applyAuthDirective(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
 }

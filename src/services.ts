@@ -11,6 +11,10 @@ import { TokenService } from './modules/auth/token.service';
 import { SessionService } from './modules/session/session.service';
 import { UserService } from './modules/user/user.service';
 import type { LiveService } from './modules/live/live.service';
+import { ProductService } from './modules/product/product.service';
+import { ShopperService } from './modules/shopper/shopper.service';
+import { CartService } from './modules/cart/cart.service';
+import { WishlistService } from './modules/wishlist/wishlist.service';
 
 export interface Services {
   tokens: TokenService;
@@ -20,6 +24,9 @@ export interface Services {
   auth: AuthService;
   audit: AuditService;
   live: LiveService;
+  products: ProductService;
+  carts: CartService;
+  wishlists: WishlistService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -30,5 +37,9 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
   const users = new UserService(sessions, clock, audit);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
-  return { tokens, passwords, sessions, users, auth, audit, live };
+  const shoppers = new ShopperService();
+  const carts = new CartService(clock, shoppers);
+  const wishlists = new WishlistService(clock, shoppers);
+  const products = new ProductService(clock, audit, [carts, wishlists]);
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists };
 }

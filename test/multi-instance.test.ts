@@ -15,6 +15,11 @@ const ROOT = resolve(__dirname, '..');
 const SECRET = '0123456789abcdefghijklmnopqrstuvwxyzABCD'; // 40 bytes, shared: same JWT key and sealing key
 const PASSWORD = 'correct horse battery';
 const LOGOUT_ALL = `mutation { logoutAll }`;
+const PRODUCTS = `{ products(first: 1) { edges { node { id } } } }`;
+const ADD_TO_CART = `mutation ($productId: ID!) { addToCart(productId: $productId) { itemCount } }`;
+const MY_CART = `{ myCart { items { quantity product { id } } } }`;
+const CREATE_WISHLIST = `mutation ($name: String!) { createWishlist(name: $name) { id } }`;
+const MY_WISHLISTS = `{ myWishlists { id name } }`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
@@ -165,6 +170,20 @@ describePg('two instances on one PostgreSQL database', () => {
         expect(res.status).toBe(401);
         expect(error(res)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
       }
+    });
+
+    it('(c2) ten addToCart calls split over A and B make one line of 10; ten createWishlist with one name make one wishlist', async () => {
+      const fran = await signUp(a, 'fran');
+      const [{ node: product }] = (await must(b, PRODUCTS, {}, 'products')).edges;
+      const outcome = (r: Res) => [r.status, r.body.errors?.[0]?.extensions?.code ?? 'OK'];
+      const adds = await Promise.all(Array.from({ length: 10 }, (_, i) => gql(i % 2 ? b : a, ADD_TO_CART, { productId: product.id }, fran.accessToken)));
+      expect(adds.map(outcome)).toEqual(Array.from({ length: 10 }, () => [200, 'OK']));
+      expect((await must(b, MY_CART, {}, 'myCart', fran.accessToken)).items).toEqual([{ quantity: 10, product: { id: product.id } }]);
+
+      const creates = await Promise.all(Array.from({ length: 10 }, (_, i) => gql(i % 2 ? a : b, CREATE_WISHLIST, { name: i % 3 ? 'Shared' : 'SHARED' }, fran.accessToken)));
+      expect(creates.map((r) => r.status)).toEqual(Array(10).fill(200));
+      expect(creates.map((r) => outcome(r)[1]).sort()).toEqual([...Array(9).fill('NAME_TAKEN'), 'OK']);
+      expect(await must(a, MY_WISHLISTS, {}, 'myWishlists', fran.accessToken)).toHaveLength(1);
     });
 
     // Last on this pair: it locks 127.0.0.1 out of login for RATE_LOGIN_IP_BLOCK.

@@ -2,13 +2,32 @@ import { UserSchema } from '../modules/user/user.entity';
 import { SessionSchema } from '../modules/session/session.entity';
 import { RefreshTokenSchema } from '../modules/session/refresh-token.entity';
 import { AuditEventSchema } from '../modules/audit/audit-event.entity';
+import { ProductSchema } from '../modules/product/product.entity';
+import { ShopperSchema } from '../modules/shopper/shopper.entity';
+import { CartItemSchema } from '../modules/cart/cart-item.entity';
+import { WishlistSchema } from '../modules/wishlist/wishlist.entity';
+import { WishlistItemSchema } from '../modules/wishlist/wishlist-item.entity';
 import { Migration20261124000000_init } from './migrations/Migration20261124000000_init';
 import { Migration20261124010000_audit } from './migrations/Migration20261124010000_audit';
+import { Migration20261130000000_shop } from './migrations/Migration20261130000000_shop';
+import { Migration20261130010000_products_seed } from './migrations/Migration20261130010000_products_seed';
 
-export const entities = [UserSchema, SessionSchema, RefreshTokenSchema, AuditEventSchema];
+export const entities = [
+  UserSchema,
+  SessionSchema,
+  RefreshTokenSchema,
+  AuditEventSchema,
+  ProductSchema,
+  ShopperSchema,
+  CartItemSchema,
+  WishlistSchema,
+  WishlistItemSchema,
+];
 
 /** Listed explicitly so the same migrations run from src/ (tsx, jest) and dist/ (node). */
 export const migrationsList = [
   { name: 'Migration20261124000000_init', class: Migration20261124000000_init },
   { name: 'Migration20261124010000_audit', class: Migration20261124010000_audit },
+  { name: 'Migration20261130000000_shop', class: Migration20261130000000_shop },
+  { name: 'Migration20261130010000_products_seed', class: Migration20261130010000_products_seed },
 ];

@@ -6,6 +6,11 @@ import { AuthPayloadModel as AuthPayloadModelModel } from '../modules/auth/auth.
 import { UserPage as UserPageModel } from '../modules/user/user.service';
 import { AuditEvent as AuditEventModel } from '../modules/audit/audit-event.entity';
 import { AuditPage as AuditPageModel } from '../modules/audit/audit.service';
+import { Product as ProductModel } from '../modules/product/product.entity';
+import { ProductPage as ProductPageModel } from '../modules/product/product.service';
+import { CartView as CartViewModel } from '../modules/cart/cart.service';
+import { CartItem as CartItemModel } from '../modules/cart/cart-item.entity';
+import { Wishlist as WishlistModel } from '../modules/wishlist/wishlist.entity';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -52,12 +57,16 @@ export type AuditEventEdge = {
 
 /** What an audit event records. */
 export type AuditEventType =
+  | 'ACCOUNT_DELETED'
   | 'LOGIN_FAILED'
   | 'LOGIN_LOCKED'
   | 'LOGIN_SUCCEEDED'
   | 'LOGOUT'
   | 'LOGOUT_ALL'
   | 'PASSWORD_CHANGED'
+  | 'PRODUCT_CREATED'
+  | 'PRODUCT_DELETED'
+  | 'PRODUCT_UPDATED'
   | 'REFRESHED'
   | 'REFRESH_REUSED'
   | 'REGISTERED'
@@ -83,6 +92,29 @@ export type AuthPayload = {
   user: User;
 };
 
+/** A user's cart: one line per product, one currency, totals computed by the server. */
+export type Cart = {
+  __typename?: 'Cart';
+  /** The currency of every line; EUR while the cart is empty. */
+  currency: Scalars['String']['output'];
+  /** The number of pieces: the sum of the quantities. */
+  itemCount: Scalars['Int']['output'];
+  /** Oldest line first. */
+  items: Array<CartItem>;
+  totalCents: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** One line of a cart. */
+export type CartItem = {
+  __typename?: 'CartItem';
+  /** quantity × the product's current price, in cents. */
+  lineTotalCents: Scalars['Int']['output'];
+  product: Product;
+  /** 1 to 99. */
+  quantity: Scalars['Int']['output'];
+};
+
 export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
@@ -95,8 +127,21 @@ export type LoginInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds to the product's line (or starts one). A line holds at most 99, a cart at most 100 lines in one currency. */
+  addToCart: Cart;
+  /** Adding a product already on the list changes nothing. At most 500 products per wishlist. */
+  addToWishlist: Wishlist;
   /** Change the password (needs a recent login); ends every other session. */
   changePassword: AuthPayload;
+  clearCart: Cart;
+  createProduct: Product;
+  /** At most 50 wishlists per user. */
+  createWishlist: Wishlist;
+  /** Delete the account (needs a recent login and the password): its cart, wishlists and sessions go at once; the audit trail keeps its id; the username becomes free. */
+  deleteAccount: Scalars['Boolean']['output'];
+  /** Deletes the product; it leaves every cart and wishlist that held it. */
+  deleteProduct: Scalars['Boolean']['output'];
+  deleteWishlist: Scalars['Boolean']['output'];
   /** Sign in with a username and password. */
   login: AuthPayload;
   /** End a session: the given refresh token's (or the cookie's), else the bearer token's. */
@@ -107,17 +152,62 @@ export type Mutation = {
   refreshToken: AuthPayload;
   /** Create an account and sign in. */
   register: AuthPayload;
+  /** Removes the product's line, if any. */
+  removeFromCart: Cart;
+  removeFromWishlist: Wishlist;
+  renameWishlist: Wishlist;
   /** End one of the viewer's own sessions. */
   revokeSession: Scalars['Boolean']['output'];
+  /** Sets the line's quantity, starting the line if needed; 0 removes it. */
+  setCartQuantity: Cart;
   /** Activate or deactivate an account; deactivation ends all of its sessions. */
   setUserActive: User;
   /** Change an account's role; ends all of its sessions so new tokens carry the new role. */
   setUserRole: User;
+  /** Replaces the product's fields (an omitted description or currency is kept). */
+  updateProduct: Product;
+};
+
+
+export type MutationAddToCartArgs = {
+  productId: Scalars['ID']['input'];
+  quantity?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationAddToWishlistArgs = {
+  productId: Scalars['ID']['input'];
+  wishlistId: Scalars['ID']['input'];
 };
 
 
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+export type MutationCreateProductArgs = {
+  input: ProductInput;
+};
+
+
+export type MutationCreateWishlistArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteAccountArgs = {
+  currentPassword: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteWishlistArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -141,8 +231,31 @@ export type MutationRegisterArgs = {
 };
 
 
+export type MutationRemoveFromCartArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveFromWishlistArgs = {
+  productId: Scalars['ID']['input'];
+  wishlistId: Scalars['ID']['input'];
+};
+
+
+export type MutationRenameWishlistArgs = {
+  id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetCartQuantityArgs = {
+  productId: Scalars['ID']['input'];
+  quantity: Scalars['Int']['input'];
 };
 
 
@@ -157,10 +270,53 @@ export type MutationSetUserRoleArgs = {
   userId: Scalars['ID']['input'];
 };
 
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: ProductInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A catalogue entry. Money is integer cents (minor units) of `currency`. */
+export type Product = {
+  __typename?: 'Product';
+  createdAt: Scalars['DateTime']['output'];
+  /** ISO 4217 code, upper case, e.g. EUR. */
+  currency: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  priceCents: Scalars['Int']['output'];
+};
+
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  edges: Array<ProductEdge>;
+  pageInfo: PageInfo;
+  /** Products matching `search`, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  cursor: Scalars['String']['output'];
+  node: Product;
+};
+
+export type ProductInput = {
+  /** A three-letter ISO 4217 code (any letter case). Omitted: EUR on create, unchanged on update. Cannot change while the product is in a cart. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Up to 2000 characters. Omitted: empty on create, unchanged on update. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 200 characters after trimming, one line. */
+  name: Scalars['String']['input'];
+  /** 0 to 100000000 cents. */
+  priceCents: Scalars['Int']['input'];
 };
 
 export type Query = {
@@ -169,10 +325,20 @@ export type Query = {
   auditEvents: AuditEventConnection;
   /** The signed-in user. */
   me: User;
+  /** The viewer's cart. */
+  myCart: Cart;
   /** The viewer's live sessions, newest first. */
   mySessions: Array<Session>;
+  /** The viewer's wishlists, oldest first. */
+  myWishlists: Array<Wishlist>;
+  /** A product, or null when the id is unknown. */
+  product?: Maybe<Product>;
+  /** The catalogue, oldest first. `first` is 1 to 100; `after` is an `endCursor` from an earlier page; `search` matches anywhere in the name, in any letter case. */
+  products: ProductConnection;
   /** Every account, oldest first. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
   users: UserConnection;
+  /** One of the viewer's wishlists; null when the id is unknown or belongs to someone else. */
+  wishlist?: Maybe<Wishlist>;
 };
 
 
@@ -184,9 +350,26 @@ export type QueryAuditEventsArgs = {
 };
 
 
+export type QueryProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWishlistArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type RegisterInput = {
@@ -216,11 +399,15 @@ export type Session = {
 
 export type User = {
   __typename?: 'User';
+  /** Readable by the user and by admins. */
+  cart: Cart;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
   role: Role;
   username: Scalars['String']['output'];
+  /** Oldest first. Readable by the user and by admins. */
+  wishlists: Array<Wishlist>;
 };
 
 export type UserConnection = {
@@ -234,6 +421,19 @@ export type UserEdge = {
   __typename?: 'UserEdge';
   cursor: Scalars['String']['output'];
   node: User;
+};
+
+/** A named list of products, visible to its owner (and admins) only. */
+export type Wishlist = {
+  __typename?: 'Wishlist';
+  createdAt: Scalars['DateTime']['output'];
+  /** A random UUID. */
+  id: Scalars['ID']['output'];
+  /** 1 to 80 characters; unique among the owner's wishlists regardless of case. */
+  name: Scalars['String']['output'];
+  /** In the order they were added. */
+  products: Array<Product>;
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 
@@ -315,6 +515,8 @@ export type ResolversTypes = {
   AuditEventType: AuditEventType;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModelModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Cart: ResolverTypeWrapper<CartViewModel>;
+  CartItem: ResolverTypeWrapper<CartItemModel>;
   ChangePasswordInput: ChangePasswordInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -322,6 +524,10 @@ export type ResolversTypes = {
   LoginInput: LoginInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Product: ResolverTypeWrapper<ProductModel>;
+  ProductConnection: ResolverTypeWrapper<ProductPageModel>;
+  ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductInput: ProductInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
   Role: Role;
@@ -330,6 +536,7 @@ export type ResolversTypes = {
   User: ResolverTypeWrapper<UserModel>;
   UserConnection: ResolverTypeWrapper<UserPageModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
+  Wishlist: ResolverTypeWrapper<WishlistModel>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -339,6 +546,8 @@ export type ResolversParentTypes = {
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   AuthPayload: AuthPayloadModelModel;
   Boolean: Scalars['Boolean']['output'];
+  Cart: CartViewModel;
+  CartItem: CartItemModel;
   ChangePasswordInput: ChangePasswordInput;
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
@@ -346,6 +555,10 @@ export type ResolversParentTypes = {
   LoginInput: LoginInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Product: ProductModel;
+  ProductConnection: ProductPageModel;
+  ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductInput: ProductInput;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
   Session: SessionModel;
@@ -353,6 +566,7 @@ export type ResolversParentTypes = {
   User: UserModel;
   UserConnection: UserPageModel;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+  Wishlist: WishlistModel;
 };
 
 export type AuthDirectiveArgs = {
@@ -393,20 +607,47 @@ export type AuthPayloadResolvers<ContextType = Context, ParentType extends Resol
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type CartResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  itemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['CartItem']>, ParentType, ContextType>;
+  totalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type CartItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CartItem'] = ResolversParentTypes['CartItem']> = {
+  lineTotalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
+  addToWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationAddToWishlistArgs, 'productId' | 'wishlistId'>>;
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  createWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationCreateWishlistArgs, 'name'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'currentPassword'>>;
+  deleteProduct?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
+  deleteWishlist?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWishlistArgs, 'id'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, Partial<MutationRefreshTokenArgs>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  removeFromCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
+  removeFromWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRemoveFromWishlistArgs, 'productId' | 'wishlistId'>>;
+  renameWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRenameWishlistArgs, 'id' | 'name'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
+  setCartQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartQuantityArgs, 'productId' | 'quantity'>>;
   setUserActive?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserActiveArgs, 'active' | 'userId'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
+  updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -414,11 +655,36 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProductConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProductEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  myCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   mySessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
+  myWishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
+  wishlist?: Resolver<Maybe<ResolversTypes['Wishlist']>, ParentType, ContextType, RequireFields<QueryWishlistArgs, 'id'>>;
 };
 
 export type SessionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
@@ -432,11 +698,13 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
 };
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  wishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
 };
 
 export type UserConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = {
@@ -450,19 +718,33 @@ export type UserEdgeResolvers<ContextType = Context, ParentType extends Resolver
   node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type WishlistResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wishlist'] = ResolversParentTypes['Wishlist']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  Cart?: CartResolvers<ContextType>;
+  CartItem?: CartItemResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  ProductConnection?: ProductConnectionResolvers<ContextType>;
+  ProductEdge?: ProductEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
+  Wishlist?: WishlistResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = Context> = {

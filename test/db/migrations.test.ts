@@ -2,7 +2,9 @@ import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import { migrationsList } from '../../src/db/entities';
 import { useFreshOrm } from '../helpers/database';
 
-const TABLES = ['users', 'sessions', 'refresh_tokens', 'audit_events'];
+const AUTH_TABLES = ['users', 'sessions', 'refresh_tokens'];
+const SHOP_TABLES = ['products', 'shoppers', 'cart_items', 'wishlists', 'wishlist_items'];
+const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES];
 
 describe('migrations', () => {
   const fresh = useFreshOrm();
@@ -30,10 +32,25 @@ describe('migrations', () => {
     expect(names).toEqual(expect.arrayContaining(['audit_events_at_index', 'audit_events_user_id_at_index']));
   });
 
+  it('seeds a few dozen products, each with a valid price and currency', async () => {
+    const rows: Array<{ name: string; name_key: string; price_cents: number; currency: string }> = await knex()('products').select();
+    expect(rows.length).toBeGreaterThanOrEqual(30);
+    for (const row of rows) {
+      expect(row.name_key).toBe(row.name.toLowerCase());
+      expect(row.price_cents).toBeGreaterThan(0);
+      expect(row.currency).toBe('EUR');
+    }
+  });
+
   it('steps back one migration at a time, to nothing, and up again', async () => {
     const migrator = fresh.orm.getMigrator();
     await migrator.down();
-    expect(await present()).toEqual(['users', 'sessions', 'refresh_tokens']);
+    expect(await present()).toEqual(TABLES);
+    expect(Number((await knex()('products').count({ n: '*' }))[0].n)).toBe(0);
+    await migrator.down();
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events']);
+    await migrator.down();
+    expect(await present()).toEqual(AUTH_TABLES);
     await migrator.down({ to: 0 });
     expect(await present()).toEqual([]);
     expect(await executed()).toEqual([]);

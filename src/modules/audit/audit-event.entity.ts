@@ -15,6 +15,10 @@ export const AUDIT_EVENT_TYPES = [
   'ROLE_CHANGED',
   'USER_DEACTIVATED',
   'USER_ACTIVATED',
+  'ACCOUNT_DELETED',
+  'PRODUCT_CREATED',
+  'PRODUCT_UPDATED',
+  'PRODUCT_DELETED',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

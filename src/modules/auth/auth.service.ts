@@ -84,20 +84,11 @@ export class AuthService {
 
   /** Needs a recent password check; keeps the caller's session (with a new pair) and ends every other one. */
   async changePassword(em: EntityManager, viewer: User, claims: AccessClaims, input: { currentPassword: string; newPassword: string }, meta: ClientMeta): Promise<IssuedSession> {
-    const now = epochSeconds(this.clock.now());
-    if (claims.auth_time === undefined || now - claims.auth_time > this.freshWindow) {
-      throw new ForbiddenError('FRESH_LOGIN_REQUIRED');
-    }
+    this.assertFresh(claims);
     const current = this.passwords.normalizeForLogin(input.currentPassword);
     const next = this.passwords.normalize(input.newPassword, 'newPassword');
     assertNotGuessable(next, viewer.username, 'newPassword');
-    // A password check like login's: it counts against the same limits.
-    await this.countAttempt(viewer.username, meta);
-    if (!(await this.passwords.verify(viewer.passwordHash, current))) {
-      this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during: 'changePassword' } });
-      throw new BadCredentialsError();
-    }
-    await this.limits.loginSucceeded(viewer.username, meta.ip);
+    await this.checkCurrentPassword(viewer, claims, current, meta, 'changePassword');
     const verifiedHash = viewer.passwordHash;
     const newHash = await this.passwords.hash(next);
     const session = await this.sessions.getOwned(em, viewer.id, claims.sid);
@@ -115,6 +106,18 @@ export class AuthService {
     return issued;
   }
 
+  /**
+   * Deletes the viewer's account after the checks changePassword makes: a recent login and the current
+   * password, counted against the login limits. The username is free again afterwards.
+   */
+  async deleteAccount(em: EntityManager, viewer: User, claims: AccessClaims, currentPassword: string, meta: ClientMeta): Promise<void> {
+    this.assertFresh(claims);
+    await this.checkCurrentPassword(viewer, claims, this.passwords.normalizeForLogin(currentPassword), meta, 'deleteAccount');
+    await this.users.deleteAccount(em, viewer.id);
+    // The id only: the username is free for someone else now, and the trail must not tie it to this account.
+    this.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, ...meta });
+  }
+
   /** The operator's reset (CLI): same policy as changePassword, no old password, and every session ends. */
   async resetPassword(em: EntityManager, user: User, newPassword: string, meta: ClientMeta): Promise<void> {
     const next = this.passwords.normalize(newPassword);
@@ -128,6 +131,22 @@ export class AuthService {
     );
     user.passwordHash = passwordHash;
     this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli' } });
+  }
+
+  /** Only tokens minted by a password check within FRESH_LOGIN_WINDOW may change or delete the account. */
+  private assertFresh(claims: AccessClaims): void {
+    const now = epochSeconds(this.clock.now());
+    if (claims.auth_time === undefined || now - claims.auth_time > this.freshWindow) throw new ForbiddenError('FRESH_LOGIN_REQUIRED');
+  }
+
+  /** A password check like login's: it counts against the same limits, and a success clears the account's failures. */
+  private async checkCurrentPassword(viewer: User, claims: AccessClaims, password: string, meta: ClientMeta, during: string): Promise<void> {
+    await this.countAttempt(viewer.username, meta);
+    if (!(await this.passwords.verify(viewer.passwordHash, password))) {
+      this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during } });
+      throw new BadCredentialsError();
+    }
+    await this.limits.loginSucceeded(viewer.username, meta.ip);
   }
 
   /** Counts one password attempt; a refusal is audited as a lockout. */

@@ -2,7 +2,7 @@ import { LockMode, type EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
 import { checkFirst, decodeCursor } from '../../lib/pagination';
-import { BadUserInputError, NotFoundError } from '../../errors';
+import { BadUserInputError, LastAdminError, NotFoundError, UnauthenticatedError } from '../../errors';
 import type { ClientMeta, SessionService } from '../session/session.service';
 import type { RevokeReason } from '../session/session.entity';
 import { withRetry } from '../../db/retry';
@@ -76,6 +76,22 @@ export class UserService {
   }
 
   /**
+   * Deletes the account in one transaction: the user row goes, and with it (ON DELETE CASCADE) its sessions,
+   * refresh tokens, cart and wishlists, so every token of the account stops at once. Audit events have no
+   * foreign key and keep the user id. The last active admin cannot delete themself.
+   */
+  async deleteAccount(em: EntityManager, id: string): Promise<void> {
+    await withRetry(() =>
+      em.fork().transactional(async (tx) => {
+        const user = await tx.findOne(User, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!user) throw new UnauthenticatedError('TOKEN_REVOKED'); // deleted by a request racing this one
+        if (user.role === 'ADMIN' && user.isActive && (await this.isLastActiveAdmin(tx))) throw new LastAdminError();
+        await tx.nativeDelete(User, { id });
+      }),
+    );
+  }
+
+  /**
    * Reads, checks and writes in one retried transaction; the active admins are row-locked (PostgreSQL)
    * so two admins demoting each other cannot both pass the last-admin check.
    */
@@ -97,9 +113,15 @@ export class UserService {
 
   /** Keeps API callers from locking everyone out; the operator's CLI may. */
   private async assertNotLastAdmin(tx: EntityManager, actor: User, target: User): Promise<void> {
-    const admins = await tx.find(User, { role: 'ADMIN', isActive: true }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (admins.length <= 1) {
-      throw new BadUserInputError('userId', `${target.id === actor.id ? 'You are' : 'This is'} the last active admin; promote another admin first.`);
+    if (await this.isLastActiveAdmin(tx)) {
+      const who = target.id === actor.id ? 'You are' : 'This is';
+      throw new BadUserInputError('userId', `${who} the last active admin; promote another admin first.`, 'LAST_ADMIN');
     }
+  }
+
+  /** Locks the active admins (PostgreSQL), so two of them stepping down at once cannot both pass. */
+  private async isLastActiveAdmin(tx: EntityManager): Promise<boolean> {
+    const admins = await tx.find(User, { role: 'ADMIN', isActive: true }, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    return admins.length <= 1;
   }
 }

@@ -1,0 +1,50 @@
+import { ForeignKeyConstraintViolationException, raw, wrap, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
+import { execute } from '../../db/query';
+import { ForbiddenError, UnauthenticatedError } from '../../errors';
+import type { User } from '../user/user.entity';
+import { Shopper } from './shopper.entity';
+
+/** The per-user shop record: the lock that serialises one user's shop writes, and batched loading. */
+export class ShopperService {
+  /**
+   * Creates the user's shopper row or, when it exists, rewrites it unchanged. Either way the row stays locked
+   * until the transaction ends (PostgreSQL: a row lock shared by every instance; SQLite: the write lock, taken
+   * at once because this is the transaction's first statement), so limits and the one-currency rule hold
+   * under concurrency. A user deleted meanwhile fails the foreign key: their token is dead.
+   */
+  async lock(tx: EntityManager, userId: string, now: Date): Promise<void> {
+    try {
+      const upsert = (tx as SqlEntityManager)
+        .createQueryBuilder(Shopper)
+        .insert({ userId, createdAt: now, cartUpdatedAt: now })
+        .onConflict('userId')
+        .merge({ createdAt: raw('shoppers.created_at') });
+      await execute(tx, upsert);
+    } catch (err) {
+      if (err instanceof ForeignKeyConstraintViolationException) throw new UnauthenticatedError('TOKEN_REVOKED');
+      throw err;
+    }
+  }
+
+  async touchCart(tx: EntityManager, userId: string, now: Date): Promise<void> {
+    await tx.nativeUpdate(Shopper, { userId }, { cartUpdatedAt: now });
+  }
+
+  async touchCarts(tx: EntityManager, userIds: string[], now: Date): Promise<void> {
+    await tx.nativeUpdate(Shopper, { userId: { $in: userIds } }, { cartUpdatedAt: now });
+  }
+
+  /** The user's shopper, or null before their first shop write; batched with every other load in the request. */
+  async load(em: EntityManager, userId: string): Promise<Shopper | null> {
+    const shopper = await em.getReference(Shopper, userId, { wrapped: true }).load({ dataloader: true });
+    return shopper && wrap(shopper).isInitialized() ? shopper : null;
+  }
+}
+
+/** A user's cart and wishlists are theirs to read, and an admin's; anyone else is refused. */
+export async function assertOwnerOrAdmin(viewer: Promise<User>, owner: User): Promise<User> {
+  const user = await viewer;
+  if (user.id !== owner.id && user.role !== 'ADMIN') throw new ForbiddenError('INSUFFICIENT_ROLE');
+  return owner;
+}
