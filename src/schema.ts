@@ -9,6 +9,7 @@ import { auditResolvers } from './modules/audit/audit.resolvers';
 import { authResolvers } from './modules/auth/auth.resolvers';
 import { sessionResolvers } from './modules/session/session.resolvers';
 import { userResolvers } from './modules/user/user.resolvers';
+import { liveResolvers } from './modules/live/live.resolvers';
 import { productResolvers } from './modules/product/product.resolvers';
 import { cartResolvers } from './modules/cart/cart.resolvers';
 import { wishlistResolvers } from './modules/wishlist/wishlist.resolvers';
@@ -44,6 +45,7 @@ export function buildSchema(): GraphQLSchema {
       ...cartResolvers.Mutation,
       ...wishlistResolvers.Mutation,
     },
+    Subscription: liveResolvers.Subscription,
     User: { ...cartResolvers.User, ...wishlistResolvers.User },
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,

@@ -38,8 +38,8 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const users = new UserService(sessions, clock, audit);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
   const shoppers = new ShopperService();
-  const carts = new CartService(clock, shoppers);
+  const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
-  const products = new ProductService(clock, audit, [carts, wishlists]);
+  const products = new ProductService(clock, audit, [carts, wishlists], live);
   return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists };
 }

@@ -397,6 +397,27 @@ export type Session = {
   userAgent?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * Live updates over WebSocket (graphql-transport-ws on /graphql). Only subscriptions run on a socket;
+ * queries and mutations go over HTTP.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The viewer's cart after every change, from any tab, device or instance. Only ever the subscriber's own cart. */
+  cartChanged: Cart;
+  /** A product's new state after every change; null once it is deleted. Public. */
+  productChanged?: Maybe<Product>;
+};
+
+
+/**
+ * Live updates over WebSocket (graphql-transport-ws on /graphql). Only subscriptions run on a socket;
+ * queries and mutations go over HTTP.
+ */
+export type SubscriptionProductChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type User = {
   __typename?: 'User';
   /** Readable by the user and by admins. */
@@ -533,6 +554,7 @@ export type ResolversTypes = {
   Role: Role;
   Session: ResolverTypeWrapper<SessionModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserModel>;
   UserConnection: ResolverTypeWrapper<UserPageModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -563,6 +585,7 @@ export type ResolversParentTypes = {
   RegisterInput: RegisterInput;
   Session: SessionModel;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   User: UserModel;
   UserConnection: UserPageModel;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
@@ -697,6 +720,11 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
   userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  cartChanged?: SubscriptionResolver<ResolversTypes['Cart'], "cartChanged", ParentType, ContextType>;
+  productChanged?: SubscriptionResolver<Maybe<ResolversTypes['Product']>, "productChanged", ParentType, ContextType, RequireFields<SubscriptionProductChangedArgs, 'id'>>;
+};
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -741,6 +769,7 @@ export type Resolvers<ContextType = Context> = {
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

@@ -22,11 +22,17 @@ export function applyAuthDirective(schema: GraphQLSchema): GraphQLSchema {
 
 function guard(field: GraphQLFieldConfig<unknown, Context>, requires: Role): GraphQLFieldConfig<unknown, Context> {
   const resolve = field.resolve ?? defaultFieldResolver;
+  const check = async (ctx: Context) => {
+    const user = await ctx.getUser();
+    if (requires === 'ADMIN' && user.role !== 'ADMIN') throw new ForbiddenError('INSUFFICIENT_ROLE');
+  };
+  const { subscribe } = field;
   return {
     ...field,
+    // A subscription is refused before it starts listening, not only when an event arrives.
+    ...(subscribe ? { subscribe: async (source, args, ctx, info) => (await check(ctx), subscribe(source, args, ctx, info)) } : {}),
     resolve: async (source, args, ctx, info) => {
-      const user = await ctx.getUser();
-      if (requires === 'ADMIN' && user.role !== 'ADMIN') throw new ForbiddenError('INSUFFICIENT_ROLE');
+      await check(ctx);
       return resolve(source, args, ctx, info);
     },
   };

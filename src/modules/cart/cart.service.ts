@@ -7,7 +7,8 @@ import type { Clock } from '../../lib/clock';
 import { uuidv7 } from '../../lib/ids';
 import type { Product } from '../product/product.entity';
 import type { ProductFields } from '../product/product.input';
-import { getProduct, type CatalogueHooks } from '../product/product.service';
+import { getProduct, type AfterCommit, type CatalogueHooks } from '../product/product.service';
+import type { LiveService } from '../live/live.service';
 import type { Shopper } from '../shopper/shopper.entity';
 import type { ShopperService } from '../shopper/shopper.service';
 import type { User } from '../user/user.entity';
@@ -27,7 +28,7 @@ export interface CartView {
 
 /** One cart per user: lines change under the user's shopper lock; totals are always computed here. */
 export class CartService implements CatalogueHooks {
-  constructor(private readonly clock: Clock, private readonly shoppers: ShopperService) {}
+  constructor(private readonly clock: Clock, private readonly shoppers: ShopperService, private readonly live: LiveService) {}
 
   /** Two statements whatever the size, batched with every other cart read of the request (MikroORM's dataloader). */
   async view(em: EntityManager, owner: User): Promise<CartView> {
@@ -60,6 +61,7 @@ export class CartService implements CatalogueHooks {
         if (await tx.nativeDelete(CartItem, { shopper: owner.id })) await this.shoppers.touchCart(tx, owner.id, now);
       }),
     );
+    this.live.cartChanged(owner.id);
     return this.view(em.fork(), owner);
   }
 
@@ -94,15 +96,20 @@ export class CartService implements CatalogueHooks {
         await this.shoppers.touchCart(tx, owner.id, now);
       }),
     );
+    this.live.cartChanged(owner.id);
     return this.view(em.fork(), owner);
   }
 
   /** A product in carts keeps its currency, and its price may not push a cart's total past TOTAL_MAX. */
-  async beforeUpdate(tx: EntityManager, product: Product, next: ProductFields): Promise<void> {
+  async beforeUpdate(tx: EntityManager, product: Product, next: ProductFields): Promise<void | AfterCommit> {
     if (next.currency !== product.currency && (await tx.count(CartItem, { product: product.id })) > 0) {
       throw new BadUserInputError('currency', 'This product is in carts, which hold one currency each; its currency cannot change.', 'PRODUCT_IN_CART');
     }
-    if (next.priceCents <= product.priceCents) return;
+    if (next.priceCents === product.priceCents) return;
+    // The totals of the carts holding it change: their owners hear of it once the price is committed.
+    const holders = await this.holders(tx, product);
+    const notify = () => holders.forEach((id) => this.live.cartChanged(id));
+    if (next.priceCents < product.priceCents) return notify;
     const [row] = await (tx as SqlEntityManager).execute<Array<{ total: string | number | null }>>(
       `select max(total) as total from (
          select sum(cast(ci.quantity as bigint) * case when ci.product_id = ? then ? else p.price_cents end) as total
@@ -114,12 +121,21 @@ export class CartService implements CatalogueHooks {
     if (Number(row?.total ?? 0) > TOTAL_MAX) {
       throw new BadUserInputError('priceCents', 'At this price a cart holding the product would exceed the largest total.', 'CART_TOTAL_LIMIT');
     }
+    return notify;
   }
 
   /** The carts that lose a line change now. */
-  async beforeDelete(tx: EntityManager, product: Product, now: Date): Promise<void> {
-    const holders = await tx.find(CartItem, { product: product.id }, { fields: ['shopper'], disableIdentityMap: true });
-    if (holders.length) await this.shoppers.touchCarts(tx, holders.map((h) => h.shopper.userId), now);
+  async beforeDelete(tx: EntityManager, product: Product, now: Date): Promise<void | AfterCommit> {
+    const holders = await this.holders(tx, product);
+    if (!holders.length) return;
+    await this.shoppers.touchCarts(tx, holders, now);
+    return () => holders.forEach((id) => this.live.cartChanged(id));
+  }
+
+  /** The owners of the carts that hold the product. */
+  private async holders(tx: EntityManager, product: Product): Promise<string[]> {
+    const lines = await tx.find(CartItem, { product: product.id }, { fields: ['shopper'], disableIdentityMap: true });
+    return lines.map((l) => l.shopper.userId);
   }
 }
 

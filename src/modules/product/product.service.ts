@@ -8,6 +8,7 @@ import { checkFirst, decodeCursor } from '../../lib/pagination';
 import { containsPattern, nameKey } from '../../lib/text';
 import type { AuditService } from '../audit/audit.service';
 import type { Actor } from '../user/user.service';
+import type { LiveService } from '../live/live.service';
 import { Product } from './product.entity';
 import { NAME_MAX, productFields, type ProductFields } from './product.input';
 
@@ -19,17 +20,25 @@ export interface ProductPage {
   totalCount: number;
 }
 
+/** Runs once the change is committed (live notifications must not announce what may still roll back). */
+export type AfterCommit = () => void;
+
 /** What modules holding products (carts, wishlists) do about a catalogue change, inside its transaction. */
 export interface CatalogueHooks {
   /** May refuse a change (a currency or price a cart cannot take); `product` still has its old values. */
-  beforeUpdate?(tx: EntityManager, product: Product, next: ProductFields, now: Date): Promise<void>;
+  beforeUpdate?(tx: EntityManager, product: Product, next: ProductFields, now: Date): Promise<void | AfterCommit>;
   /** Runs before the product's row, and with it every line that holds it, is deleted. */
-  beforeDelete?(tx: EntityManager, product: Product, now: Date): Promise<void>;
+  beforeDelete?(tx: EntityManager, product: Product, now: Date): Promise<void | AfterCommit>;
 }
 
 /** The public catalogue, and its management by admins. */
 export class ProductService {
-  constructor(private readonly clock: Clock, private readonly audit: AuditService, private readonly hooks: CatalogueHooks[]) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly hooks: CatalogueHooks[],
+    private readonly live: LiveService,
+  ) {}
 
   /** Oldest first, like `users`; `search` matches anywhere in the name, in any letter case. */
   async page(em: EntityManager, first: number, after: string | null | undefined, search: string | null | undefined): Promise<ProductPage> {
@@ -57,35 +66,45 @@ export class ProductService {
 
   /** Replaces the product's fields; an omitted description or currency stays as it is. */
   async update(em: EntityManager, actor: Actor, id: string, input: ProductInput): Promise<Product> {
+    const after: AfterCommit[] = [];
     const { product, changed } = await withRetry(() =>
       em.transactional(async (tx) => {
+        after.length = 0;
         // Locked, so a cart adding it waits for the new currency and price, or this waits for that cart.
         const product = await getProduct(tx, id, 'id', LockMode.PESSIMISTIC_WRITE);
         const next = productFields(input, product);
         const changed = (Object.keys(next) as Array<keyof ProductFields>).filter((key) => next[key] !== product[key]);
         if (!changed.length) return { product, changed };
         const now = this.clock.now();
-        for (const hook of this.hooks) await hook.beforeUpdate?.(tx, product, next, now);
+        for (const hook of this.hooks) after.push((await hook.beforeUpdate?.(tx, product, next, now)) ?? (() => undefined));
         Object.assign(product, next, { nameKey: nameKey(next.name), updatedAt: now });
         return { product, changed };
       }),
     );
+    if (changed.length) {
+      for (const notify of after) notify();
+      this.live.productChanged(product.id);
+    }
     if (changed.length) this.audit.record({ type: 'PRODUCT_UPDATED', userId: actor.user?.id, ...actor.meta, detail: { productId: product.id, changed } });
     return product;
   }
 
   /** Deletes the product and, by cascade, its cart lines and wishlist entries. */
   async delete(em: EntityManager, actor: Actor, id: string): Promise<boolean> {
+    const after: AfterCommit[] = [];
     const name = await withRetry(() =>
       em.transactional(async (tx) => {
+        after.length = 0;
         const product = await getProduct(tx, id, 'id');
         const now = this.clock.now();
         // The holders first, then the product row: the order cart and wishlist writes take their locks in.
-        for (const hook of this.hooks) await hook.beforeDelete?.(tx, product, now);
+        for (const hook of this.hooks) after.push((await hook.beforeDelete?.(tx, product, now)) ?? (() => undefined));
         if (!(await tx.nativeDelete(Product, { id: product.id }))) throw new NotFoundError('Product', 'id');
         return product.name;
       }),
     );
+    for (const notify of after) notify();
+    this.live.productChanged(id);
     this.audit.record({ type: 'PRODUCT_DELETED', userId: actor.user?.id, ...actor.meta, detail: { productId: id, name } });
     return true;
   }
