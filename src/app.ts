@@ -20,6 +20,7 @@ import { httpErrorHandler, notFound } from './http/errors';
 import { helmetOptions } from './http/security';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
+import { landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
 import { registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
@@ -44,6 +45,8 @@ export interface App {
 export interface AppOptions {
   clock?: Clock;
   logger?: AppLogger;
+  /** The web app's build folder; web/dist of the project by default. */
+  webRoot?: string;
 }
 
 /** A hop count trusts that many proxies in front (Express's meaning; Fastify 5.12 would ignore a bare number). */
@@ -110,6 +113,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(helmet, helmetOptions(config));
   await registerWebSocket(app, config);
   await app.register(operationalRoutes, { config, orm });
+  if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: options.webRoot ?? webDistDir() });
+  if (config.landingPage && config.web.explorer) landingPageLink(app);
 
   const checkSession = sessionCheck(() => orm.em, clock, config.session.idleTtl);
   const registry = new SocketRegistry(checkSession, clock, config.live.maxSocketsPerUser);

@@ -44,6 +44,8 @@ export interface Config {
   graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   introspection: boolean;
   landingPage: boolean;
+  /** The web app (web/dist) at /app, and its GraphQL explorer at /app/explorer (which needs the app). */
+  web: { app: boolean; explorer: boolean };
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   trustProxy: false | number | string;
@@ -128,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     introspection: parseBool('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, !prod),
     landingPage: parseBool('GRAPHQL_LANDING_PAGE', env.GRAPHQL_LANDING_PAGE, !prod),
+    web: parseWeb(env, prod),
     bodyLimit: parseByteSize('BODY_LIMIT', env.BODY_LIMIT, '100kb'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
@@ -153,6 +156,16 @@ function rule(env: NodeJS.ProcessEnv, name: string, points: number, duration: nu
     duration: parseDuration(`RATE_${name}_WINDOW`, env[`RATE_${name}_WINDOW`], duration),
     block: parseDuration(`RATE_${name}_BLOCK`, env[`RATE_${name}_BLOCK`], block, 0),
   };
+}
+
+/** WEB_APP and EXPLORER: on outside production; the explorer is a page of the app, so it needs the app. */
+function parseWeb(env: NodeJS.ProcessEnv, prod: boolean): Config['web'] {
+  const app = parseBool('WEB_APP', env.WEB_APP, !prod);
+  const explorer = parseBool('EXPLORER', env.EXPLORER, !prod);
+  if (explorer && !app && env.EXPLORER) {
+    throw new TypeError('EXPLORER=true needs WEB_APP=true: the explorer is a page of the web app at /app/explorer');
+  }
+  return { app, explorer: app && explorer };
 }
 
 function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {

@@ -2,7 +2,7 @@ import { epochSeconds } from '../../lib/clock';
 import type { Context } from '../../context';
 import type { IssuedSession } from '../session/session.service';
 import type { User } from '../user/user.entity';
-import { setRefreshCookie } from './refresh-cookie';
+import { cookieMode, setRefreshCookie } from './refresh-cookie';
 
 /** The AuthPayload as resolvers return it; `user` is the entity. */
 export interface AuthPayloadModel {
@@ -18,7 +18,7 @@ export interface AuthPayloadModel {
 /** Shapes an issued pair for the client; in cookie mode the refresh token goes into the cookie only. */
 export function toPayload(ctx: Context, issued: IssuedSession): AuthPayloadModel {
   const refreshExpiresIn = ctx.services.sessions.refreshExpiresIn(issued.session);
-  const inCookie = ctx.config.session.cookie.enabled;
+  const inCookie = cookieMode(ctx);
   if (inCookie) setRefreshCookie(ctx, issued.refreshToken, refreshExpiresIn);
   return {
     accessToken: issued.accessToken,

@@ -1,7 +1,7 @@
 import type { MutationResolvers } from '../../generated/graphql';
 import { UnauthenticatedError } from '../../errors';
 import { toPayload } from './auth.payload';
-import { clearRefreshCookie, presentedRefreshToken } from './refresh-cookie';
+import { clearRefreshCookie, cookieMode, presentedRefreshToken } from './refresh-cookie';
 
 const register: NonNullable<MutationResolvers['register']> = async (_p, { input }, ctx) =>
   toPayload(ctx, await ctx.services.auth.register(ctx.em, input, ctx.meta));
@@ -23,7 +23,7 @@ const changePassword: NonNullable<MutationResolvers['changePassword']> = async (
 const deleteAccount: NonNullable<MutationResolvers['deleteAccount']> = async (_p, { currentPassword }, ctx) => {
   const viewer = await ctx.getUser();
   await ctx.services.auth.deleteAccount(ctx.em, viewer, ctx.auth.claims!, currentPassword, ctx.meta);
-  if (ctx.config.session.cookie.enabled) clearRefreshCookie(ctx);
+  if (cookieMode(ctx)) clearRefreshCookie(ctx);
   return true;
 };
 

@@ -2,6 +2,17 @@ import { serialize } from 'cookie';
 import type { Context } from '../../context';
 import { ForbiddenError } from '../../errors';
 
+/** A request header by which a browser app asks for cookie mode when REFRESH_COOKIE is off (the web app at /app sends it). */
+export const COOKIE_MODE_HEADER = 'tokengate-refresh';
+
+/**
+ * Cookie mode for this request: on for every client with REFRESH_COOKIE=true, else for a client that asks for it
+ * with `Tokengate-Refresh: cookie` (a custom header, so a cross-site page cannot send it without a CORS preflight).
+ */
+export function cookieMode(ctx: Context): boolean {
+  return ctx.config.session.cookie.enabled || ctx.req.headers[COOKIE_MODE_HEADER] === 'cookie';
+}
+
 /** Sets the HttpOnly refresh cookie: host-only, SameSite=Strict, scoped to the GraphQL path. */
 export function setRefreshCookie(ctx: Context, token: string, maxAge: number): void {
   const { name, path, secure } = ctx.config.session.cookie;
@@ -19,8 +30,7 @@ export function clearRefreshCookie(ctx: Context): void {
  */
 export function presentedRefreshToken(ctx: Context, argument: string | null | undefined): string | null {
   if (argument) return argument;
-  const { enabled, name } = ctx.config.session.cookie;
-  const fromCookie = enabled ? ctx.cookies[name] : undefined;
+  const fromCookie = cookieMode(ctx) ? ctx.cookies[ctx.config.session.cookie.name] : undefined;
   if (!fromCookie) return null;
   if (isCrossSite(ctx)) throw new ForbiddenError('CROSS_SITE_REQUEST');
   return fromCookie;

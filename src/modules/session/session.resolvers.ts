@@ -1,5 +1,5 @@
 import type { MutationResolvers, QueryResolvers, SessionResolvers } from '../../generated/graphql';
-import { clearRefreshCookie, presentedRefreshToken } from '../auth/refresh-cookie';
+import { clearRefreshCookie, cookieMode, presentedRefreshToken } from '../auth/refresh-cookie';
 
 const mySessions: NonNullable<QueryResolvers['mySessions']> = async (_p, _a, ctx) =>
   ctx.services.sessions.listLive(ctx.em, (await ctx.getUser()).id);
@@ -7,7 +7,7 @@ const mySessions: NonNullable<QueryResolvers['mySessions']> = async (_p, _a, ctx
 /** Ends the session of the given (or cookie) refresh token, else the bearer token's own session. */
 const logout: NonNullable<MutationResolvers['logout']> = async (_p, args, ctx) => {
   const presented = presentedRefreshToken(ctx, args.refreshToken);
-  if (ctx.config.session.cookie.enabled) clearRefreshCookie(ctx);
+  if (cookieMode(ctx)) clearRefreshCookie(ctx);
   if (presented) return ctx.services.sessions.endByRefreshToken(ctx.em, presented, ctx.meta);
   await ctx.getUser();
   return ctx.services.sessions.end(ctx.em, ctx.auth.claims!.sid, 'LOGOUT', ctx.meta);
@@ -16,7 +16,7 @@ const logout: NonNullable<MutationResolvers['logout']> = async (_p, args, ctx) =
 const logoutAll: NonNullable<MutationResolvers['logoutAll']> = async (_p, _a, ctx) => {
   const viewer = await ctx.getUser();
   await ctx.services.sessions.endAllForUser(ctx.em, viewer.id, 'LOGOUT_ALL', { meta: ctx.meta });
-  if (ctx.config.session.cookie.enabled) clearRefreshCookie(ctx);
+  if (cookieMode(ctx)) clearRefreshCookie(ctx);
   return true;
 };
 

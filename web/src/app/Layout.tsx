@@ -1,0 +1,70 @@
+import type { ReactNode } from 'react';
+import { CartCount } from '../features/cart/CartCount';
+import { LogoutButton } from '../features/auth/LogoutButton';
+import { Link, useRouter } from '../lib/router';
+import { useAuth, useSessionServices } from '../lib/session-react';
+
+/** Skip link, header with the main navigation, the page in <main>. */
+export function Layout({ signedIn, children }: { signedIn: boolean; children: ReactNode }) {
+  const { explorer } = useSessionServices();
+  const auth = useAuth();
+  const { path } = useRouter();
+  const wide = path === '/explorer';
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <p className="brand">
+          <a href="/app/">tokengate</a>
+        </p>
+        {signedIn && (
+          <nav aria-label="Main">
+            <ul>
+              <li>
+                <Link to="/">Home</Link>
+              </li>
+              <li>
+                <Link to="/products">Products</Link>
+              </li>
+              <li>
+                <Link to="/cart">
+                  <CartCount />
+                </Link>
+              </li>
+              <li>
+                <Link to="/wishlists">Wishlists</Link>
+              </li>
+              <li>
+                <Link to="/sessions">Sessions</Link>
+              </li>
+              <li>
+                <Link to="/account">Password</Link>
+              </li>
+              {explorer && (
+                <li>
+                  {/* A full page load: the explorer page has its own content security policy. */}
+                  <Link to="/explorer" reload>
+                    Explorer
+                  </Link>
+                </li>
+              )}
+            </ul>
+          </nav>
+        )}
+        {auth.status === 'signedIn' && (
+          <div className="who">
+            <span>
+              Signed in as <strong>{auth.viewer.username}</strong>
+            </span>
+            <LogoutButton />
+          </div>
+        )}
+      </header>
+      <main id="main" className={wide ? 'wide' : undefined} tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import { lazy, Suspense } from 'react';
+import { Loading } from '../components/Loading';
+import { PageTitle } from '../components/PageTitle';
+import { ChangePasswordForm } from '../features/account/ChangePasswordForm';
+import { AddToCartButton } from '../features/cart/AddToCartButton';
+import { CartView } from '../features/cart/CartView';
+import { Catalogue } from '../features/catalogue/Catalogue';
+import { NewProductForm } from '../features/catalogue/NewProductForm';
+import { Home } from '../features/home/Home';
+import { SessionsView } from '../features/sessions/SessionsView';
+import { AddToWishlist } from '../features/wishlists/AddToWishlist';
+import { WishlistsView } from '../features/wishlists/WishlistsView';
+import { Link, useRouter } from '../lib/router';
+import { useSessionServices, useViewer } from '../lib/session-react';
+
+// GraphiQL and Monaco are large: only the explorer page loads them.
+const Explorer = lazy(() => import('../features/explorer/Explorer'));
+
+/** The page for the current path. The app composes the features: the catalogue gets cart and wishlist buttons. */
+export function Page() {
+  const { path } = useRouter();
+  const { explorer } = useSessionServices();
+  const viewer = useViewer();
+  switch (path) {
+    case '/':
+      return <Home />;
+    case '/products':
+      return (
+        <Catalogue
+          actions={(product) => (
+            <>
+              <AddToCartButton productId={product.id} productName={product.name} />
+              <AddToWishlist productId={product.id} productName={product.name} />
+            </>
+          )}
+        >
+          {viewer.role === 'ADMIN' && <NewProductForm />}
+        </Catalogue>
+      );
+    case '/cart':
+      return <CartView />;
+    case '/wishlists':
+      return <WishlistsView />;
+    case '/sessions':
+      return <SessionsView />;
+    case '/account':
+      return <ChangePasswordForm />;
+    case '/explorer':
+      if (!explorer) return <NotFound />;
+      return (
+        <Suspense fallback={<Loading label="Loading the explorer…" />}>
+          <Explorer />
+        </Suspense>
+      );
+    default:
+      return <NotFound />;
+  }
+}
+
+function NotFound() {
+  return (
+    <section>
+      <PageTitle>Page not found</PageTitle>
+      <p>
+        There is no page here. <Link to="/">Go to the start page</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+import { createTransport, type Transport } from '../lib/apollo';
+import { httpRefresher } from '../lib/refresh';
+import { AuthSession } from '../lib/session';
+import type { DocumentMode } from '../lib/transport';
+
+export interface Services extends Transport {
+  session: AuthSession;
+  documents: DocumentMode;
+  /** Whether the server offers the explorer page (it says so in index.html; always in Vite's dev server). */
+  explorer: boolean;
+}
+
+/** One session and one client per page, talking to /graphql on this origin (over HTTP and WebSocket). */
+export function createServices(location: Location, documents: DocumentMode): Services {
+  const uri = `${location.origin}/graphql`;
+  const wsUrl = uri.replace(/^http/, 'ws');
+  const session = new AuthSession(httpRefresher({ uri, documents }));
+  const transport = createTransport({ session, uri, wsUrl, documents });
+  const meta = document.querySelector('meta[name="tokengate-explorer"]')?.getAttribute('content');
+  return { ...transport, session, documents, explorer: import.meta.env.DEV || meta === 'on' };
+}

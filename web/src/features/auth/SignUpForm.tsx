@@ -1,0 +1,65 @@
+import { useMutation } from '@apollo/client/react';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { Field } from '../../components/Field';
+import { graphql } from '../../gql';
+import { useSessionServices } from '../../lib/session-react';
+import { useAuthForm } from './use-auth-form';
+
+const RegisterDocument = graphql(`
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) {
+      accessToken
+      expiresIn
+      sessionId
+      user {
+        id
+        username
+        role
+      }
+    }
+  }
+`);
+
+export function SignUpForm() {
+  const { session } = useSessionServices();
+  const [register] = useMutation(RegisterDocument);
+  const { onSubmit, busy, message, problem, waiting } = useAuthForm(async (form) => {
+    const { data } = await register({ variables: { input: { username: String(form.get('username')), password: String(form.get('password')) } } });
+    if (data) session.signIn(data.register);
+  });
+  const inline = problem?.field === 'username' || problem?.field === 'password';
+  return (
+    <form onSubmit={onSubmit} aria-labelledby="signup-title">
+      <h2 id="signup-title">Create an account</h2>
+      {message && !inline && <Alert kind={problem?.code === 'RATE_LIMITED' && !waiting ? 'notice' : 'error'}>{message}</Alert>}
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        required
+        minLength={3}
+        maxLength={32}
+        pattern="[A-Za-z0-9_.\-]{3,32}"
+        autoCapitalize="none"
+        spellCheck={false}
+        hint="3 to 32 letters, digits, “_”, “.” or “-”."
+        error={problem?.field === 'username' ? problem.message : undefined}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        maxLength={128}
+        hint="At least 8 characters; a phrase of a few words is easy to remember and hard to guess."
+        error={problem?.field === 'password' ? problem.message : undefined}
+      />
+      <Button type="submit" variant="primary" busy={busy} busyLabel="Creating your account…" disabled={waiting}>
+        Create account
+      </Button>
+    </form>
+  );
+}

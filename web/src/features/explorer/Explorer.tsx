@@ -1,0 +1,65 @@
+import { explorerPlugin } from '@graphiql/plugin-explorer';
+import '@graphiql/plugin-explorer/style.css';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+import { useMemo } from 'react';
+import { useAuth, useSessionServices } from '../../lib/session-react';
+import { explorerFetcher } from './explorer-fetcher';
+import './monaco-workers';
+
+const DEFAULT_QUERY = `# The self-hosted explorer: it runs as the person signed in to the app (no token to paste),
+# refreshes the sign-in silently, and loads nothing from outside this server.
+# Press Ctrl-Enter (or the run button) to ask who you are.
+
+query Me {
+  me {
+    id
+    username
+    role
+    createdAt
+  }
+}
+`;
+
+/** In-memory storage for GraphiQL: its tabs keep responses, and a response may hold a token; none of it goes to localStorage. */
+class MemoryStorage implements Storage {
+  private readonly items = new Map<string, string>();
+  get length() {
+    return this.items.size;
+  }
+  clear() {
+    this.items.clear();
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string) {
+    this.items.set(key, String(value));
+  }
+}
+
+const storage = new MemoryStorage();
+const plugins = [explorerPlugin()];
+
+/** GraphiQL 5 with the query-builder plugin, bundled by Vite. Loaded on demand (it is large). */
+export default function Explorer() {
+  const { session, ws } = useSessionServices();
+  const auth = useAuth();
+  const fetcher = useMemo(() => explorerFetcher(`${window.location.origin}/graphql`, session, ws), [session, ws]);
+  return (
+    <div className="explorer">
+      <h1 className="visually-hidden">GraphQL explorer</h1>
+      <p className="explorer-bar">
+        {auth.status === 'signedIn' ? `Signed in as ${auth.viewer.username}: requests carry your token.` : 'Not signed in: only public operations will work.'}{' '}
+        <a href="/app/">Back to the app</a>
+      </p>
+      <GraphiQL fetcher={fetcher as never} plugins={plugins} defaultQuery={DEFAULT_QUERY} storage={storage} isHeadersEditorEnabled shouldPersistHeaders={false} />
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import { useMutation, useQuery } from '@apollo/client/react';
+import { useState, type FormEvent } from 'react';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { Field } from '../../components/Field';
+import { Loading } from '../../components/Loading';
+import { PageTitle } from '../../components/PageTitle';
+import type { WishlistFieldsFragment } from '../../gql/graphql';
+import { describeError } from '../../lib/errors';
+import { formatMoney } from '../../lib/format';
+import { Link } from '../../lib/router';
+import { CreateWishlistDocument, DeleteWishlistDocument, MyWishlistsDocument, RemoveFromWishlistDocument, RenameWishlistDocument } from './wishlist.documents';
+
+/** Create, rename and delete wishlists; remove products from them (add them from the product list). */
+export function WishlistsView() {
+  const { data, loading, error } = useQuery(MyWishlistsDocument);
+  const [create, { loading: creating }] = useMutation(CreateWishlistDocument, { refetchQueries: [MyWishlistsDocument] });
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const onCreate = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setProblem(null);
+    try {
+      await create({ variables: { name: String(new FormData(form).get('name')) } });
+      form.reset();
+    } catch (err) {
+      setProblem(describeError(err).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="wishlists-title">
+      <PageTitle id="wishlists-title">Wishlists</PageTitle>
+      <form onSubmit={onCreate} className="inline-form" aria-label="New wishlist">
+        <Field label="New wishlist" name="name" required maxLength={80} error={problem ?? undefined} />
+        <Button type="submit" busy={creating} busyLabel="Creating…">
+          Create
+        </Button>
+      </form>
+      {error && <Alert>{describeError(error).message}</Alert>}
+      {loading && !data && <Loading />}
+      {data && data.myWishlists.length === 0 && <p>No wishlists yet. Create one, then add products from the product list.</p>}
+      {data?.myWishlists.map((wishlist) => <WishlistCard key={wishlist.id} wishlist={wishlist} />)}
+    </section>
+  );
+}
+
+function WishlistCard({ wishlist }: { wishlist: WishlistFieldsFragment }) {
+  const [renaming, setRenaming] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [rename, { loading: saving }] = useMutation(RenameWishlistDocument);
+  const [remove, { loading: deleting }] = useMutation(DeleteWishlistDocument, { refetchQueries: [MyWishlistsDocument] });
+  const [removeProduct] = useMutation(RemoveFromWishlistDocument);
+  const titleId = `wishlist-${wishlist.id}`;
+
+  const run = async (action: () => Promise<unknown>) => {
+    setProblem(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setProblem(describeError(err).message);
+      return false;
+    }
+  };
+  const onRename = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const name = String(new FormData(event.currentTarget).get('name'));
+    if (await run(() => rename({ variables: { id: wishlist.id, name } }))) setRenaming(false);
+  };
+
+  return (
+    <article className="wishlist" aria-labelledby={titleId}>
+      {renaming ? (
+        <form onSubmit={onRename} className="inline-form" aria-label={`Rename ${wishlist.name}`}>
+          <Field label="New name" name="name" defaultValue={wishlist.name} required maxLength={80} autoFocus />
+          <Button type="submit" busy={saving} busyLabel="Saving…">
+            Save
+          </Button>
+          <Button onClick={() => setRenaming(false)}>Cancel</Button>
+        </form>
+      ) : (
+        <h2 id={titleId}>{wishlist.name}</h2>
+      )}
+      {problem && <Alert>{problem}</Alert>}
+      {wishlist.products.length === 0 ? (
+        <p className="muted">
+          Empty. Add products from the <Link to="/products">product list</Link>.
+        </p>
+      ) : (
+        <ul className="plain">
+          {wishlist.products.map((product) => (
+            <li key={product.id}>
+              {product.name} · {formatMoney(product.priceCents, product.currency)}{' '}
+              <Button
+                variant="link"
+                onClick={() => void run(() => removeProduct({ variables: { wishlistId: wishlist.id, productId: product.id } }))}
+                aria-label={`Remove ${product.name} from ${wishlist.name}`}
+              >
+                Remove
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="actions">
+        {!renaming && (
+          <Button onClick={() => setRenaming(true)} aria-label={`Rename ${wishlist.name}`}>
+            Rename
+          </Button>
+        )}
+        {confirming ? (
+          <span role="group" aria-label={`Delete ${wishlist.name}?`}>
+            <Button variant="danger" busy={deleting} busyLabel="Deleting…" onClick={() => void run(() => remove({ variables: { id: wishlist.id } }))} autoFocus>
+              Yes, delete “{wishlist.name}”
+            </Button>
+            <Button onClick={() => setConfirming(false)}>Keep it</Button>
+          </span>
+        ) : (
+          <Button variant="danger" onClick={() => setConfirming(true)} aria-label={`Delete ${wishlist.name}`}>
+            Delete
+          </Button>
+        )}
+      </div>
+    </article>
+  );
+}

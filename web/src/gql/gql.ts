@@ -1,0 +1,202 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.ConfirmLoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n": typeof types.CartFieldsFragmentDoc,
+    "\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n": typeof types.MyCartDocument,
+    "\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n": typeof types.CartChangedDocument,
+    "\n  mutation AddToCart($productId: ID!, $quantity: Int) {\n    addToCart(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n": typeof types.AddToCartDocument,
+    "\n  mutation SetCartQuantity($productId: ID!, $quantity: Int!) {\n    setCartQuantity(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n": typeof types.SetCartQuantityDocument,
+    "\n  mutation RemoveFromCart($productId: ID!) {\n    removeFromCart(productId: $productId) {\n      ...CartFields\n    }\n  }\n": typeof types.RemoveFromCartDocument,
+    "\n  mutation ClearCart {\n    clearCart {\n      ...CartFields\n    }\n  }\n": typeof types.ClearCartDocument,
+    "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          description\n          priceCents\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.ProductsDocument,
+    "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateProductDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query MySessions {\n    mySessions {\n      id\n      createdAt\n      lastUsedAt\n      expiresAt\n      userAgent\n      ip\n      current\n    }\n  }\n": typeof types.MySessionsDocument,
+    "\n  mutation LogoutThisDevice {\n    logout\n  }\n": typeof types.LogoutThisDeviceDocument,
+    "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n": typeof types.WishlistFieldsFragmentDoc,
+    "\n  query MyWishlists {\n    myWishlists {\n      ...WishlistFields\n    }\n  }\n": typeof types.MyWishlistsDocument,
+    "\n  mutation CreateWishlist($name: String!) {\n    createWishlist(name: $name) {\n      ...WishlistFields\n    }\n  }\n": typeof types.CreateWishlistDocument,
+    "\n  mutation RenameWishlist($id: ID!, $name: String!) {\n    renameWishlist(id: $id, name: $name) {\n      ...WishlistFields\n    }\n  }\n": typeof types.RenameWishlistDocument,
+    "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": typeof types.DeleteWishlistDocument,
+    "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.AddToWishlistDocument,
+    "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.RemoveFromWishlistDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RefreshDocument,
+};
+const documents: Documents = {
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.ConfirmLoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n": types.CartFieldsFragmentDoc,
+    "\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n": types.MyCartDocument,
+    "\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n": types.CartChangedDocument,
+    "\n  mutation AddToCart($productId: ID!, $quantity: Int) {\n    addToCart(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n": types.AddToCartDocument,
+    "\n  mutation SetCartQuantity($productId: ID!, $quantity: Int!) {\n    setCartQuantity(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n": types.SetCartQuantityDocument,
+    "\n  mutation RemoveFromCart($productId: ID!) {\n    removeFromCart(productId: $productId) {\n      ...CartFields\n    }\n  }\n": types.RemoveFromCartDocument,
+    "\n  mutation ClearCart {\n    clearCart {\n      ...CartFields\n    }\n  }\n": types.ClearCartDocument,
+    "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          description\n          priceCents\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.ProductsDocument,
+    "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateProductDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n": types.MeDocument,
+    "\n  query MySessions {\n    mySessions {\n      id\n      createdAt\n      lastUsedAt\n      expiresAt\n      userAgent\n      ip\n      current\n    }\n  }\n": types.MySessionsDocument,
+    "\n  mutation LogoutThisDevice {\n    logout\n  }\n": types.LogoutThisDeviceDocument,
+    "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
+    "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n": types.WishlistFieldsFragmentDoc,
+    "\n  query MyWishlists {\n    myWishlists {\n      ...WishlistFields\n    }\n  }\n": types.MyWishlistsDocument,
+    "\n  mutation CreateWishlist($name: String!) {\n    createWishlist(name: $name) {\n      ...WishlistFields\n    }\n  }\n": types.CreateWishlistDocument,
+    "\n  mutation RenameWishlist($id: ID!, $name: String!) {\n    renameWishlist(id: $id, name: $name) {\n      ...WishlistFields\n    }\n  }\n": types.RenameWishlistDocument,
+    "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": types.DeleteWishlistDocument,
+    "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.AddToWishlistDocument,
+    "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.RemoveFromWishlistDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RefreshDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddToCart($productId: ID!, $quantity: Int) {\n    addToCart(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddToCart($productId: ID!, $quantity: Int) {\n    addToCart(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetCartQuantity($productId: ID!, $quantity: Int!) {\n    setCartQuantity(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetCartQuantity($productId: ID!, $quantity: Int!) {\n    setCartQuantity(productId: $productId, quantity: $quantity) {\n      ...CartFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveFromCart($productId: ID!) {\n    removeFromCart(productId: $productId) {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveFromCart($productId: ID!) {\n    removeFromCart(productId: $productId) {\n      ...CartFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClearCart {\n    clearCart {\n      ...CartFields\n    }\n  }\n"): (typeof documents)["\n  mutation ClearCart {\n    clearCart {\n      ...CartFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          description\n          priceCents\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          description\n          priceCents\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MySessions {\n    mySessions {\n      id\n      createdAt\n      lastUsedAt\n      expiresAt\n      userAgent\n      ip\n      current\n    }\n  }\n"): (typeof documents)["\n  query MySessions {\n    mySessions {\n      id\n      createdAt\n      lastUsedAt\n      expiresAt\n      userAgent\n      ip\n      current\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogoutThisDevice {\n    logout\n  }\n"): (typeof documents)["\n  mutation LogoutThisDevice {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogoutAll {\n    logoutAll\n  }\n"): (typeof documents)["\n  mutation LogoutAll {\n    logoutAll\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyWishlists {\n    myWishlists {\n      ...WishlistFields\n    }\n  }\n"): (typeof documents)["\n  query MyWishlists {\n    myWishlists {\n      ...WishlistFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWishlist($name: String!) {\n    createWishlist(name: $name) {\n      ...WishlistFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWishlist($name: String!) {\n    createWishlist(name: $name) {\n      ...WishlistFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenameWishlist($id: ID!, $name: String!) {\n    renameWishlist(id: $id, name: $name) {\n      ...WishlistFields\n    }\n  }\n"): (typeof documents)["\n  mutation RenameWishlist($id: ID!, $name: String!) {\n    renameWishlist(id: $id, name: $name) {\n      ...WishlistFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,172 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import { SetContextLink } from '@apollo/client/link/context';
+import { ErrorLink } from '@apollo/client/link/error';
+import { print } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { Observable, type Subscription } from 'rxjs';
+import type { AuthSession } from './session';
+import { ACCEPT, COOKIE_MODE_HEADERS, documentHash, errorReason, persistedQuery, type DocumentMode } from './transport';
+
+/** Close code and UNAUTHENTICATED reasons after which this session is over: back to the login screen, no retry. */
+const AUTH_CLOSE = 4403;
+const SESSION_OVER = new Set(['TOKEN_REVOKED', 'ACCOUNT_DISABLED', 'TOKEN_INVALID', 'REFRESH_REUSED']);
+
+export interface ClientOptions {
+  session: AuthSession;
+  /** http(s)://…/graphql */
+  uri: string;
+  /** ws(s)://…/graphql */
+  wsUrl: string;
+  documents: DocumentMode;
+  fetch?: typeof fetch;
+  /** A WebSocket implementation where there is no global one (Node tests). */
+  webSocketImpl?: unknown;
+}
+
+export interface Transport {
+  client: ApolloClient;
+  ws: Client;
+}
+
+/** The UNAUTHENTICATED reason of a failed operation, from a GraphQL error or from a non-JSON-typed 401 body. */
+export function authReason(error: unknown): string | undefined {
+  if (CombinedGraphQLErrors.is(error)) {
+    const ext = error.errors.find((e) => e.extensions?.code === 'UNAUTHENTICATED')?.extensions;
+    return typeof ext?.reason === 'string' ? ext.reason : undefined;
+  }
+  if (ServerError.is(error) && error.statusCode === 401) {
+    try {
+      return errorReason(JSON.parse(error.bodyText));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Apollo Client for the app: HTTP for queries and mutations, graphql-ws for subscriptions.
+ *
+ * HTTP: refreshOnce → auth → (hashes only) → HttpLink. `auth` adds the in-memory token and asks for cookie mode;
+ * `refreshOnce` turns a TOKEN_EXPIRED answer into one shared refresh and one retry, and a session that is over
+ * (revoked, disabled) into the login screen.
+ */
+export function createTransport(options: ClientOptions): Transport {
+  const { session } = options;
+  const auth = new SetContextLink((prev) => {
+    const token = session.accessToken();
+    return {
+      token,
+      headers: { ...prev.headers, ...COOKIE_MODE_HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    };
+  });
+
+  const refreshOnce = new ErrorLink(({ error, result, operation, forward }) => {
+    const reason = authReason(error);
+    const { token, retried } = operation.getContext() as { token?: string | null; retried?: boolean };
+    if (!reason || !token) return;
+    if (reason === 'TOKEN_EXPIRED' && !retried) {
+      return new Observable<ApolloLink.Result>((observer) => {
+        let inner: Subscription | undefined;
+        let closed = false;
+        void session.refreshAfterFailure(token).then((next) => {
+          if (closed) return;
+          if (!next) {
+            // Refresh failed: the session already shows the login screen; hand back the original answer.
+            if (result) {
+              observer.next(result);
+              observer.complete();
+            } else observer.error(error);
+            return;
+          }
+          operation.setContext({ retried: true });
+          inner = forward(operation).subscribe(observer);
+        });
+        return () => {
+          closed = true;
+          inner?.unsubscribe();
+        };
+      });
+    }
+    // Only if the failing token is still the current one: a stale request must not end a newer session.
+    if (SESSION_OVER.has(reason) && token === session.accessToken()) session.signOut(reason);
+    return;
+  });
+
+  const hashesOnly = new ApolloLink((operation, forward) => {
+    const hash = documentHash(operation.operationName ?? '');
+    if (!hash) throw new Error(`Operation ${operation.operationName} is not in the trusted-documents manifest; run npm run codegen`);
+    Object.assign(operation.extensions, persistedQuery(hash));
+    operation.setContext({ http: { includeQuery: false, includeExtensions: true } });
+    return forward(operation);
+  });
+
+  const http = new HttpLink({ uri: options.uri, credentials: 'same-origin', fetch: options.fetch, headers: { accept: ACCEPT } });
+
+  let lastClose: { code: number; reason: string } | undefined;
+  const ws = createClient({
+    url: options.wsUrl,
+    webSocketImpl: options.webSocketImpl,
+    lazy: true,
+    retryAttempts: 5,
+    // The token is read (and refreshed if it expired) for every connection attempt, retries included.
+    connectionParams: async () => {
+      const token = await session.socketToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    // 4403 with TOKEN_EXPIRED reconnects (with a refreshed token); any other 4403 means the session is over.
+    shouldRetry: (event) => !(isCloseEvent(event) && event.code === AUTH_CLOSE && event.reason !== 'TOKEN_EXPIRED'),
+    // An expired token is routine: reconnect at once rather than after graphql-ws's backoff.
+    retryWait: async (retries) => {
+      if (lastClose?.code === AUTH_CLOSE && lastClose.reason === 'TOKEN_EXPIRED' && retries === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** Math.min(retries, 4) + Math.random() * 1000));
+    },
+    on: {
+      closed: (event) => {
+        if (!isCloseEvent(event)) return;
+        lastClose = { code: event.code, reason: event.reason };
+        if (event.code !== AUTH_CLOSE) return;
+        if (event.reason === 'TOKEN_EXPIRED') session.markExpired(session.accessToken());
+        else if (session.getState().status === 'signedIn') session.signOut(event.reason || 'TOKEN_REVOKED');
+      },
+      // Changes made while reconnecting were not pushed: read the active queries again.
+      connected: (_socket, _payload, wasRetry) => {
+        if (wasRetry) void client.refetchQueries({ include: 'active' });
+      },
+    },
+  });
+
+  const live = new ApolloLink(
+    (operation) =>
+      new Observable<ApolloLink.Result>((observer) => {
+        const { operationName, variables } = operation;
+        const hash = options.documents === 'hash' ? documentHash(operationName ?? '') : undefined;
+        const payload = hash
+          ? { operationName, variables, query: '', extensions: { ...operation.extensions, ...persistedQuery(hash) } }
+          : { operationName, variables, query: print(operation.query), extensions: operation.extensions };
+        return ws.subscribe<ApolloLink.Result['data']>(payload, {
+          next: (value) => observer.next(value as ApolloLink.Result),
+          complete: () => observer.complete(),
+          error: (err) => {
+            if (err instanceof Error) return observer.error(err);
+            if (isCloseEvent(err)) return observer.error(new Error(`Live connection closed (${err.code} ${err.reason})`));
+            return observer.error(new CombinedGraphQLErrors({ errors: Array.isArray(err) ? err : [err] }));
+          },
+        });
+      }),
+  );
+
+  const httpChain = ApolloLink.from([refreshOnce, auth, ...(options.documents === 'hash' ? [hashesOnly] : []), http]);
+  const link = ApolloLink.split(
+    ({ query }) => query.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription'),
+    live,
+    httpChain,
+  );
+  const client = new ApolloClient({ link, cache: new InMemoryCache() });
+  return { client, ws };
+}
+
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
+}
