@@ -20,7 +20,7 @@ import { httpErrorHandler, notFound } from './http/errors';
 import { helmetOptions } from './http/security';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
-import { landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
+import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
 import { registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
@@ -56,6 +56,8 @@ const trustProxy = (value: Config['trustProxy']) => (typeof value === 'number' ?
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
+  const webRoot = options.webRoot ?? webDistDir();
+  assertWebBuild(config, webRoot);
   const orm = await initORM(config.database);
   const store = await openLimiterStore(config, orm, logger).catch(async (err) => {
     await orm.close();
@@ -113,7 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(helmet, helmetOptions(config));
   await registerWebSocket(app, config);
   await app.register(operationalRoutes, { config, orm });
-  if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: options.webRoot ?? webDistDir() });
+  if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
   const checkSession = sessionCheck(() => orm.em, clock, config.session.idleTtl);

@@ -178,4 +178,28 @@ describe('loadConfig', () => {
       expect(load({ DATABASE_URL: '' }).database).toEqual(expected);
     });
   });
+
+  describe('WEB_APP and EXPLORER', () => {
+    it('serve the web app and its explorer outside production, neither in production', () => {
+      expect(load().web).toEqual({ app: true, explorer: true });
+      expect(load({ NODE_ENV: 'test' }).web).toEqual({ app: true, explorer: true });
+      expect(load({ NODE_ENV: 'production' }).web).toEqual({ app: false, explorer: false });
+    });
+
+    it('turn on separately in production', () => {
+      expect(load({ NODE_ENV: 'production', WEB_APP: 'true' }).web).toEqual({ app: true, explorer: false });
+      expect(load({ NODE_ENV: 'production', WEB_APP: 'true', EXPLORER: 'true' }).web).toEqual({ app: true, explorer: true });
+      expect(load({ WEB_APP: 'true', EXPLORER: 'false' }).web).toEqual({ app: true, explorer: false });
+    });
+
+    it('the explorer is part of the app: WEB_APP=false turns it off, EXPLORER=true without the app is refused', () => {
+      expect(load({ WEB_APP: 'false' }).web).toEqual({ app: false, explorer: false });
+      expect(() => load({ WEB_APP: 'false', EXPLORER: 'true' })).toThrow(/EXPLORER=true needs WEB_APP=true/);
+      expect(() => load({ NODE_ENV: 'production', EXPLORER: 'true' })).toThrow(TypeError);
+    });
+
+    it.each([['WEB_APP'], ['EXPLORER']])('%s must be a boolean', (name) => {
+      expect(() => load({ [name]: 'sometimes' })).toThrow(new RegExp(`${name} must be true or false`));
+    });
+  });
 });

@@ -44,6 +44,14 @@ export function webDistDir(): string {
   return join(dir, 'web', 'dist');
 }
 
+/** In production a missing build is a deployment mistake: refuse to start (before anything is opened). */
+export function assertWebBuild(config: Config, root: string): void {
+  const index = join(root, 'index.html');
+  if (config.web.app && config.env === 'production' && !existsSync(index)) {
+    throw new Error(`WEB_APP=true but ${index} is missing: build the web app first with \`npm run build:web\``);
+  }
+}
+
 interface Options {
   config: Config;
   /** The Vite build output (index.html, assets/). */
@@ -56,9 +64,6 @@ interface Options {
  */
 export async function webApp(scope: FastifyInstance, { config, root }: Options): Promise<void> {
   const index = join(root, 'index.html');
-  if (!existsSync(index) && config.env === 'production') {
-    throw new Error(`WEB_APP=true but ${index} is missing: build the web app first with \`npm run build:web\``);
-  }
   scope.addHook('onRequest', async (request, reply) => {
     reply.header('content-security-policy', webCsp(request.url));
   });

@@ -1,4 +1,4 @@
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type AppOptions } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { TestClock } from './clock';
 import { freshDatabase } from './database';
@@ -28,7 +28,7 @@ export interface TestServer {
 }
 
 /** Starts the real app on a random port and a fresh database; env overrides the test defaults. */
-export async function createTestServer(env: Record<string, string> = {}, clock = new TestClock(new Date())): Promise<TestServer> {
+export async function createTestServer(env: Record<string, string> = {}, clock = new TestClock(new Date()), options: Omit<AppOptions, 'clock'> = {}): Promise<TestServer> {
   const db = await freshDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -42,7 +42,7 @@ export async function createTestServer(env: Record<string, string> = {}, clock =
     RATE_LOGIN_IP_MAX: '1000',
     ...env,
   });
-  const app = await createApp(config, { clock });
+  const app = await createApp(config, { ...options, clock });
   const url = await app.listen(0, '127.0.0.1');
   const root = url.replace(/\/graphql$/, '');
   return {
