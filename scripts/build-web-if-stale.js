@@ -76,9 +76,10 @@ function main() {
   if (!staleness(mode)) return;
   let vite;
   try {
-    vite = require.resolve('vite/bin/vite.js', { paths: [ROOT] });
+    const manifest = require.resolve('vite/package.json', { paths: [ROOT] });
+    vite = join(manifest, '..', require(manifest).bin.vite);
   } catch {
-    say('the web app is not built and Vite is not installed (npm ci without --omit=dev builds it); starting without /app');
+    say(`${staleness(mode)} and Vite is not installed (install with devDependencies to build it); starting without a current /app`);
     return;
   }
   withLock(() => {

@@ -117,6 +117,25 @@ describe('web client (web/src/lib)', () => {
     expect(session.getState()).toEqual({ status: 'signedOut', reason: 'TOKEN_REVOKED' });
   });
 
+  it('a revoked token with a newer session in the cookie (a fresh login in another tab) refreshes and carries on', async () => {
+    const { transport, session, fetch: tabFetch, username, sent } = await signedIn();
+    const oldToken = session.accessToken()!;
+    const oldSession = (session.getState() as { sessionId: string }).sessionId;
+    // Another tab of the same browser signs in afresh: the cookie now belongs to the new session.
+    const again = await tabFetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...COOKIE_MODE_HEADERS },
+      body: JSON.stringify({ query: LOGIN, variables: { input: { username, password: PASSWORD } } }),
+    });
+    const fresh = ((await again.json()) as { data: { login: TokenPayload } }).data.login;
+    await server.gql(`mutation { revokeSession(id: "${oldSession}") }`, {}, { token: fresh.accessToken });
+    const result = await transport.client.query({ query: ME, fetchPolicy: 'network-only' });
+    expect((result.data as { me: { username: string } }).me.username).toBe(username);
+    expect(session.getState()).toMatchObject({ status: 'signedIn', sessionId: fresh.sessionId });
+    expect(session.accessToken()).not.toBe(oldToken);
+    expect(refreshCalls(sent)).toBe(1);
+  });
+
   it('boots signed in from the cookie alone (a reload), and signed out without one', async () => {
     const { fetch: withCookie, username } = await signedIn();
     const reloaded = new AuthSession(httpRefresher({ uri: server.url, documents: 'full', fetch: withCookie }));

@@ -8,9 +8,15 @@ import { Observable, type Subscription } from 'rxjs';
 import type { AuthSession } from './session';
 import { ACCEPT, COOKIE_MODE_HEADERS, documentHash, errorReason, persistedQuery, type DocumentMode } from './transport';
 
-/** Close code and UNAUTHENTICATED reasons after which this session is over: back to the login screen, no retry. */
+/** The WebSocket close code for token and session failures; the reason is the HTTP `reason`. */
 const AUTH_CLOSE = 4403;
-const SESSION_OVER = new Set(['TOKEN_REVOKED', 'ACCOUNT_DISABLED', 'TOKEN_INVALID', 'REFRESH_REUSED']);
+/**
+ * Reasons worth one refresh: an expired token, and a revoked one (the refresh cookie may belong to a newer session,
+ * e.g. after a fresh login in another tab). If the refresh fails too, the person sees the login screen and why.
+ */
+const REFRESHABLE = new Set(['TOKEN_EXPIRED', 'TOKEN_REVOKED']);
+/** Reasons after which this session is over at once. */
+const SESSION_OVER = new Set(['ACCOUNT_DISABLED', 'TOKEN_INVALID', 'REFRESH_REUSED']);
 
 export interface ClientOptions {
   session: AuthSession;
@@ -49,8 +55,8 @@ export function authReason(error: unknown): string | undefined {
  * Apollo Client for the app: HTTP for queries and mutations, graphql-ws for subscriptions.
  *
  * HTTP: refreshOnce → auth → (hashes only) → HttpLink. `auth` adds the in-memory token and asks for cookie mode;
- * `refreshOnce` turns a TOKEN_EXPIRED answer into one shared refresh and one retry, and a session that is over
- * (revoked, disabled) into the login screen.
+ * `refreshOnce` turns a TOKEN_EXPIRED (or TOKEN_REVOKED) answer into one shared refresh and one retry, and a
+ * session that is over (disabled, or the refresh failed too) into the login screen with the reason.
  */
 export function createTransport(options: ClientOptions): Transport {
   const { session } = options;
@@ -66,7 +72,7 @@ export function createTransport(options: ClientOptions): Transport {
     const reason = authReason(error);
     const { token, retried } = operation.getContext() as { token?: string | null; retried?: boolean };
     if (!reason || !token) return;
-    if (reason === 'TOKEN_EXPIRED' && !retried) {
+    if (REFRESHABLE.has(reason) && !retried) {
       return new Observable<ApolloLink.Result>((observer) => {
         let inner: Subscription | undefined;
         let closed = false;
@@ -90,7 +96,7 @@ export function createTransport(options: ClientOptions): Transport {
       });
     }
     // Only if the failing token is still the current one: a stale request must not end a newer session.
-    if (SESSION_OVER.has(reason) && token === session.accessToken()) session.signOut(reason);
+    if ((SESSION_OVER.has(reason) || retried) && token === session.accessToken()) session.signOut(reason);
     return;
   });
 
@@ -110,16 +116,17 @@ export function createTransport(options: ClientOptions): Transport {
     webSocketImpl: options.webSocketImpl,
     lazy: true,
     retryAttempts: 5,
-    // The token is read (and refreshed if it expired) for every connection attempt, retries included.
+    // The token is read (and refreshed first if it expired or was revoked) for every connection attempt, retries included.
     connectionParams: async () => {
       const token = await session.socketToken();
+      if (!token && session.getState().status !== 'starting') throw new Error('Signed out: no live connection');
       return token ? { authorization: `Bearer ${token}` } : {};
     },
-    // 4403 with TOKEN_EXPIRED reconnects (with a refreshed token); any other 4403 means the session is over.
-    shouldRetry: (event) => !(isCloseEvent(event) && event.code === AUTH_CLOSE && event.reason !== 'TOKEN_EXPIRED'),
-    // An expired token is routine: reconnect at once rather than after graphql-ws's backoff.
+    // 4403 TOKEN_EXPIRED / TOKEN_REVOKED reconnect (after a refresh); any other 4403 means the session is over.
+    shouldRetry: (event) => !(isCloseEvent(event) && event.code === AUTH_CLOSE && !REFRESHABLE.has(event.reason)),
+    // Those two are routine: reconnect at once rather than after graphql-ws's backoff.
     retryWait: async (retries) => {
-      if (lastClose?.code === AUTH_CLOSE && lastClose.reason === 'TOKEN_EXPIRED' && retries === 0) return;
+      if (lastClose?.code === AUTH_CLOSE && REFRESHABLE.has(lastClose.reason) && retries === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** Math.min(retries, 4) + Math.random() * 1000));
     },
     on: {
@@ -127,8 +134,8 @@ export function createTransport(options: ClientOptions): Transport {
         if (!isCloseEvent(event)) return;
         lastClose = { code: event.code, reason: event.reason };
         if (event.code !== AUTH_CLOSE) return;
-        if (event.reason === 'TOKEN_EXPIRED') session.markExpired(session.accessToken());
-        else if (session.getState().status === 'signedIn') session.signOut(event.reason || 'TOKEN_REVOKED');
+        if (REFRESHABLE.has(event.reason)) session.markExpired(session.accessToken());
+        else if (session.getState().status === 'signedIn') session.signOut(event.reason || 'TOKEN_INVALID');
       },
       // Changes made while reconnecting were not pushed: read the active queries again.
       connected: (_socket, _payload, wasRetry) => {

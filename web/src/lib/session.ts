@@ -118,12 +118,12 @@ export class AuthSession {
     return this.refresh();
   }
 
-  /** The live connection closed with TOKEN_EXPIRED for `token`: the next socket connects with a refreshed one. */
+  /** The live connection closed with TOKEN_EXPIRED (or TOKEN_REVOKED) for `token`: the next socket connects with a refreshed one. */
   markExpired(token: string | null): void {
     if (token && token === this.token) this.expired = true;
   }
 
-  /** A token for a new WebSocket connection: refreshed first when it is known to have expired. */
+  /** A token for a new WebSocket connection: refreshed first when it is known to be stale. */
   async socketToken(): Promise<string | null> {
     if (this.inflight) return this.inflight;
     if (this.token && (this.expired || this.now() >= this.expiresAt)) return this.refreshAfterFailure(this.token);

@@ -19,7 +19,8 @@ export function AddToCartButton({ productId, productName }: { productId: string;
   };
   return (
     <span className="add-to-cart">
-      <Button variant="primary" onClick={onClick} busy={loading} busyLabel="Adding…" aria-label={`Add ${productName} to cart`}>
+      {/* The visible words come first in the name (WCAG 2.5.3), the product after them for screen readers. */}
+      <Button variant="primary" onClick={onClick} busy={loading} busyLabel="Adding…" aria-label={`Add to cart: ${productName}`}>
         Add to cart
       </Button>
       <span role={message?.error ? 'alert' : 'status'} className={message?.error ? 'inline-error' : 'inline-notice'}>

@@ -135,7 +135,7 @@ export function SessionsView() {
                       onClick={async () => {
                         if (await run(() => revoke({ variables: { id: s.id } }))) setNotice(`Signed out ${describeDevice(s.userAgent)}.`);
                       }}
-                      aria-label={`Sign out ${describeDevice(s.userAgent)}, signed in ${formatDateTime(s.createdAt)}`}
+                      aria-label={`Sign out that device: ${describeDevice(s.userAgent)}, signed in ${formatDateTime(s.createdAt)}`}
                     >
                       Sign out that device
                     </Button>

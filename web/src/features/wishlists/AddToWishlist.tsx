@@ -35,7 +35,7 @@ export function AddToWishlist({ productId, productName }: { productId: string; p
           </option>
         ))}
       </select>
-      <Button onClick={onAdd} busy={loading} busyLabel="Adding…" aria-label={`Add ${productName} to wishlist`}>
+      <Button onClick={onAdd} busy={loading} busyLabel="Adding…" aria-label={`Add to wishlist: ${productName}`}>
         Add to wishlist
       </Button>
       <span role={message?.error ? 'alert' : 'status'} className={message?.error ? 'inline-error' : 'inline-notice'}>

@@ -1,0 +1,12 @@
+// `npm run test:e2e`: the web app in Debian's Chromium against a real server on a temp database.
+// Not part of `npm test` (its testMatch is *.test.ts; these are *.e2e.ts).
+module.exports = {
+  rootDir: '../..',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/e2e'],
+  testMatch: ['**/*.e2e.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+  testTimeout: 120000,
+  maxWorkers: 1,
+};
