@@ -68,6 +68,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const services = createServices(config, clock, limits, () => orm.em, logger, live);
   await services.passwords.warmUp();
 
+  const trusted = config.trustedDocuments;
   const protection = armor(config);
   const schema = buildSchema();
   const formatError = makeFormatError(logger);
@@ -80,6 +81,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // With an allow-list, a hash names a manifest entry; Apollo's APQ would let any client register documents.
+    ...(trusted ? { persistedQueries: false as const } : {}),
     // The entry point owns the signals; Apollo's own handlers would race it and deadlock inside stop().
     stopOnTerminationSignals: false,
     plugins: [
@@ -116,13 +119,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
   const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
-  const wsOptions = liveServerOptions({ schema, registry, checkSession, validationRules: protection.validationRules, formatError, em: orm.em, services, config, clock });
+  const wsOptions = liveServerOptions({ schema, registry, checkSession, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
   await app.register(graphqlRoute, {
     apollo,
     config,
     context: makeContextBuilder({ em: orm.em, services, config, clock }),
     wsHandler: makeHandler(wsOptions),
     upgradeGuard: upgradeGuard(config, limits),
+    trusted,
   });
   await app.ready();
 

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, parseIntIn, parseList, parseLogLevel, parseTrustProxy, redactUrl, requireValue } from './lib/env';
 import type { LogLevel } from './lib/logger';
+import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 
 export type DatabaseConfig =
@@ -49,6 +50,8 @@ export interface Config {
   trustProxy: false | number | string;
   /** WebSocket subscriptions: per-socket and per-user (per instance) limits, and how often open sockets re-check their session. */
   live: { maxSubscriptionsPerSocket: number; maxSocketsPerUser: number; recheckSeconds: number };
+  /** The allow-list from TRUSTED_DOCUMENTS (manifests read and checked at start), or null. */
+  trustedDocuments: TrustedDocuments | null;
   /** Seconds a graceful stop waits for in-flight requests before cutting them. */
   shutdownTimeout: number;
   logLevel: LogLevel;
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     landingPage: parseBool('GRAPHQL_LANDING_PAGE', env.GRAPHQL_LANDING_PAGE, !prod),
     bodyLimit: parseByteSize('BODY_LIMIT', env.BODY_LIMIT, '100kb'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustedDocuments: parseTrustedDocuments(env),
     shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
   };
@@ -153,6 +157,16 @@ function rule(env: NodeJS.ProcessEnv, name: string, points: number, duration: nu
     duration: parseDuration(`RATE_${name}_WINDOW`, env[`RATE_${name}_WINDOW`], duration),
     block: parseDuration(`RATE_${name}_BLOCK`, env[`RATE_${name}_BLOCK`], block, 0),
   };
+}
+
+/** Manifests are read and every entry re-hashed now, so a bad file stops the start with a message. */
+function parseTrustedDocuments(env: NodeJS.ProcessEnv): TrustedDocuments | null {
+  const paths = parseList(env.TRUSTED_DOCUMENTS).map((p) => resolve(p));
+  const only = parseBool('TRUSTED_DOCUMENTS_ONLY', env.TRUSTED_DOCUMENTS_ONLY, false);
+  if (only && !paths.length) {
+    throw new TypeError('TRUSTED_DOCUMENTS_ONLY=true needs TRUSTED_DOCUMENTS: the manifest (or comma-separated manifests) of allowed documents');
+  }
+  return paths.length ? new TrustedDocuments(paths, only) : null;
 }
 
 function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {

@@ -6,6 +6,7 @@ import type { Context } from '../../context';
 import { readBearer } from '../../context';
 import { AppError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
+import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
 import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
 import type { LiveSocket, SessionCheck, SocketRegistry } from './live.sockets';
@@ -19,6 +20,7 @@ interface Options extends SocketDeps {
   checkSession: SessionCheck;
   validationRules: ValidationRule[];
   formatError: FormatError;
+  trusted: TrustedDocuments | null;
 }
 
 interface Connection {
@@ -85,8 +87,11 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
       }
       let document;
       try {
-        document = parse(payload.query, { maxTokens: config.graphqlLimits.maxTokens });
+        // The same allow-list as HTTP: a subscribe message may name a trusted document or must carry one.
+        const query = opts.trusted ? opts.trusted.resolve(payload as DocumentRequest) : payload.query;
+        document = parse(query ?? '', { maxTokens: config.graphqlLimits.maxTokens });
       } catch (err) {
+        if (err instanceof TrustedDocumentError) return [err];
         return [withCode(err, 'GRAPHQL_PARSE_FAILED')];
       }
       const invalid = validate(schema, document, rules);
