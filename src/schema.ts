@@ -9,6 +9,7 @@ import { auditResolvers } from './modules/audit/audit.resolvers';
 import { authResolvers } from './modules/auth/auth.resolvers';
 import { sessionResolvers } from './modules/session/session.resolvers';
 import { userResolvers } from './modules/user/user.resolvers';
+import { oidcResolvers } from './modules/oidc/oidc.resolvers';
 
 /** The SDL files are the contract; found by walking up from this file so src/ and dist/ both work. */
 export function loadTypeDefs(): string[] {
@@ -25,11 +26,13 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   const resolvers: Resolvers = {
     DateTime,
-    Query: { ...userResolvers.Query, ...sessionResolvers.Query, ...auditResolvers.Query },
-    Mutation: { ...authResolvers.Mutation, ...userResolvers.Mutation, ...sessionResolvers.Mutation },
+    Query: { ...userResolvers.Query, ...sessionResolvers.Query, ...auditResolvers.Query, ...oidcResolvers.Query },
+    Mutation: { ...authResolvers.Mutation, ...userResolvers.Mutation, ...sessionResolvers.Mutation, ...oidcResolvers.Mutation },
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,
     AuditEventConnection: auditResolvers.AuditEventConnection,
+    Identity: oidcResolvers.Identity,
+    User: oidcResolvers.User,
   };
   return applyAuthDirective(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
 }

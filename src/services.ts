@@ -11,6 +11,8 @@ import { TokenService } from './modules/auth/token.service';
 import { SessionService } from './modules/session/session.service';
 import { UserService } from './modules/user/user.service';
 import type { LiveService } from './modules/live/live.service';
+import { createOidcService } from './modules/oidc/oidc.module';
+import type { OidcService } from './modules/oidc/oidc.service';
 
 export interface Services {
   tokens: TokenService;
@@ -20,6 +22,7 @@ export interface Services {
   auth: AuthService;
   audit: AuditService;
   live: LiveService;
+  oidc: OidcService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -30,5 +33,6 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
   const users = new UserService(sessions, clock, audit);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
-  return { tokens, passwords, sessions, users, auth, audit, live };
+  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
+  return { tokens, passwords, sessions, users, auth, audit, live, oidc };
 }

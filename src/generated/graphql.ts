@@ -6,6 +6,8 @@ import { AuthPayloadModel as AuthPayloadModelModel } from '../modules/auth/auth.
 import { UserPage as UserPageModel } from '../modules/user/user.service';
 import { AuditEvent as AuditEventModel } from '../modules/audit/audit-event.entity';
 import { AuditPage as AuditPageModel } from '../modules/audit/audit.service';
+import { AuthProviderModel as AuthProviderModelModel } from '../modules/oidc/oidc.service';
+import { Identity as IdentityModel } from '../modules/oidc/identity.entity';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -52,12 +54,18 @@ export type AuditEventEdge = {
 
 /** What an audit event records. */
 export type AuditEventType =
+  | 'IDENTITY_LINKED'
+  | 'IDENTITY_UNLINKED'
   | 'LOGIN_FAILED'
   | 'LOGIN_LOCKED'
   | 'LOGIN_SUCCEEDED'
   | 'LOGOUT'
   | 'LOGOUT_ALL'
+  /** A sign-in with an OpenID Connect provider was refused; `detail` has the provider and the reason. */
+  | 'OIDC_REFUSED'
   | 'PASSWORD_CHANGED'
+  /** An account without a password (created by a provider sign-in) set one. */
+  | 'PASSWORD_SET'
   | 'REFRESHED'
   | 'REFRESH_REUSED'
   | 'REGISTERED'
@@ -83,9 +91,46 @@ export type AuthPayload = {
   user: User;
 };
 
+/** An OpenID Connect provider tokengate can sign in with, for drawing "Sign in with …" buttons. */
+export type AuthProvider = {
+  __typename?: 'AuthProvider';
+  /** False while its discovery document cannot be fetched; tokengate keeps retrying in the background. */
+  available: Scalars['Boolean']['output'];
+  /** The provider's id (from OIDC_PROVIDERS), as used in /auth/oidc/<id>/start and linkIdentity. */
+  id: Scalars['ID']['output'];
+  /** Display name (OIDC_<ID>_NAME). */
+  name: Scalars['String']['output'];
+  /** Where a browser starts signing in; add ?redirect=<path or allowed URL>, and mode=code for a one-time code instead of the refresh cookie. */
+  startUrl: Scalars['String']['output'];
+};
+
 export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
+};
+
+/** A provider account linked to the viewer's account: it signs in to this account. */
+export type Identity = {
+  __typename?: 'Identity';
+  createdAt: Scalars['DateTime']['output'];
+  /** The e-mail the provider reported on the last sign-in, for display only (never used to match accounts). */
+  email?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastUsedAt: Scalars['DateTime']['output'];
+  /** The provider's id. */
+  provider: Scalars['ID']['output'];
+  /** The provider's display name; null when the provider is no longer configured. */
+  providerName?: Maybe<Scalars['String']['output']>;
+  /** The provider's stable id for the person (the ID token's sub). */
+  subject: Scalars['String']['output'];
+};
+
+export type LinkIdentityPayload = {
+  __typename?: 'LinkIdentityPayload';
+  /** The URL stops working after this time. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Open this URL in the browser (top-level navigation) to link a provider account; it can be used once. */
+  url: Scalars['String']['output'];
 };
 
 export type LoginInput = {
@@ -97,6 +142,10 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Change the password (needs a recent login); ends every other session. */
   changePassword: AuthPayload;
+  /** Trade the one-time login code a provider sign-in redirected with (?code=…) for a session; single use, 60 seconds. */
+  completeExternalLogin: AuthPayload;
+  /** Start linking a provider account to the viewer's (needs a recent login); returns the URL to open in the browser. `redirect` is where the browser returns, with ?linked=<provider> or ?error=<code>. */
+  linkIdentity: LinkIdentityPayload;
   /** Sign in with a username and password. */
   login: AuthPayload;
   /** End a session: the given refresh token's (or the cookie's), else the bearer token's. */
@@ -109,15 +158,30 @@ export type Mutation = {
   register: AuthPayload;
   /** End one of the viewer's own sessions. */
   revokeSession: Scalars['Boolean']['output'];
+  /** Give an account without a password (created by a provider sign-in) one; needs a recent login. */
+  setPassword: Scalars['Boolean']['output'];
   /** Activate or deactivate an account; deactivation ends all of its sessions. */
   setUserActive: User;
   /** Change an account's role; ends all of its sessions so new tokens carry the new role. */
   setUserRole: User;
+  /** Remove a linked provider account; refused when it is the account's only way to sign in. */
+  unlinkIdentity: Scalars['Boolean']['output'];
 };
 
 
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+export type MutationCompleteExternalLoginArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationLinkIdentityArgs = {
+  provider: Scalars['ID']['input'];
+  redirect?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -146,6 +210,11 @@ export type MutationRevokeSessionArgs = {
 };
 
 
+export type MutationSetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+};
+
+
 export type MutationSetUserActiveArgs = {
   active: Scalars['Boolean']['input'];
   userId: Scalars['ID']['input'];
@@ -155,6 +224,11 @@ export type MutationSetUserActiveArgs = {
 export type MutationSetUserRoleArgs = {
   role: Role;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUnlinkIdentityArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type PageInfo = {
@@ -167,8 +241,12 @@ export type Query = {
   __typename?: 'Query';
   /** The audit trail, newest first, optionally for one user or one event type. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
   auditEvents: AuditEventConnection;
+  /** The configured sign-in providers. */
+  authProviders: Array<AuthProvider>;
   /** The signed-in user. */
   me: User;
+  /** The viewer's linked provider accounts, oldest first. */
+  myIdentities: Array<Identity>;
   /** The viewer's live sessions, newest first. */
   mySessions: Array<Session>;
   /** Every account, oldest first. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
@@ -217,6 +295,8 @@ export type Session = {
 export type User = {
   __typename?: 'User';
   createdAt: Scalars['DateTime']['output'];
+  /** False for an account created by a provider sign-in until setPassword. */
+  hasPassword: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
   role: Role;
@@ -314,11 +394,14 @@ export type ResolversTypes = {
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   AuditEventType: AuditEventType;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModelModel>;
+  AuthProvider: ResolverTypeWrapper<AuthProviderModelModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangePasswordInput: ChangePasswordInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Identity: ResolverTypeWrapper<IdentityModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LinkIdentityPayload: ResolverTypeWrapper<LinkIdentityPayload>;
   LoginInput: LoginInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -338,11 +421,14 @@ export type ResolversParentTypes = {
   AuditEventConnection: AuditPageModel;
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   AuthPayload: AuthPayloadModelModel;
+  AuthProvider: AuthProviderModelModel;
   Boolean: Scalars['Boolean']['output'];
   ChangePasswordInput: ChangePasswordInput;
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
+  Identity: IdentityModel;
   Int: Scalars['Int']['output'];
+  LinkIdentityPayload: LinkIdentityPayload;
   LoginInput: LoginInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -393,20 +479,46 @@ export type AuthPayloadResolvers<ContextType = Context, ParentType extends Resol
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type AuthProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthProvider'] = ResolversParentTypes['AuthProvider']> = {
+  available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type IdentityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  providerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LinkIdentityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkIdentityPayload'] = ResolversParentTypes['LinkIdentityPayload']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  completeExternalLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteExternalLoginArgs, 'code'>>;
+  linkIdentity?: Resolver<ResolversTypes['LinkIdentityPayload'], ParentType, ContextType, RequireFields<MutationLinkIdentityArgs, 'provider'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, Partial<MutationRefreshTokenArgs>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
+  setPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetPasswordArgs, 'newPassword'>>;
   setUserActive?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserActiveArgs, 'active' | 'userId'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
+  unlinkIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'id'>>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -416,7 +528,9 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  authProviders?: Resolver<Array<ResolversTypes['AuthProvider']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  myIdentities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
   mySessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
 };
@@ -433,6 +547,7 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hasPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -455,7 +570,10 @@ export type Resolvers<ContextType = Context> = {
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  AuthProvider?: AuthProviderResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Identity?: IdentityResolvers<ContextType>;
+  LinkIdentityPayload?: LinkIdentityPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -15,6 +15,10 @@ export const AUDIT_EVENT_TYPES = [
   'ROLE_CHANGED',
   'USER_DEACTIVATED',
   'USER_ACTIVATED',
+  'OIDC_REFUSED',
+  'IDENTITY_LINKED',
+  'IDENTITY_UNLINKED',
+  'PASSWORD_SET',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
