@@ -112,9 +112,10 @@ function clientAuth(secret: string | null): OpenId.ClientAuth {
   };
 }
 
-/** An error as one log-safe line: openid-client's code and message, never a response body. */
+/** An error as one log-safe line: openid-client's code and message and the underlying reason, never a response body. */
 export function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? `${code}: ${err.message}` : err.message;
+  const cause = err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
+  return (typeof code === 'string' ? `${code}: ` : '') + err.message + cause;
 }

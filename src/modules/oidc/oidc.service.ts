@@ -266,9 +266,11 @@ export function exchangeFailure(err: unknown): OidcFlowError {
   }
   if (err instanceof openid.ResponseBodyError) return new OidcFlowError('TOKEN_EXCHANGE_FAILED', `${err.error}: ${err.error_description ?? ''}`);
   const code = (err as { code?: unknown })?.code;
-  const claim = ((err as { cause?: { cause?: { claim?: unknown } } })?.cause?.cause?.claim ?? undefined) as string | undefined;
-  const detail = describe(err) + (claim ? ` (${claim})` : '');
-  if (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && claim === 'nonce') return new OidcFlowError('NONCE_MISMATCH', detail);
+  const inner = (err as { cause?: unknown })?.cause;
+  // openid-client wraps oauth4webapi's error, which names the claim (or says which one is missing).
+  const claim = ((inner as { cause?: { claim?: unknown } })?.cause?.claim ?? (inner instanceof Error ? /JWT "(\w+)"/.exec(inner.message)?.[1] : undefined)) as string | undefined;
+  const detail = describe(err);
+  if (claim === 'nonce' && (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' || code === 'OAUTH_INVALID_RESPONSE')) return new OidcFlowError('NONCE_MISMATCH', detail);
   if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' && claim === 'exp') return new OidcFlowError('ID_TOKEN_EXPIRED', detail);
   const transport = ['OAUTH_TIMEOUT', 'OAUTH_ABORT', 'OAUTH_RESPONSE_IS_NOT_CONFORM', 'OAUTH_RESPONSE_IS_NOT_JSON', 'OAUTH_HTTP_REQUEST_FORBIDDEN'];
   if (!(err instanceof openid.ClientError) || (typeof code === 'string' && transport.includes(code))) return new OidcFlowError('TOKEN_EXCHANGE_FAILED', detail);
