@@ -134,6 +134,7 @@ export type OidcFailure =
   | 'ACCOUNT_DISABLED'
   | 'IDENTITY_IN_USE'
   | 'LINK_TICKET_INVALID'
+  | 'SERVICE_UNAVAILABLE'
   | 'SERVER_ERROR';
 
 /** A refused sign-in flow; `detail` is for the log and the audit trail, never for the client. */

@@ -38,7 +38,8 @@ export async function oidcRoutes(app: FastifyInstance, { config, services, em }:
     options: { httpOnly: true, secure, sameSite: 'lax' as const, path: `${new URL(config.oidc.publicUrl).pathname.replace(/\/$/, '')}/auth/oidc` },
   };
 
-  app.get('/auth/oidc/:provider/start', async (request: ProviderRequest, reply) => {
+  // No HEAD twins: a HEAD must not start a flow or spend a state.
+  app.get('/auth/oidc/:provider/start', { exposeHeadRoute: false }, async (request: ProviderRequest, reply) => {
     const { redirect, mode, link } = request.query;
     return guarded(reply, async () => {
       const outcome = await oidc.start(em.fork(), { provider: request.params.provider, redirect, mode, link }, clientMeta(request));
@@ -49,7 +50,7 @@ export async function oidcRoutes(app: FastifyInstance, { config, services, em }:
     });
   });
 
-  app.get('/auth/oidc/:provider/callback', async (request: ProviderRequest, reply) => {
+  app.get('/auth/oidc/:provider/callback', { exposeHeadRoute: false }, async (request: ProviderRequest, reply) => {
     const meta = clientMeta(request);
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const cookieState = request.headers.cookie ? parseCookies(request.headers.cookie)[flowCookie.name] : undefined;

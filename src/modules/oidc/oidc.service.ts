@@ -4,7 +4,8 @@ import type { Config } from '../../config';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { withRetry } from '../../db/retry';
-import { BadUserInputError, InvalidLoginCodeError, OidcFlowError, ProviderUnavailableError, type OidcFailure } from '../../errors';
+import { BadUserInputError, InvalidLoginCodeError, OidcFlowError, ProviderUnavailableError, ServiceUnavailableError, type OidcFailure } from '../../errors';
+import { isUnavailable } from '../../db/unavailable';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthService } from '../auth/auth.service';
 import type { RateLimits } from '../auth/rate-limit';
@@ -210,6 +211,8 @@ export class OidcService {
     }
     const claims = tokens.claims();
     if (!claims) throw new OidcFlowError('ID_TOKEN_INVALID', 'no ID token');
+    // OpenID Connect Core caps sub at 255 ASCII characters, the width of user_identities.subject.
+    if (claims.sub.length > 255) throw new OidcFlowError('ID_TOKEN_INVALID', 'sub longer than 255 characters');
     let names: Record<string, unknown> = claims;
     // Some providers put names only in UserInfo (oidc-provider's default, for one); the identity is still the ID token's sub.
     if (typeof claims.preferred_username !== 'string' && typeof claims.email !== 'string' && client.serverMetadata().userinfo_endpoint) {
@@ -225,6 +228,7 @@ export class OidcService {
 
   private asFlowError(err: unknown): OidcFlowError {
     if (err instanceof OidcFlowError) return err;
+    if (err instanceof ServiceUnavailableError || isUnavailable(err)) return new OidcFlowError('SERVICE_UNAVAILABLE');
     this.logger.error('oidc flow failed unexpectedly', err);
     return new OidcFlowError('SERVER_ERROR', err instanceof Error ? err.name : undefined);
   }

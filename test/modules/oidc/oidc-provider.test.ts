@@ -66,7 +66,7 @@ afterAll(async () => {
 async function signIn(url: string, account: string, browser = new Browser(), onServer = base): Promise<URL> {
   const result = await browser.drive(url, {
     stop: (next) => next.origin !== provider.issuer && !(next.origin === onServer && next.pathname.startsWith('/auth/oidc/')),
-    onForm: (_page, hidden) => (hidden.prompt === 'login' ? { login: account, password: 'any password' } : {}),
+    onForm: (_page, hidden): Record<string, string> => (hidden.prompt === 'login' ? { login: account, password: 'any password' } : {}),
   });
   if (!result.location) throw new Error(`flow ended on a page: ${result.page.status} ${result.page.body.slice(0, 200)}`);
   return new URL(result.location);

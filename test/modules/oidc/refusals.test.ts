@@ -2,7 +2,7 @@ import { AuditEvent } from '../../../src/modules/audit/audit-event.entity';
 import { Identity } from '../../../src/modules/oidc/identity.entity';
 import { Browser, type Page } from '../../helpers/browser';
 import { startFakeProvider, type FakeProvider } from '../../helpers/fake-oidc';
-import { createTestServer, type TestServer } from '../../helpers/server';
+import { createTestServer, firstError, type TestServer } from '../../helpers/server';
 import { LOOSE_LIMITS } from './env';
 
 const PUBLIC_URL = 'https://tokengate.test';
@@ -321,7 +321,7 @@ describe('redirect targets (no open redirect)', () => {
     expect(browser.received.some((c) => c.includes('tokengate-refresh'))).toBe(false);
     expect((await server.gql(COMPLETE, { code })).body.data.completeExternalLogin.accessToken).toBeTruthy();
     const again = await server.gql(COMPLETE, { code });
-    expect(again.body.errors[0].extensions.code).toBe('INVALID_LOGIN_CODE');
+    expect(firstError(again).code).toBe('INVALID_LOGIN_CODE');
   });
 
   it('sends refusals on an allowed origin back there too', async () => {
