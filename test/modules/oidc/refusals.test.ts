@@ -234,6 +234,15 @@ describe('other refusals', () => {
     expect(errorOf(await callback(browser, { error: 'server_error', state }))).toBe('PROVIDER_ERROR');
   });
 
+  it('an authorization response naming another issuer (RFC 9207 mix-up defence) is refused before any exchange', async () => {
+    const { browser, state, nonce } = await begin();
+    fake.idToken = await fake.sign(fake.claims(nonce));
+    const before = fake.tokenRequests.length;
+    expect(errorOf(await callback(browser, { code: 'code-1', state, iss: 'https://evil.example' }))).toBe('ID_TOKEN_INVALID');
+    expect(fake.tokenRequests.length).toBe(before);
+    expect((await lastRefusal()).cause).toMatch(/"iss"/);
+  });
+
   it('the token endpoint refuses the code', async () => {
     const { browser, state } = await begin();
     fake.idToken = null;
