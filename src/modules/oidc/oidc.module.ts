@@ -10,6 +10,7 @@ import type { UserService } from '../user/user.service';
 import { IdentityService } from './identity.service';
 import { LoginCodes } from './login-code.service';
 import { OidcProviders } from './oidc.providers';
+import { OidcBrowserFlow } from './oidc.flow';
 import { OidcService } from './oidc.service';
 
 interface Deps {
@@ -29,5 +30,7 @@ export function createOidcService(config: Config, deps: Deps): OidcService {
   const fresh = config.session.freshLoginWindow;
   const identities = new IdentityService(users, passwords, clock, fresh, audit);
   const providers = new OidcProviders(config.oidc.providers, logger);
-  return new OidcService(config.oidc, config.session.cookie.enabled, providers, identities, new LoginCodes(clock), sessions, auth, limits, clock, fresh, audit, logger);
+  const codes = new LoginCodes(clock);
+  const flow = new OidcBrowserFlow(config.oidc, config.session.cookie.enabled, providers, identities, codes, sessions, auth, limits, clock, audit, logger);
+  return new OidcService(config.oidc, providers, flow, identities, codes, sessions, auth, limits, clock, fresh, audit);
 }

@@ -8,7 +8,7 @@ import { isUnavailable } from '../../db/unavailable';
 import type { Services } from '../../services';
 import { setRefreshCookie } from '../auth/refresh-cookie';
 import type { ClientMeta } from '../session/session.service';
-import { FLOW_TTL, type FlowOutcome } from './oidc.service';
+import { FLOW_TTL, type FlowOutcome } from './oidc.flow';
 
 interface Options {
   config: Config;
@@ -42,7 +42,7 @@ export async function oidcRoutes(app: FastifyInstance, { config, services, em }:
   app.get('/auth/oidc/:provider/start', { exposeHeadRoute: false }, async (request: ProviderRequest, reply) => {
     const { redirect, mode, link } = request.query;
     return guarded(reply, async () => {
-      const outcome = await oidc.start(em.fork(), { provider: request.params.provider, redirect, mode, link }, clientMeta(request));
+      const outcome = await oidc.flow.start(em.fork(), { provider: request.params.provider, redirect, mode, link }, clientMeta(request));
       if (outcome.kind === 'redirect' && outcome.flowCookie) {
         reply.header('set-cookie', serialize(flowCookie.name, outcome.flowCookie, { ...flowCookie.options, maxAge: FLOW_TTL }));
       }
@@ -57,7 +57,7 @@ export async function oidcRoutes(app: FastifyInstance, { config, services, em }:
     // The flow cookie has done its job whatever the outcome.
     reply.header('set-cookie', serialize(flowCookie.name, '', { ...flowCookie.options, maxAge: 0, expires: new Date(0) }));
     return guarded(reply, async () => {
-      const outcome = await oidc.callback(em.fork(), request.params.provider, query, cookieState, meta);
+      const outcome = await oidc.flow.callback(em.fork(), request.params.provider, query, cookieState, meta);
       if (outcome.kind === 'redirect' && outcome.refresh) {
         setRefreshCookie({ config, reply }, outcome.refresh.refreshToken, services.sessions.refreshExpiresIn(outcome.refresh.session));
       }
