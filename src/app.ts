@@ -26,6 +26,7 @@ import { openLiveBus } from './modules/live/live.bus';
 import { LiveService, sessionCheck } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
+import { oidcRoutes } from './modules/oidc/oidc.routes';
 
 export interface App {
   fastify: FastifyInstance;
@@ -113,6 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(helmet, helmetOptions(config));
   await registerWebSocket(app, config);
   await app.register(operationalRoutes, { config, orm });
+  await app.register(oidcRoutes, { config, services, em: orm.em });
 
   const checkSession = sessionCheck(() => orm.em, clock, config.session.idleTtl);
   const registry = new SocketRegistry(checkSession, clock, config.live.maxSocketsPerUser);

@@ -5,6 +5,7 @@ import { parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, pa
 import type { LogLevel } from './lib/logger';
 import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
+import { parseOidcConfig, type OidcConfig } from './modules/oidc/oidc.config';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
@@ -36,7 +37,7 @@ export interface Config {
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
-  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket', { points: number; duration: number; block: number }>;
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
   /** Namespace of the counters, so deployments can share one Redis or database. */
   rateLimitPrefix: string;
@@ -55,6 +56,8 @@ export interface Config {
   /** Seconds a graceful stop waits for in-flight requests before cutting them. */
   shutdownTimeout: number;
   logLevel: LogLevel;
+  /** Sign-in with OpenID Connect providers: PUBLIC_URL, OIDC_PROVIDERS and OIDC_<ID>_* (docs/oidc.md). */
+  oidc: OidcConfig;
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -112,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       register: rule(env, 'REGISTER_IP', 30, 600, 0),
       refresh: rule(env, 'REFRESH_IP', 600, 60, 0),
       websocket: rule(env, 'WS_IP', 60, 60, 0),
+      oidcStart: rule(env, 'OIDC_START_IP', 30, 60, 0),
+      oidcCallback: rule(env, 'OIDC_CALLBACK_IP', 30, 60, 0),
+      oidcExchange: rule(env, 'OIDC_EXCHANGE_IP', 30, 60, 0),
     },
     live: {
       maxSubscriptionsPerSocket: parseIntIn('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
@@ -136,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocuments: parseTrustedDocuments(env),
     shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
+    oidc: parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535)),
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');

@@ -15,6 +15,8 @@ import { ProductService } from './modules/product/product.service';
 import { ShopperService } from './modules/shopper/shopper.service';
 import { CartService } from './modules/cart/cart.service';
 import { WishlistService } from './modules/wishlist/wishlist.service';
+import { createOidcService } from './modules/oidc/oidc.module';
+import type { OidcService } from './modules/oidc/oidc.service';
 
 export interface Services {
   tokens: TokenService;
@@ -27,6 +29,7 @@ export interface Services {
   products: ProductService;
   carts: CartService;
   wishlists: WishlistService;
+  oidc: OidcService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -41,5 +44,6 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists };
+  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc };
 }
