@@ -6,6 +6,7 @@ import type { Sealer } from '../../lib/sealer';
 import { BadCredentialsError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { isUuid } from '../../lib/ids';
 import { withRetry } from '../../db/retry';
+import type { LiveService } from '../live/live.service';
 import type { AuditService } from '../audit/audit.service';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
@@ -42,7 +43,16 @@ export class SessionService {
     private readonly sealer: Sealer,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly live: LiveService,
   ) {}
+
+  /**
+   * Tells every instance to re-check the user's open sockets. Call it once the change is committed: a
+   * re-check that runs before the commit would still see the session live.
+   */
+  announce(userId: string): void {
+    this.live.sessionsChanged(userId);
+  }
 
   /**
    * Starts a session after a password check. For an existing user, `guard` holds the hash that was verified:
@@ -97,12 +107,15 @@ export class SessionService {
   /** Revokes one session; true when it was live. */
   async end(em: EntityManager, sessionId: string, reason: RevokeReason, meta?: ClientMeta): Promise<boolean> {
     const ended = await this.revoke(em, [sessionId], reason);
-    if (ended > 0 && (reason === 'LOGOUT' || reason === 'REVOKED' || reason === 'REFRESH_REUSED')) {
-      const owner = await em.findOne(Session, { id: sessionId }, { fields: ['userId'], disableIdentityMap: true });
+    if (ended === 0) return false;
+    const owner = await em.findOne(Session, { id: sessionId }, { fields: ['userId'], disableIdentityMap: true });
+    if (reason === 'LOGOUT' || reason === 'REVOKED' || reason === 'REFRESH_REUSED') {
       const type = reason === 'LOGOUT' ? 'LOGOUT' : reason === 'REVOKED' ? 'SESSION_REVOKED' : 'REFRESH_REUSED';
       this.audit.record({ type, userId: owner?.userId, sessionId, ...meta });
     }
-    return ended > 0;
+    // Inside a transaction the caller announces after its commit.
+    if (owner && !em.isInTransaction()) this.announce(owner.userId);
+    return true;
   }
 
   /** Revokes every live session of a user, optionally sparing one; returns how many ended. */
@@ -112,6 +125,7 @@ export class SessionService {
     if (!ids.length) return 0;
     const ended = await this.revoke(em, ids, reason);
     if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, ...opts.meta, detail: { ended } });
+    if (!em.isInTransaction()) this.announce(userId);
     return ended;
   }
 

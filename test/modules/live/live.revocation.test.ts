@@ -1,0 +1,134 @@
+import { createTestServer, login, register, type TestServer } from '../../helpers/server';
+import { RawSocket, sleep, wsClient, wsUrl, type Closed } from '../../helpers/ws';
+
+const CART_CHANGED = `subscription { cartChanged { itemCount } }`;
+
+/** Opens an authenticated socket with a running subscription. */
+async function liveSocket(server: TestServer, accessToken: string): Promise<RawSocket> {
+  const s = new RawSocket(wsUrl(server));
+  expect(await s.init({ accessToken })).toBe('ack');
+  s.subscribe('cart', CART_CHANGED);
+  return s;
+}
+
+/** How the socket closed, and within how many ms of `since`. */
+async function closedWithin(s: RawSocket, since: number): Promise<Closed & { ms: number }> {
+  const closed = await Promise.race([s.closed, new Promise<Closed>((r) => setTimeout(() => r({ code: 0, reason: 'still open' }), 3000))]);
+  return { ...closed, ms: Date.now() - since };
+}
+
+describe('revocation closes live sockets at once', () => {
+  let server: TestServer;
+  let admin: any;
+  beforeAll(async () => {
+    server = await createTestServer();
+    admin = await register(server, 'rv_admin');
+    await server.app.orm.em.fork().getConnection().execute(`update users set role = 'ADMIN' where id = ?`, [admin.user.id]);
+  });
+  afterAll(() => server.close());
+
+  it('logoutAll closes every socket of the user with 4403 TOKEN_REVOKED within a second, and no one else’s', async () => {
+    const a = await register(server, 'rv_all');
+    const b = await login(server, 'rv_all');
+    const other = await register(server, 'rv_other');
+    const [s1, s2, s3] = [await liveSocket(server, a.accessToken), await liveSocket(server, b.accessToken), await liveSocket(server, other.accessToken)];
+    const t0 = Date.now();
+    expect((await server.gql(`mutation { logoutAll }`, {}, { token: a.accessToken })).body.data.logoutAll).toBe(true);
+    for (const s of [s1, s2]) expect(await closedWithin(s, t0)).toMatchObject({ code: 4403, reason: 'TOKEN_REVOKED', ms: expect.any(Number) });
+    expect((await closedWithin(s1, t0)).ms).toBeLessThan(1000);
+    s3.send({ type: 'ping' });
+    expect((await s3.next((m) => m.type === 'pong')).type).toBe('pong');
+    s3.close();
+  });
+
+  it('logout ends only that session’s socket', async () => {
+    const a = await register(server, 'rv_one');
+    const b = await login(server, 'rv_one');
+    const [s1, s2] = [await liveSocket(server, a.accessToken), await liveSocket(server, b.accessToken)];
+    const t0 = Date.now();
+    await server.gql(`mutation ($t: String) { logout(refreshToken: $t) }`, { t: a.refreshToken });
+    expect(await closedWithin(s1, t0)).toMatchObject({ code: 4403, reason: 'TOKEN_REVOKED' });
+    s2.send({ type: 'ping' });
+    expect((await s2.next((m) => m.type === 'pong')).type).toBe('pong');
+    s2.close();
+  });
+
+  it('revokeSession from another device closes that device’s socket', async () => {
+    const a = await register(server, 'rv_dev');
+    const b = await login(server, 'rv_dev');
+    const s = await liveSocket(server, b.accessToken);
+    const t0 = Date.now();
+    await server.gql(`mutation ($id: ID!) { revokeSession(id: $id) }`, { id: b.sessionId }, { token: a.accessToken });
+    expect(await closedWithin(s, t0)).toMatchObject({ code: 4403, reason: 'TOKEN_REVOKED' });
+  });
+
+  it('deactivation closes the sockets with ACCOUNT_DISABLED', async () => {
+    const v = await register(server, 'rv_deact');
+    const s = await liveSocket(server, v.accessToken);
+    const t0 = Date.now();
+    await server.gql(`mutation ($id: ID!) { setUserActive(userId: $id, active: false) { id } }`, { id: v.user.id }, { token: admin.accessToken });
+    const closed = await closedWithin(s, t0);
+    expect(closed).toMatchObject({ code: 4403, reason: 'ACCOUNT_DISABLED' });
+    expect(closed.ms).toBeLessThan(1000);
+  });
+
+  it('a role change closes the sockets (the sessions end so no token outlives its role)', async () => {
+    const v = await register(server, 'rv_role');
+    const s = await liveSocket(server, v.accessToken);
+    await server.gql(`mutation ($id: ID!) { setUserRole(userId: $id, role: ADMIN) { id } }`, { id: v.user.id }, { token: admin.accessToken });
+    expect(await closedWithin(s, Date.now())).toMatchObject({ code: 4403, reason: 'TOKEN_REVOKED' });
+  });
+
+  it('changePassword closes the other sessions’ sockets and keeps its own', async () => {
+    const a = await register(server, 'rv_pw');
+    const b = await login(server, 'rv_pw');
+    const [mine, other] = [await liveSocket(server, a.accessToken), await liveSocket(server, b.accessToken)];
+    const res = await server.gql(`mutation ($i: ChangePasswordInput!) { changePassword(input: $i) { accessToken } }`, { i: { currentPassword: 'correct horse battery', newPassword: 'another long passphrase 9' } }, { token: a.accessToken });
+    expect(res.body.errors).toBeUndefined();
+    expect(await closedWithin(other, Date.now())).toMatchObject({ code: 4403, reason: 'TOKEN_REVOKED' });
+    mine.send({ type: 'ping' });
+    expect((await mine.next((m) => m.type === 'pong')).type).toBe('pong');
+    mine.close();
+  });
+
+  it('deleteAccount closes the sockets', async () => {
+    const v = await register(server, 'rv_delete');
+    const s = await liveSocket(server, v.accessToken);
+    const res = await server.gql(`mutation { deleteAccount(currentPassword: "correct horse battery") }`, {}, { token: v.accessToken });
+    expect(res.body.data.deleteAccount).toBe(true);
+    expect(await closedWithin(s, Date.now())).toMatchObject({ code: 4403, reason: 'TOKEN_REVOKED' });
+  });
+});
+
+describe('expiry', () => {
+  it('closes a socket at its token’s exp with 4403 TOKEN_EXPIRED, and the graphql-ws client reconnects with a fresh token', async () => {
+    const server = await createTestServer({ ACCESS_TOKEN_TTL: '2', JWT_MAX_LIFETIME: '2' });
+    try {
+      const a = await register(server, 'exp_user');
+      const s = new RawSocket(wsUrl(server));
+      expect(await s.init({ accessToken: a.accessToken })).toBe('ack');
+      const t0 = Date.now();
+      const closed = await closedWithin(s, t0);
+      expect(closed).toMatchObject({ code: 4403, reason: 'TOKEN_EXPIRED' });
+      expect(closed.ms).toBeGreaterThan(1200);
+      expect(closed.ms).toBeLessThan(2600);
+
+      // graphql-ws's own client retries 4403, calling connectionParams again, where an app refreshes its token.
+      let refreshToken = a.refreshToken;
+      const connected: number[] = [];
+      const closes: Array<{ code: number; reason: string }> = [];
+      const client = wsClient(server, async () => {
+        const res = await server.gql(`mutation ($t: String) { refreshToken(refreshToken: $t) { accessToken refreshToken } }`, { t: refreshToken });
+        refreshToken = res.body.data.refreshToken.refreshToken;
+        return { authorization: `Bearer ${res.body.data.refreshToken.accessToken}` };
+      }, { retryAttempts: 3, retryWait: () => sleep(50), lazy: false, on: { connected: () => void connected.push(Date.now()), closed: (e: any) => void closes.push({ code: e.code, reason: e.reason }) } });
+      client.subscribe({ query: `subscription { cartChanged { itemCount } }` }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      for (let i = 0; i < 80 && connected.length < 2; i++) await sleep(50);
+      expect(closes[0]).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
+      expect(connected.length).toBeGreaterThanOrEqual(2);
+      await client.dispose();
+    } finally {
+      await server.close();
+    }
+  });
+});
