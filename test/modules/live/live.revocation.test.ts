@@ -121,7 +121,7 @@ describe('expiry', () => {
         const res = await server.gql(`mutation ($t: String) { refreshToken(refreshToken: $t) { accessToken refreshToken } }`, { t: refreshToken });
         refreshToken = res.body.data.refreshToken.refreshToken;
         return { authorization: `Bearer ${res.body.data.refreshToken.accessToken}` };
-      }, { retryAttempts: 3, retryWait: () => sleep(50), lazy: false, on: { connected: () => void connected.push(Date.now()), closed: (e: any) => void closes.push({ code: e.code, reason: e.reason }) } });
+      }, { retryAttempts: 3, retryWait: async () => void (await sleep(50)), lazy: false, on: { connected: () => void connected.push(Date.now()), closed: (e: any) => void closes.push({ code: e.code, reason: e.reason }) } });
       client.subscribe({ query: `subscription { cartChanged { itemCount } }` }, { next: () => undefined, error: () => undefined, complete: () => undefined });
       for (let i = 0; i < 80 && connected.length < 2; i++) await sleep(50);
       expect(closes[0]).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
