@@ -132,3 +132,44 @@ describe('expiry', () => {
     }
   });
 });
+
+describe('periodic re-check', () => {
+  it('closes a socket whose session ended without an announcement (a lost event) within SUBSCRIPTION_RECHECK', async () => {
+    const server = await createTestServer({ SUBSCRIPTION_RECHECK: '1' });
+    try {
+      const a = await register(server, 'recheck_user');
+      const s = await liveSocket(server, a.accessToken);
+      // Straight in the database: no service ran, so no instance was told.
+      await server.app.orm.em.fork().getConnection().execute(`update sessions set revoked_at = ? where id = ?`, [new Date(), a.sessionId]);
+      const closed = await closedWithin(s, Date.now());
+      expect(closed).toMatchObject({ code: 4403, reason: 'TOKEN_REVOKED' });
+      expect(closed.ms).toBeLessThan(2500);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('cart holders hear of catalogue changes', () => {
+  it('renaming or repricing a product in a cart sends that cart again', async () => {
+    const server = await createTestServer();
+    try {
+      const admin = await register(server, 'cat_admin');
+      await server.app.orm.em.fork().getConnection().execute(`update users set role = 'ADMIN' where id = ?`, [admin.user.id]);
+      const shopper = await register(server, 'cat_shopper');
+      const id = (await server.gql(`mutation { createProduct(input: { name: "Desk Fan", priceCents: 900 }) { id } }`, {}, { token: admin.accessToken })).body.data.createProduct.id;
+      await server.gql(`mutation ($p: ID!) { addToCart(productId: $p) { itemCount } }`, { p: id }, { token: shopper.accessToken });
+      const s = new RawSocket(wsUrl(server));
+      expect(await s.init({ accessToken: shopper.accessToken })).toBe('ack');
+      s.subscribe('cart', `subscription { cartChanged { totalCents items { product { name } } } }`);
+      await sleep(100);
+      await server.gql(`mutation ($id: ID!) { updateProduct(id: $id, input: { name: "Desk Fan XL", priceCents: 900 }) { id } }`, { id }, { token: admin.accessToken });
+      expect((await s.next((m) => m.type === 'next')).payload.data.cartChanged.items[0].product.name).toBe('Desk Fan XL');
+      await server.gql(`mutation ($id: ID!) { updateProduct(id: $id, input: { name: "Desk Fan XL", priceCents: 1200 }) { id } }`, { id }, { token: admin.accessToken });
+      expect((await s.next((m) => m.type === 'next')).payload.data.cartChanged.totalCents).toBe(1200);
+      s.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
