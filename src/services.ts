@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { NativeSql } from './db/native-sql';
 import type { Config } from './config';
 import type { Logger } from './lib/logger';
 import { AuditService } from './modules/audit/audit.service';
@@ -18,15 +19,18 @@ export interface Services {
   users: UserService;
   auth: AuthService;
   audit: AuditService;
+  /** The hot path's prepared statements (viewer check, refresh rotation). */
+  sql: NativeSql;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
 export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger): Services {
   const audit = new AuditService(getEm, clock, logger);
+  const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
   const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
   const users = new UserService(sessions, clock, audit);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
-  return { tokens, passwords, sessions, users, auth, audit };
+  return { tokens, passwords, sessions, users, auth, audit, sql };
 }
