@@ -29,7 +29,7 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
-  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql);
   const users = new UserService(sessions, clock, audit);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
   return { tokens, passwords, sessions, users, auth, audit, sql };

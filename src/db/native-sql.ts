@@ -16,6 +16,9 @@ export function statement(name: string, sql: string): Statement {
   return { name, sql, pgSql: sql.replace(/\?/g, () => `$${++n}`) };
 }
 
+/** A statement only PostgreSQL runs, written with its own `$n` placeholders. */
+export const pgStatement = (name: string, pgSql: string): Statement => ({ name, sql: '', pgSql });
+
 /** The part of better-sqlite3 the hot path uses. */
 export interface SqliteStatement {
   get(...params: unknown[]): unknown;
