@@ -25,11 +25,24 @@ export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
 }
 export interface SqliteDatabase {
+  readonly open: boolean;
   prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): { immediate(): T };
 }
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+/** knex's connection pool (tarn), as far as it is public. */
+interface Pool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+}
+interface PoolClient {
+  pool?: Pool;
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(conn: unknown): Promise<void>;
 }
 
 /**
@@ -39,20 +52,36 @@ interface PgClient {
  */
 export class NativeSql {
   private readonly prepared = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+  /** The SQLite connection last borrowed, with its pool: used directly while nobody holds it. */
+  private sqliteConn?: { pool: Pool; db: SqliteDatabase };
 
   constructor(readonly dialect: DatabaseConfig['kind'], private readonly getEm: () => EntityManager) {}
 
   /** The first row of a read statement, or undefined. */
   get<Row>(stmt: Statement, params: unknown[]): Promise<Row | undefined> {
     if (this.dialect === 'postgresql') {
-      return this.borrow<PgClient, Row | undefined>(async (client) => (await client.query({ name: stmt.name, text: stmt.pgSql, values: params })).rows[0] as Row | undefined);
+      return this.borrow<PgClient, Row | undefined>(this.getEm(), async (client) => (await client.query({ name: stmt.name, text: stmt.pgSql, values: params })).rows[0] as Row | undefined);
     }
-    return this.borrow<SqliteDatabase, Row | undefined>((db) => this.prepare(db, stmt).get(...params.map(sqliteValue)) as Row | undefined);
+    return this.sqlite((prepare) => prepare(stmt).get(...params.map(sqliteValue)) as Row | undefined);
   }
 
-  /** SQLite: runs `work` synchronously on one borrowed connection, so no other statement runs in between. */
+  /** SQLite: runs `work` synchronously on the pool's connection, so no other statement runs in between. */
   sqlite<T>(work: (prepare: (stmt: Statement) => SqliteStatement, db: SqliteDatabase) => T): Promise<T> {
-    return this.borrow<SqliteDatabase, T>((db) => work((stmt) => this.prepare(db, stmt), db));
+    const em = this.getEm();
+    const client = poolClient(em);
+    const idle = this.sqliteConn;
+    // Nobody holds the one connection, so no transaction is open on it: a synchronous statement needs no acquire.
+    if (idle && idle.pool === client.pool && idle.db.open && isIdle(idle.pool)) {
+      try {
+        return Promise.resolve(work((stmt) => this.prepare(idle.db, stmt), idle.db));
+      } catch (err) {
+        return Promise.reject(convert(em, err));
+      }
+    }
+    return this.borrow<SqliteDatabase, T>(em, (db) => {
+      if (client.pool) this.sqliteConn = { pool: client.pool, db };
+      return work((stmt) => this.prepare(db, stmt), db);
+    });
   }
 
   private prepare(db: SqliteDatabase, stmt: Statement): SqliteStatement {
@@ -63,21 +92,24 @@ export class NativeSql {
     return prepared;
   }
 
-  private async borrow<C, T>(use: (conn: C) => T | Promise<T>): Promise<T> {
-    const em = this.getEm();
-    const pool = (em.getConnection() as AbstractSqlConnection).getKnex().client;
+  private async borrow<C, T>(em: EntityManager, use: (conn: C) => T | Promise<T>): Promise<T> {
+    const client = poolClient(em);
     let conn: C | undefined;
     try {
-      conn = (await pool.acquireConnection()) as C;
+      conn = (await client.acquireConnection()) as C;
       return await use(conn);
     } catch (err) {
-      throw err instanceof Error ? em.getDriver().convertException(err) : err;
+      throw convert(em, err);
     } finally {
       // A connection that broke meanwhile is marked by knex and dropped by the pool on its next acquire.
-      if (conn !== undefined) void pool.releaseConnection(conn);
+      if (conn !== undefined) void client.releaseConnection(conn);
     }
   }
 }
+
+const poolClient = (em: EntityManager) => (em.getConnection() as AbstractSqlConnection).getKnex().client as PoolClient;
+const isIdle = (pool: Pool) => pool.numUsed() === 0 && pool.numFree() === 1 && pool.numPendingAcquires() === 0 && pool.numPendingCreates() === 0;
+const convert = (em: EntityManager, err: unknown) => (err instanceof Error ? em.getDriver().convertException(err) : err);
 
 /** SQLite stores what MikroORM writes: dates as epoch milliseconds, booleans as 0/1. */
 export const sqliteValue = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);
