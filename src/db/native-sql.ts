@@ -26,6 +26,7 @@ export interface SqliteStatement {
 }
 export interface SqliteDatabase {
   readonly open: boolean;
+  readonly inTransaction: boolean;
   prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): { immediate(): T };
 }
@@ -71,7 +72,7 @@ export class NativeSql {
     const client = poolClient(em);
     const idle = this.sqliteConn;
     // Nobody holds the one connection, so no transaction is open on it: a synchronous statement needs no acquire.
-    if (idle && idle.pool === client.pool && idle.db.open && isIdle(idle.pool)) {
+    if (idle && idle.pool === client.pool && idle.db.open && !idle.db.inTransaction && isIdle(idle.pool)) {
       try {
         return Promise.resolve(work((stmt) => this.prepare(idle.db, stmt), idle.db));
       } catch (err) {
