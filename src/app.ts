@@ -116,7 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(operationalRoutes, { config, orm });
   await app.register(oidcRoutes, { config, services, em: orm.em });
 
-  const checkSession = sessionCheck(() => orm.em, clock, config.session.idleTtl);
+  const checkSession = sessionCheck(services.sql, clock, config.session.idleTtl);
   const registry = new SocketRegistry(checkSession, clock, config.live.maxSocketsPerUser);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.

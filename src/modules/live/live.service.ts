@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EntityManager } from '@mikro-orm/core';
+import type { NativeSql } from '../../db/native-sql';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { UnauthenticatedError } from '../../errors';
@@ -106,10 +106,10 @@ export class LiveService {
 }
 
 /** The socket session check: the same lookup HTTP runs per guarded request, on its own fork. */
-export function sessionCheck(getEm: () => EntityManager, clock: Clock, idleTtl: number): SessionCheck {
+export function sessionCheck(sql: NativeSql, clock: Clock, idleTtl: number): SessionCheck {
   return async (claims) => {
     try {
-      await loadViewer(getEm().fork(), claims, clock, idleTtl);
+      await loadViewer(sql, claims, clock, idleTtl);
       return null;
     } catch (err) {
       if (err instanceof UnauthenticatedError) return err.reason;
