@@ -1,7 +1,14 @@
 import { createTestServer, login, register, type TestServer } from '../../helpers/server';
 import { RawSocket, sleep, wsClient, wsUrl, type Closed } from '../../helpers/ws';
+import { TestClock } from '../../helpers/clock';
 
 const CART_CHANGED = `subscription { cartChanged { itemCount } }`;
+
+class WallClock extends TestClock {
+  override now(): Date {
+    return new Date();
+  }
+}
 
 /** Opens an authenticated socket with a running subscription. */
 async function liveSocket(server: TestServer, accessToken: string): Promise<RawSocket> {
@@ -102,7 +109,8 @@ describe('revocation closes live sockets at once', () => {
 
 describe('expiry', () => {
   it('closes a socket at its token’s exp with 4403 TOKEN_EXPIRED, and the graphql-ws client reconnects with a fresh token', async () => {
-    const server = await createTestServer({ ACCESS_TOKEN_TTL: '2', JWT_MAX_LIFETIME: '2' });
+    // Real time: the socket's timer and the token's exp must agree with the wall clock this test reads.
+    const server = await createTestServer({ ACCESS_TOKEN_TTL: '2', JWT_MAX_LIFETIME: '2' }, new WallClock());
     try {
       const a = await register(server, 'exp_user');
       const s = new RawSocket(wsUrl(server));
