@@ -27,6 +27,7 @@ import { openLiveBus } from './modules/live/live.bus';
 import { LiveService, sessionCheck } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
+import { oidcRoutes } from './modules/oidc/oidc.routes';
 
 export interface App {
   fastify: FastifyInstance;
@@ -73,6 +74,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const services = createServices(config, clock, limits, () => orm.em, logger, live);
   await services.passwords.warmUp();
 
+  const trusted = config.trustedDocuments;
   const protection = armor(config);
   const schema = buildSchema();
   const formatError = makeFormatError(logger);
@@ -85,6 +87,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // With an allow-list, a hash names a manifest entry; Apollo's APQ would let any client register documents.
+    ...(trusted ? { persistedQueries: false as const } : {}),
     // The entry point owns the signals; Apollo's own handlers would race it and deadlock inside stop().
     stopOnTerminationSignals: false,
     plugins: [
@@ -115,21 +119,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(helmet, helmetOptions(config));
   await registerWebSocket(app, config);
   await app.register(operationalRoutes, { config, orm });
+  await app.register(oidcRoutes, { config, services, em: orm.em });
   if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
-  const checkSession = sessionCheck(() => orm.em, clock, config.session.idleTtl);
+  const checkSession = sessionCheck(services.sql, clock, config.session.idleTtl);
   const registry = new SocketRegistry(checkSession, clock, config.live.maxSocketsPerUser);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
   const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
-  const wsOptions = liveServerOptions({ schema, registry, checkSession, validationRules: protection.validationRules, formatError, em: orm.em, services, config, clock });
+  const wsOptions = liveServerOptions({ schema, registry, checkSession, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
   await app.register(graphqlRoute, {
     apollo,
     config,
     context: makeContextBuilder({ em: orm.em, services, config, clock }),
     wsHandler: makeHandler(wsOptions),
     upgradeGuard: upgradeGuard(config, limits),
+    trusted,
   });
   await app.ready();
 

@@ -3,7 +3,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, parseIntIn, parseList, parseLogLevel, parseTrustProxy, redactUrl, requireValue } from './lib/env';
 import type { LogLevel } from './lib/logger';
+import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
+import { parseOidcConfig, type OidcConfig } from './modules/oidc/oidc.config';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
@@ -35,7 +37,7 @@ export interface Config {
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
-  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket', { points: number; duration: number; block: number }>;
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
   /** Namespace of the counters, so deployments can share one Redis or database. */
   rateLimitPrefix: string;
@@ -51,9 +53,13 @@ export interface Config {
   trustProxy: false | number | string;
   /** WebSocket subscriptions: per-socket and per-user (per instance) limits, and how often open sockets re-check their session. */
   live: { maxSubscriptionsPerSocket: number; maxSocketsPerUser: number; recheckSeconds: number };
+  /** The allow-list from TRUSTED_DOCUMENTS (manifests read and checked at start), or null. */
+  trustedDocuments: TrustedDocuments | null;
   /** Seconds a graceful stop waits for in-flight requests before cutting them. */
   shutdownTimeout: number;
   logLevel: LogLevel;
+  /** Sign-in with OpenID Connect providers: PUBLIC_URL, OIDC_PROVIDERS and OIDC_<ID>_* (docs/oidc.md). */
+  oidc: OidcConfig;
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -111,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       register: rule(env, 'REGISTER_IP', 30, 600, 0),
       refresh: rule(env, 'REFRESH_IP', 600, 60, 0),
       websocket: rule(env, 'WS_IP', 60, 60, 0),
+      oidcStart: rule(env, 'OIDC_START_IP', 30, 60, 0),
+      oidcCallback: rule(env, 'OIDC_CALLBACK_IP', 30, 60, 0),
+      oidcExchange: rule(env, 'OIDC_EXCHANGE_IP', 30, 60, 0),
     },
     live: {
       maxSubscriptionsPerSocket: parseIntIn('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
@@ -133,8 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     web: parseWeb(env, prod),
     bodyLimit: parseByteSize('BODY_LIMIT', env.BODY_LIMIT, '100kb'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustedDocuments: parseTrustedDocuments(env),
     shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
+    oidc: parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535)),
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');
@@ -166,6 +177,16 @@ function parseWeb(env: NodeJS.ProcessEnv, prod: boolean): Config['web'] {
     throw new TypeError('EXPLORER=true needs WEB_APP=true: the explorer is a page of the web app at /app/explorer');
   }
   return { app, explorer: app && explorer };
+}
+
+/** Manifests are read and every entry re-hashed now, so a bad file stops the start with a message. */
+function parseTrustedDocuments(env: NodeJS.ProcessEnv): TrustedDocuments | null {
+  const paths = parseList(env.TRUSTED_DOCUMENTS).map((p) => resolve(p));
+  const only = parseBool('TRUSTED_DOCUMENTS_ONLY', env.TRUSTED_DOCUMENTS_ONLY, false);
+  if (only && !paths.length) {
+    throw new TypeError('TRUSTED_DOCUMENTS_ONLY=true needs TRUSTED_DOCUMENTS: the manifest (or comma-separated manifests) of allowed documents');
+  }
+  return paths.length ? new TrustedDocuments(paths, only) : null;
 }
 
 function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {

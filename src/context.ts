@@ -23,7 +23,10 @@ export interface Context {
   cookies: Record<string, string | undefined>;
   /** Verified claims, or null with the reason the bearer token was refused (or absent). */
   auth: { claims: AccessClaims; failure: null } | { claims: null; failure: AuthFailure };
-  /** The signed-in user, loaded once per request; throws UNAUTHENTICATED with a reason. */
+  /**
+   * The signed-in user, loaded once per request; throws UNAUTHENTICATED with a reason. A detached
+   * snapshot (no EntityManager involved): load the user through `em` to change it.
+   */
   getUser(): Promise<User>;
 }
 
@@ -79,7 +82,7 @@ class RequestContext implements Context {
   getUser(): Promise<User> {
     const { claims, failure } = this.auth;
     if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
-    this.viewer ??= withRetry(() => loadViewer(this.em, claims, this.clock, this.config.session.idleTtl));
+    this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
     return this.viewer;
   }
 }

@@ -109,6 +109,67 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
+/** completeExternalLogin with a code that is unknown, used, expired or whose account was deactivated meanwhile. */
+export class InvalidLoginCodeError extends AppError {
+  constructor() {
+    super('The login code is invalid or has expired; sign in again.', 'INVALID_LOGIN_CODE');
+  }
+}
+
+/** unlinkIdentity that would leave the account with no password and no other identity to sign in with. */
+export class LastSignInMethodError extends AppError {
+  constructor() {
+    super('This is the only way to sign in to the account; set a password or link another provider first.', 'LAST_SIGN_IN_METHOD', undefined, { field: 'id' });
+  }
+}
+
+/** setPassword on an account that has one; changePassword is the way to replace it. */
+export class PasswordAlreadySetError extends AppError {
+  constructor() {
+    super('The account already has a password; use changePassword.', 'PASSWORD_ALREADY_SET');
+  }
+}
+
+/** A configured provider whose discovery document could not be fetched yet (retried in the background). */
+export class ProviderUnavailableError extends AppError {
+  constructor() {
+    super('The sign-in provider is not reachable at the moment; try again shortly.', 'PROVIDER_UNAVAILABLE', undefined, { field: 'provider' });
+  }
+}
+
+/**
+ * Why a browser sign-in with an OpenID Connect provider was refused: the `error` parameter of the redirect
+ * that ends the flow, or the `extensions.code` of a JSON 400 when there is no safe place to redirect to.
+ */
+export type OidcFailure =
+  | 'ACCESS_DENIED'
+  | 'PROVIDER_ERROR'
+  | 'UNKNOWN_PROVIDER'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'REDIRECT_NOT_ALLOWED'
+  | 'INVALID_REQUEST'
+  | 'STATE_UNKNOWN'
+  | 'STATE_REPLAYED'
+  | 'STATE_EXPIRED'
+  | 'STATE_MISMATCH'
+  | 'NONCE_MISMATCH'
+  | 'ID_TOKEN_EXPIRED'
+  | 'ID_TOKEN_INVALID'
+  | 'TOKEN_EXCHANGE_FAILED'
+  | 'ACCOUNT_DISABLED'
+  | 'IDENTITY_IN_USE'
+  | 'LINK_TICKET_INVALID'
+  | 'SERVICE_UNAVAILABLE'
+  | 'SERVER_ERROR';
+
+/** A refused sign-in flow; `detail` is for the log and the audit trail, never for the client. */
+export class OidcFlowError extends Error {
+  constructor(readonly failure: OidcFailure, readonly detail?: string) {
+    super(`OpenID Connect sign-in refused: ${failure}`);
+    this.name = 'OidcFlowError';
+  }
+}
+
 /** Codes Apollo itself raises for malformed requests; they carry no secrets and pass through. */
 const APOLLO_CODES = new Set([
   'GRAPHQL_PARSE_FAILED',

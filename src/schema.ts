@@ -13,6 +13,7 @@ import { liveResolvers } from './modules/live/live.resolvers';
 import { productResolvers } from './modules/product/product.resolvers';
 import { cartResolvers } from './modules/cart/cart.resolvers';
 import { wishlistResolvers } from './modules/wishlist/wishlist.resolvers';
+import { oidcResolvers } from './modules/oidc/oidc.resolvers';
 
 /** The SDL files are the contract; found by walking up from this file so src/ and dist/ both work. */
 export function loadTypeDefs(): string[] {
@@ -36,6 +37,7 @@ export function buildSchema(): GraphQLSchema {
       ...productResolvers.Query,
       ...cartResolvers.Query,
       ...wishlistResolvers.Query,
+      ...oidcResolvers.Query,
     },
     Mutation: {
       ...authResolvers.Mutation,
@@ -44,9 +46,10 @@ export function buildSchema(): GraphQLSchema {
       ...productResolvers.Mutation,
       ...cartResolvers.Mutation,
       ...wishlistResolvers.Mutation,
+      ...oidcResolvers.Mutation,
     },
     Subscription: liveResolvers.Subscription,
-    User: { ...cartResolvers.User, ...wishlistResolvers.User },
+    User: { ...cartResolvers.User, ...wishlistResolvers.User, ...oidcResolvers.User },
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,
     AuditEventConnection: auditResolvers.AuditEventConnection,
@@ -54,6 +57,7 @@ export function buildSchema(): GraphQLSchema {
     Cart: cartResolvers.Cart,
     CartItem: cartResolvers.CartItem,
     Wishlist: wishlistResolvers.Wishlist,
+    Identity: oidcResolvers.Identity,
   };
   return applyAuthDirective(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
 }

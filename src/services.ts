@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { NativeSql } from './db/native-sql';
 import type { Config } from './config';
 import type { Logger } from './lib/logger';
 import { AuditService } from './modules/audit/audit.service';
@@ -15,6 +16,8 @@ import { ProductService } from './modules/product/product.service';
 import { ShopperService } from './modules/shopper/shopper.service';
 import { CartService } from './modules/cart/cart.service';
 import { WishlistService } from './modules/wishlist/wishlist.service';
+import { createOidcService } from './modules/oidc/oidc.module';
+import type { OidcService } from './modules/oidc/oidc.service';
 
 export interface Services {
   tokens: TokenService;
@@ -27,19 +30,24 @@ export interface Services {
   products: ProductService;
   carts: CartService;
   wishlists: WishlistService;
+  oidc: OidcService;
+  /** The hot path's prepared statements (viewer check, refresh rotation). */
+  sql: NativeSql;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
 export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService): Services {
   const audit = new AuditService(getEm, clock, logger);
+  const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
-  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, live);
   const users = new UserService(sessions, clock, audit);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists };
+  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql };
 }

@@ -7,10 +7,14 @@ import { ShopperSchema } from '../modules/shopper/shopper.entity';
 import { CartItemSchema } from '../modules/cart/cart-item.entity';
 import { WishlistSchema } from '../modules/wishlist/wishlist.entity';
 import { WishlistItemSchema } from '../modules/wishlist/wishlist-item.entity';
+import { IdentitySchema } from '../modules/oidc/identity.entity';
+import { LoginCodeSchema } from '../modules/oidc/login-code.entity';
+import { OidcFlowSchema } from '../modules/oidc/oidc-flow.entity';
 import { Migration20261124000000_init } from './migrations/Migration20261124000000_init';
 import { Migration20261124010000_audit } from './migrations/Migration20261124010000_audit';
 import { Migration20261130000000_shop } from './migrations/Migration20261130000000_shop';
 import { Migration20261130010000_products_seed } from './migrations/Migration20261130010000_products_seed';
+import { Migration20261130020000_oidc } from './migrations/Migration20261130020000_oidc';
 
 export const entities = [
   UserSchema,
@@ -22,6 +26,9 @@ export const entities = [
   CartItemSchema,
   WishlistSchema,
   WishlistItemSchema,
+  IdentitySchema,
+  LoginCodeSchema,
+  OidcFlowSchema,
 ];
 
 /** Listed explicitly so the same migrations run from src/ (tsx, jest) and dist/ (node). */
@@ -30,4 +37,5 @@ export const migrationsList = [
   { name: 'Migration20261124010000_audit', class: Migration20261124010000_audit },
   { name: 'Migration20261130000000_shop', class: Migration20261130000000_shop },
   { name: 'Migration20261130010000_products_seed', class: Migration20261130010000_products_seed },
+  { name: 'Migration20261130020000_oidc', class: Migration20261130020000_oidc },
 ];

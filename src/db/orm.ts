@@ -67,7 +67,9 @@ const MIGRATION_LOCK = 7_412_031_905; // any constant shared by every tokengate 
 
 /** Instances starting together take turns: the first migrates, the others then find nothing pending. */
 async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
-  const { Client } = await import('pg');
+  // require, not import(): with module node16 the compiled import() stays native, which jest's CommonJS runtime refuses.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {

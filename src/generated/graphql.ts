@@ -11,6 +11,8 @@ import { ProductPage as ProductPageModel } from '../modules/product/product.serv
 import { CartView as CartViewModel } from '../modules/cart/cart.service';
 import { CartItem as CartItemModel } from '../modules/cart/cart-item.entity';
 import { Wishlist as WishlistModel } from '../modules/wishlist/wishlist.entity';
+import { AuthProviderModel as AuthProviderModelModel } from '../modules/oidc/oidc.service';
+import { Identity as IdentityModel } from '../modules/oidc/identity.entity';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -58,12 +60,18 @@ export type AuditEventEdge = {
 /** What an audit event records. */
 export type AuditEventType =
   | 'ACCOUNT_DELETED'
+  | 'IDENTITY_LINKED'
+  | 'IDENTITY_UNLINKED'
   | 'LOGIN_FAILED'
   | 'LOGIN_LOCKED'
   | 'LOGIN_SUCCEEDED'
   | 'LOGOUT'
   | 'LOGOUT_ALL'
+  /** A sign-in with an OpenID Connect provider was refused; `detail` has the provider and the reason. */
+  | 'OIDC_REFUSED'
   | 'PASSWORD_CHANGED'
+  /** An account without a password (created by a provider sign-in) set one. */
+  | 'PASSWORD_SET'
   | 'PRODUCT_CREATED'
   | 'PRODUCT_DELETED'
   | 'PRODUCT_UPDATED'
@@ -90,6 +98,19 @@ export type AuthPayload = {
   /** Always "Bearer". */
   tokenType: Scalars['String']['output'];
   user: User;
+};
+
+/** An OpenID Connect provider tokengate can sign in with, for drawing "Sign in with …" buttons. */
+export type AuthProvider = {
+  __typename?: 'AuthProvider';
+  /** False while its discovery document cannot be fetched; tokengate keeps retrying in the background. */
+  available: Scalars['Boolean']['output'];
+  /** The provider's id (from OIDC_PROVIDERS), as used in /auth/oidc/<id>/start and linkIdentity. */
+  id: Scalars['ID']['output'];
+  /** Display name (OIDC_<ID>_NAME). */
+  name: Scalars['String']['output'];
+  /** Where a browser starts signing in; add ?redirect=<path or allowed URL>, and mode=code for a one-time code instead of the refresh cookie. */
+  startUrl: Scalars['String']['output'];
 };
 
 /** A user's cart: one line per product, one currency, totals computed by the server. */
@@ -120,6 +141,30 @@ export type ChangePasswordInput = {
   newPassword: Scalars['String']['input'];
 };
 
+/** A provider account linked to the viewer's account: it signs in to this account. */
+export type Identity = {
+  __typename?: 'Identity';
+  createdAt: Scalars['DateTime']['output'];
+  /** The e-mail the provider reported on the last sign-in, for display only (never used to match accounts). */
+  email?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastUsedAt: Scalars['DateTime']['output'];
+  /** The provider's id. */
+  provider: Scalars['ID']['output'];
+  /** The provider's display name; null when the provider is no longer configured. */
+  providerName?: Maybe<Scalars['String']['output']>;
+  /** The provider's stable id for the person (the ID token's sub). */
+  subject: Scalars['String']['output'];
+};
+
+export type LinkIdentityPayload = {
+  __typename?: 'LinkIdentityPayload';
+  /** The URL stops working after this time. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Open this URL in the browser (top-level navigation) to link a provider account; it can be used once. */
+  url: Scalars['String']['output'];
+};
+
 export type LoginInput = {
   password: Scalars['String']['input'];
   username: Scalars['String']['input'];
@@ -134,6 +179,8 @@ export type Mutation = {
   /** Change the password (needs a recent login); ends every other session. */
   changePassword: AuthPayload;
   clearCart: Cart;
+  /** Trade the one-time login code a provider sign-in redirected with (?code=…) for a session; single use, 60 seconds. */
+  completeExternalLogin: AuthPayload;
   createProduct: Product;
   /** At most 50 wishlists per user. */
   createWishlist: Wishlist;
@@ -142,6 +189,8 @@ export type Mutation = {
   /** Deletes the product; it leaves every cart and wishlist that held it. */
   deleteProduct: Scalars['Boolean']['output'];
   deleteWishlist: Scalars['Boolean']['output'];
+  /** Start linking a provider account to the viewer's (needs a recent login); returns the URL to open in the browser. `redirect` is where the browser returns, with ?linked=<provider> or ?error=<code>. */
+  linkIdentity: LinkIdentityPayload;
   /** Sign in with a username and password. */
   login: AuthPayload;
   /** End a session: the given refresh token's (or the cookie's), else the bearer token's. */
@@ -160,10 +209,14 @@ export type Mutation = {
   revokeSession: Scalars['Boolean']['output'];
   /** Sets the line's quantity, starting the line if needed; 0 removes it. */
   setCartQuantity: Cart;
+  /** Give an account without a password (created by a provider sign-in) one; needs a recent login. */
+  setPassword: Scalars['Boolean']['output'];
   /** Activate or deactivate an account; deactivation ends all of its sessions. */
   setUserActive: User;
   /** Change an account's role; ends all of its sessions so new tokens carry the new role. */
   setUserRole: User;
+  /** Remove a linked provider account; refused when it is the account's only way to sign in. */
+  unlinkIdentity: Scalars['Boolean']['output'];
   /** Replaces the product's fields (an omitted description or currency is kept). */
   updateProduct: Product;
 };
@@ -183,6 +236,11 @@ export type MutationAddToWishlistArgs = {
 
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
+};
+
+
+export type MutationCompleteExternalLoginArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -208,6 +266,12 @@ export type MutationDeleteProductArgs = {
 
 export type MutationDeleteWishlistArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationLinkIdentityArgs = {
+  provider: Scalars['ID']['input'];
+  redirect?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -259,6 +323,11 @@ export type MutationSetCartQuantityArgs = {
 };
 
 
+export type MutationSetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+};
+
+
 export type MutationSetUserActiveArgs = {
   active: Scalars['Boolean']['input'];
   userId: Scalars['ID']['input'];
@@ -268,6 +337,11 @@ export type MutationSetUserActiveArgs = {
 export type MutationSetUserRoleArgs = {
   role: Role;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUnlinkIdentityArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -323,10 +397,14 @@ export type Query = {
   __typename?: 'Query';
   /** The audit trail, newest first, optionally for one user or one event type. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
   auditEvents: AuditEventConnection;
+  /** The configured sign-in providers. */
+  authProviders: Array<AuthProvider>;
   /** The signed-in user. */
   me: User;
   /** The viewer's cart. */
   myCart: Cart;
+  /** The viewer's linked provider accounts, oldest first. */
+  myIdentities: Array<Identity>;
   /** The viewer's live sessions, newest first. */
   mySessions: Array<Session>;
   /** The viewer's wishlists, oldest first. */
@@ -423,6 +501,8 @@ export type User = {
   /** Readable by the user and by admins. */
   cart: Cart;
   createdAt: Scalars['DateTime']['output'];
+  /** False for an account created by a provider sign-in until setPassword. */
+  hasPassword: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
   role: Role;
@@ -535,13 +615,16 @@ export type ResolversTypes = {
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   AuditEventType: AuditEventType;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModelModel>;
+  AuthProvider: ResolverTypeWrapper<AuthProviderModelModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cart: ResolverTypeWrapper<CartViewModel>;
   CartItem: ResolverTypeWrapper<CartItemModel>;
   ChangePasswordInput: ChangePasswordInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Identity: ResolverTypeWrapper<IdentityModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LinkIdentityPayload: ResolverTypeWrapper<LinkIdentityPayload>;
   LoginInput: LoginInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -567,13 +650,16 @@ export type ResolversParentTypes = {
   AuditEventConnection: AuditPageModel;
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   AuthPayload: AuthPayloadModelModel;
+  AuthProvider: AuthProviderModelModel;
   Boolean: Scalars['Boolean']['output'];
   Cart: CartViewModel;
   CartItem: CartItemModel;
   ChangePasswordInput: ChangePasswordInput;
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
+  Identity: IdentityModel;
   Int: Scalars['Int']['output'];
+  LinkIdentityPayload: LinkIdentityPayload;
   LoginInput: LoginInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -630,6 +716,13 @@ export type AuthPayloadResolvers<ContextType = Context, ParentType extends Resol
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type AuthProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthProvider'] = ResolversParentTypes['AuthProvider']> = {
+  available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CartResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart']> = {
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   itemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -648,16 +741,33 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type IdentityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  providerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LinkIdentityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkIdentityPayload'] = ResolversParentTypes['LinkIdentityPayload']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
   addToWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationAddToWishlistArgs, 'productId' | 'wishlistId'>>;
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  completeExternalLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteExternalLoginArgs, 'code'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationCreateWishlistArgs, 'name'>>;
   deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'currentPassword'>>;
   deleteProduct?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   deleteWishlist?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWishlistArgs, 'id'>>;
+  linkIdentity?: Resolver<ResolversTypes['LinkIdentityPayload'], ParentType, ContextType, RequireFields<MutationLinkIdentityArgs, 'provider'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -668,8 +778,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   renameWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRenameWishlistArgs, 'id' | 'name'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   setCartQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartQuantityArgs, 'productId' | 'quantity'>>;
+  setPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetPasswordArgs, 'newPassword'>>;
   setUserActive?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserActiveArgs, 'active' | 'userId'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
+  unlinkIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'id'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 };
 
@@ -700,8 +812,10 @@ export type ProductEdgeResolvers<ContextType = Context, ParentType extends Resol
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  authProviders?: Resolver<Array<ResolversTypes['AuthProvider']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   myCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  myIdentities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
   mySessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   myWishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
@@ -728,6 +842,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hasPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -759,9 +874,12 @@ export type Resolvers<ContextType = Context> = {
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  AuthProvider?: AuthProviderResolvers<ContextType>;
   Cart?: CartResolvers<ContextType>;
   CartItem?: CartItemResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Identity?: IdentityResolvers<ContextType>;
+  LinkIdentityPayload?: LinkIdentityPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;

@@ -6,6 +6,7 @@ import type { WebsocketHandler } from '@fastify/websocket';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import { corsOptions } from './security';
+import { trustedDocumentsHook, type TrustedDocuments } from './trusted-documents';
 
 interface Options {
   apollo: ApolloServer<Context>;
@@ -15,17 +16,20 @@ interface Options {
   wsHandler: WebsocketHandler;
   /** Runs before an upgrade (origin, rate limit); plain HTTP passes through. */
   upgradeGuard: preValidationAsyncHookHandler;
+  /** With TRUSTED_DOCUMENTS: named documents swapped in, unknown ids (and, in trusted-only mode, unlisted documents) refused. */
+  trusted: TrustedDocuments | null;
 }
 
 /** `/graphql`, the only GraphQL path, with CORS scoped to it. Register as an encapsulated plugin. */
-export async function graphqlRoute(scope: FastifyInstance, { apollo, config, context, wsHandler, upgradeGuard }: Options): Promise<void> {
+export async function graphqlRoute(scope: FastifyInstance, { apollo, config, context, wsHandler, upgradeGuard, trusted }: Options): Promise<void> {
   await scope.register(cors, corsOptions(config));
   // Bodies that are not JSON reach Apollo empty, so it answers them (CSRF prevention, content type) with its own 400.
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
   const handler = fastifyApolloHandler(apollo, { context });
-  scope.route({ method: 'GET', url: '/graphql', exposeHeadRoute: false, handler, wsHandler, preValidation: upgradeGuard });
+  const preHandler = trusted ? trustedDocumentsHook(trusted) : undefined;
+  scope.route({ method: 'GET', url: '/graphql', exposeHeadRoute: false, handler, wsHandler, preValidation: upgradeGuard, preHandler });
   // Other methods reach Apollo too, which answers 405 with Allow.
-  scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: '/graphql', handler });
+  scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: '/graphql', handler, preHandler });
   // Uptime checks probe with HEAD: the endpoint exists, nothing runs.
   scope.head('/graphql', async (_request, reply) => reply.type(config.landingPage ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8').send());
 }

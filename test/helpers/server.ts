@@ -43,7 +43,8 @@ export async function createTestServer(env: Record<string, string> = {}, clock =
     ...env,
   });
   const app = await createApp(config, { ...options, clock });
-  const url = await app.listen(0, '127.0.0.1');
+  // A test that must know the URL before the server starts (a redirect URI registered elsewhere) sets PORT.
+  const url = await app.listen(env.PORT ? config.port : 0, '127.0.0.1');
   const root = url.replace(/\/graphql$/, '');
   return {
     app,

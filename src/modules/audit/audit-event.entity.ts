@@ -19,6 +19,10 @@ export const AUDIT_EVENT_TYPES = [
   'PRODUCT_CREATED',
   'PRODUCT_UPDATED',
   'PRODUCT_DELETED',
+  'OIDC_REFUSED',
+  'IDENTITY_LINKED',
+  'IDENTITY_UNLINKED',
+  'PASSWORD_SET',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

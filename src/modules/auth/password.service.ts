@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import type { Config } from '../../config';
 import { BadUserInputError } from '../../errors';
 import { Semaphore } from '../../lib/semaphore';
+import { NO_PASSWORD } from '../user/user.entity';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -35,6 +36,8 @@ export class PasswordService {
   }
 
   async verify(hash: string, nfcPassword: string): Promise<boolean> {
+    // An account without a password (NO_PASSWORD) costs what a wrong password costs, and never matches.
+    if (hash === NO_PASSWORD) return this.verifyDummy(nfcPassword);
     try {
       return await this.gate.run(() => argon2.verify(hash, nfcPassword));
     } catch {

@@ -4,7 +4,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRe
 import type { Config } from '../../config';
 import { RateLimitedError, ServiceUnavailableError } from '../../errors';
 
-export type LimitName = 'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket';
+export type LimitName = 'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange';
 export interface LimitRule {
   points: number;
   duration: number;
@@ -56,7 +56,7 @@ export class RateLimits {
     await Promise.allSettled([this.limiters.loginAccount.delete(accountKey(username)), ip ? this.limiters.loginIp.reward(clientKey(ip), 1) : null]);
   }
 
-  async attempt(name: 'register' | 'refresh' | 'websocket', ip: string | null): Promise<void> {
+  async attempt(name: 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange', ip: string | null): Promise<void> {
     if (ip) await this.take(name, clientKey(ip));
   }
 

@@ -14,7 +14,7 @@ export function cookieMode(ctx: Context): boolean {
 }
 
 /** Sets the HttpOnly refresh cookie: host-only, SameSite=Strict, scoped to the GraphQL path. */
-export function setRefreshCookie(ctx: Context, token: string, maxAge: number): void {
+export function setRefreshCookie(ctx: Pick<Context, 'config' | 'reply'>, token: string, maxAge: number): void {
   const { name, path, secure } = ctx.config.session.cookie;
   ctx.reply.header('set-cookie', serialize(name, token, { httpOnly: true, secure, sameSite: 'strict', path, maxAge }));
 }

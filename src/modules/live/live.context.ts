@@ -49,7 +49,7 @@ export class SocketContext implements Context {
   getUser(): Promise<User> {
     const { claims, failure } = this.auth;
     if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
-    this.viewer ??= withRetry(() => loadViewer(this.deps.em.fork(), claims, this.clock, this.config.session.idleTtl));
+    this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
     return this.viewer;
   }
 }

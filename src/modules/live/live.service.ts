@@ -1,5 +1,5 @@
-import { EventEmitter, on } from 'node:events';
-import type { EntityManager } from '@mikro-orm/core';
+import { EventEmitter } from 'node:events';
+import type { NativeSql } from '../../db/native-sql';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { UnauthenticatedError } from '../../errors';
@@ -38,9 +38,50 @@ export class LiveService {
     this.publish({ type: 'product', productId });
   }
 
-  /** An async iterator of a topic's wake-ups ('cart:<userId>', 'product:<id>'); return() unsubscribes. */
+  /**
+   * An async iterator of a topic's wake-ups ('cart:<userId>', 'product:<id>'); return() unsubscribes.
+   * Wake-ups carry ids only, so a subscriber that falls behind needs just the latest: at most one waits
+   * (events.on would keep every one, in two 2048-slot queues per subscriber).
+   */
   listen(topic: string): AsyncIterableIterator<unknown> {
-    return on(this.topics, topic);
+    let pending: { event: unknown } | null = null;
+    let waiting: ((result: IteratorResult<unknown>) => void) | null = null;
+    let done = false;
+    const listener = (event: unknown) => {
+      if (waiting) {
+        const wake = waiting;
+        waiting = null;
+        wake({ value: event, done: false });
+      } else pending = { event };
+    };
+    const finish = (): IteratorResult<unknown> => {
+      done = true;
+      pending = null;
+      this.topics.off(topic, listener);
+      waiting?.({ value: undefined, done: true });
+      waiting = null;
+      return { value: undefined, done: true };
+    };
+    this.topics.on(topic, listener);
+    return {
+      next: () => {
+        if (pending) {
+          const { event } = pending;
+          pending = null;
+          return Promise.resolve({ value: event, done: false });
+        }
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (waiting = resolve));
+      },
+      return: async () => finish(),
+      throw: async (err: unknown) => {
+        finish();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   /** Never fails the caller: a lost event is caught by the periodic session re-check, or the next change. */
@@ -65,10 +106,10 @@ export class LiveService {
 }
 
 /** The socket session check: the same lookup HTTP runs per guarded request, on its own fork. */
-export function sessionCheck(getEm: () => EntityManager, clock: Clock, idleTtl: number): SessionCheck {
+export function sessionCheck(sql: NativeSql, clock: Clock, idleTtl: number): SessionCheck {
   return async (claims) => {
     try {
-      await loadViewer(getEm().fork(), claims, clock, idleTtl);
+      await loadViewer(sql, claims, clock, idleTtl);
       return null;
     } catch (err) {
       if (err instanceof UnauthenticatedError) return err.reason;

@@ -2,6 +2,9 @@ import { EntitySchema } from '@mikro-orm/core';
 import { uuidv7 } from '../../lib/ids';
 
 export type Role = 'USER' | 'ADMIN';
+
+/** The stored hash of an account that has no password (created by a provider sign-in); it never verifies. */
+export const NO_PASSWORD = '';
 export const ROLES: readonly Role[] = ['USER', 'ADMIN'];
 
 export class User {
@@ -27,6 +30,8 @@ export class User {
     return username.toLowerCase();
   }
 }
+
+export const hasPassword = (user: Pick<User, 'passwordHash'>): boolean => user.passwordHash !== NO_PASSWORD;
 
 export const UserSchema = new EntitySchema<User>({
   class: User,

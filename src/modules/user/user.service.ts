@@ -89,6 +89,7 @@ export class UserService {
         await tx.nativeDelete(User, { id });
       }),
     );
+    this.sessions.announce(id);
   }
 
   /**
@@ -96,7 +97,7 @@ export class UserService {
    * so two admins demoting each other cannot both pass the last-admin check.
    */
   private async change(em: EntityManager, actor: Actor, id: string, changes: { isActive?: boolean; role?: Role }, endSessions: RevokeReason | null) {
-    return withRetry(() =>
+    const result = await withRetry(() =>
       em.transactional(async (tx) => {
         const user = await this.get(tx, id);
         const before = { isActive: user.isActive, role: user.role };
@@ -109,6 +110,8 @@ export class UserService {
         return { user, before };
       }),
     );
+    if (endSessions) this.sessions.announce(result.user.id);
+    return result;
   }
 
   /** Keeps API callers from locking everyone out; the operator's CLI may. */

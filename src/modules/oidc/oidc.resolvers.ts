@@ -1,0 +1,39 @@
+import type { IdentityResolvers, MutationResolvers, QueryResolvers, UserResolvers } from '../../generated/graphql';
+import { toPayload } from '../auth/auth.payload';
+import { hasPassword as userHasPassword } from '../user/user.entity';
+
+const authProviders: NonNullable<QueryResolvers['authProviders']> = (_p, _a, ctx) => ctx.services.oidc.list();
+
+const myIdentities: NonNullable<QueryResolvers['myIdentities']> = async (_p, _a, ctx) =>
+  ctx.services.oidc.identities.list(ctx.em, (await ctx.getUser()).id);
+
+const completeExternalLogin: NonNullable<MutationResolvers['completeExternalLogin']> = async (_p, { code }, ctx) =>
+  toPayload(ctx, await ctx.services.oidc.completeExternalLogin(ctx.em, code, ctx.meta));
+
+const linkIdentity: NonNullable<MutationResolvers['linkIdentity']> = async (_p, { provider, redirect }, ctx) =>
+  ctx.services.oidc.linkIdentity(ctx.em, await ctx.getUser(), ctx.auth.claims!, provider, redirect);
+
+const unlinkIdentity: NonNullable<MutationResolvers['unlinkIdentity']> = async (_p, { id }, ctx) => {
+  await ctx.services.oidc.identities.unlink(ctx.em, await ctx.getUser(), id, ctx.meta);
+  return true;
+};
+
+const setPassword: NonNullable<MutationResolvers['setPassword']> = async (_p, { newPassword }, ctx) => {
+  await ctx.services.oidc.identities.setPassword(ctx.em, await ctx.getUser(), ctx.auth.claims!, newPassword, ctx.meta);
+  return true;
+};
+
+const Identity: IdentityResolvers = {
+  providerName: (identity, _a, ctx) => ctx.services.oidc.providers.config(identity.provider)?.name ?? null,
+};
+
+const User: UserResolvers = {
+  hasPassword: (user) => userHasPassword(user),
+};
+
+export const oidcResolvers = {
+  Query: { authProviders, myIdentities },
+  Mutation: { completeExternalLogin, linkIdentity, unlinkIdentity, setPassword },
+  Identity,
+  User,
+};
