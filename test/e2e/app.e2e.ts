@@ -78,7 +78,7 @@ beforeAll(async () => {
   ];
   for (const input of products) await ok(server.gql(CREATE_PRODUCT, { input }, { token: admin.accessToken }), 'createProduct');
   browser = await launch();
-  shots = new Shots();
+  shots = new Shots('app');
   a = await isolatedContext(browser, base);
   tab1 = await a.context.newPage();
   problems.push(...watch(tab1));
@@ -218,8 +218,8 @@ describe('the web app in Chromium', () => {
   it('creates, fills, renames, empties and deletes a wishlist', async () => {
     await nav(tab1, 'Wishlists').click();
     await heading(tab1, 'Wishlists').waitFor();
-    await tab1.getByLabel('New wishlist').fill('Gifts');
-    await tab1.getByLabel('New wishlist').press('Enter');
+    await tab1.getByRole('textbox', { name: 'New wishlist' }).fill('Gifts');
+    await tab1.getByRole('textbox', { name: 'New wishlist' }).press('Enter');
     await tab1.getByRole('heading', { name: 'Gifts' }).waitFor();
     await nav(tab1, 'Products').click();
     await tab1.getByLabel('Search products').fill('reading light');

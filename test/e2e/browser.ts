@@ -43,17 +43,17 @@ export function watch(page: Page): string[] {
   return problems;
 }
 
-/** Numbered screenshots into one folder, printed once. */
+/** Numbered screenshots (suite-step.png) into one folder (E2E_SCREENSHOTS, or a new one under the temp dir), printed. */
 export class Shots {
   private n = 0;
   readonly dir: string;
-  constructor() {
+  constructor(private readonly suite: string) {
     this.dir = process.env.E2E_SCREENSHOTS ?? join(tmpdir(), `tokengate-e2e-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     mkdirSync(this.dir, { recursive: true });
-    process.stdout.write(`\ntokengate e2e: screenshots in ${this.dir}\n`);
+    process.stdout.write(`\ntokengate e2e (${suite}): screenshots in ${this.dir}\n`);
   }
   async take(page: Page, name: string): Promise<string> {
-    const file = join(this.dir, `${String(++this.n).padStart(2, '0')}-${name}.png`);
+    const file = join(this.dir, `${this.suite}-${String(++this.n).padStart(2, '0')}-${name}.png`);
     await page.screenshot({ path: file, fullPage: false });
     return file;
   }

@@ -1,12 +1,14 @@
 // `npm run test:e2e`: the web app in Debian's Chromium against a real server on a temp database.
-// Not part of `npm test` (its testMatch is *.test.ts; these are *.e2e.ts).
+// Not part of `npm test` (its testMatch is *.test.ts; these are *.e2e.ts). Transforms come from package.json's jest config.
+const base = require('../../package.json').jest;
+
 module.exports = {
+  ...base,
   rootDir: '../..',
-  testEnvironment: 'node',
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.e2e.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
   globalSetup: '<rootDir>/test/e2e/global-setup.ts',
   testTimeout: 120000,
   maxWorkers: 1,
+  verbose: true,
 };

@@ -9,7 +9,7 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
   const { explorer } = useSessionServices();
   const auth = useAuth();
   const { path } = useRouter();
-  const wide = path === '/explorer';
+  const wide = signedIn && path === '/explorer';
   return (
     <>
       <a className="skip-link" href="#main">

@@ -170,7 +170,15 @@ export function createTransport(options: ClientOptions): Transport {
     live,
     httpChain,
   );
-  const client = new ApolloClient({ link, cache: new InMemoryCache() });
+  const cache = new InMemoryCache({
+    typePolicies: {
+      // One cart per person: every Cart in a result (query, mutation, the cartChanged subscription) is the same
+      // cache entry, so each of them updates every view of the cart.
+      Cart: { keyFields: [] },
+      CartItem: { keyFields: ['product', ['id']] },
+    },
+  });
+  const client = new ApolloClient({ link, cache });
   return { client, ws };
 }
 

@@ -7,9 +7,9 @@ import { useAuth, useSessionServices } from '../../lib/session-react';
 import { explorerFetcher } from './explorer-fetcher';
 import './monaco-workers';
 
-const DEFAULT_QUERY = `# The self-hosted explorer: it runs as the person signed in to the app (no token to paste),
-# refreshes the sign-in silently, and loads nothing from outside this server.
-# Press Ctrl-Enter (or the run button) to ask who you are.
+const DEFAULT_QUERY = `# Runs as the person signed in to the app: no token to paste.
+# Nothing loads from outside this server.
+# Ctrl-Enter (or the run button) asks who you are.
 
 query Me {
   me {
@@ -45,7 +45,9 @@ class MemoryStorage implements Storage {
 }
 
 const storage = new MemoryStorage();
-const plugins = [explorerPlugin()];
+// The query builder: tick fields to write a query.
+const explorer = explorerPlugin();
+const plugins = [explorer];
 
 /** GraphiQL 5 with the query-builder plugin, bundled by Vite. Loaded on demand (it is large). */
 export default function Explorer() {
@@ -59,7 +61,7 @@ export default function Explorer() {
         {auth.status === 'signedIn' ? `Signed in as ${auth.viewer.username}: requests carry your token.` : 'Not signed in: only public operations will work.'}{' '}
         <a href="/app/">Back to the app</a>
       </p>
-      <GraphiQL fetcher={fetcher as never} plugins={plugins} defaultQuery={DEFAULT_QUERY} storage={storage} isHeadersEditorEnabled shouldPersistHeaders={false} />
+      <GraphiQL fetcher={fetcher as never} plugins={plugins} defaultQuery={DEFAULT_QUERY} storage={storage} visiblePlugin={explorer} isHeadersEditorEnabled shouldPersistHeaders={false} />
     </div>
   );
 }
