@@ -316,7 +316,9 @@ describe('the web app in Chromium', () => {
   });
 });
 
+/** With UPDATE_DOCS_IMG=1, the screenshot also replaces the one in docs/img (the README's). */
 function copyToDocs(file: string, name: string): void {
+  if (process.env.UPDATE_DOCS_IMG !== '1') return;
   mkdirSync(DOCS_IMG, { recursive: true });
   copyFileSync(file, join(DOCS_IMG, name));
 }
