@@ -279,7 +279,8 @@ describe('the web app in Chromium', () => {
     await tab1.locator('.graphiql-response').getByText('alice').waitFor({ timeout: 10000 });
     copyToDocs(await shots.take(tab1, 'explorer'), 'explorer.png');
     expect(a.outside).toEqual([]);
-    await expectNoAxeProblems(tab1, 'explorer', ['.graphiql-container']);
+    // GraphiQL's tab strip nests its close button inside the tab (axe: nested-interactive); nothing else is left out.
+    await expectNoAxeProblems(tab1, 'explorer', ['.graphiql-tabs']);
   });
 
   it('"sign out everywhere" from another browser shows the login screen here within 2 seconds', async () => {

@@ -2,7 +2,8 @@ import { explorerPlugin } from '@graphiql/plugin-explorer';
 import '@graphiql/plugin-explorer/style.css';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
-import { useMemo } from 'react';
+import './explorer.css';
+import { useEffect, useMemo, useRef } from 'react';
 import { useAuth, useSessionServices } from '../../lib/session-react';
 import { explorerFetcher } from './explorer-fetcher';
 import './monaco-workers';
@@ -54,8 +55,10 @@ export default function Explorer() {
   const { session, ws } = useSessionServices();
   const auth = useAuth();
   const fetcher = useMemo(() => explorerFetcher(`${window.location.origin}/graphql`, session, ws), [session, ws]);
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => (root.current ? labelSelects(root.current) : undefined), []);
   return (
-    <div className="explorer">
+    <div className="explorer" ref={root}>
       <h1 className="visually-hidden">GraphQL explorer</h1>
       <p className="explorer-bar">
         {auth.status === 'signedIn' ? `Signed in as ${auth.viewer.username}: requests carry your token.` : 'Not signed in: only public operations will work.'}{' '}
@@ -64,4 +67,20 @@ export default function Explorer() {
       <GraphiQL fetcher={fetcher as never} plugins={plugins} defaultQuery={DEFAULT_QUERY} storage={storage} visiblePlugin={explorer} isHeadersEditorEnabled shouldPersistHeaders={false} />
     </div>
   );
+}
+
+/**
+ * The explorer plugin's "add new operation" <select> has no label; give it one (and to any like it that appears later),
+ * so screen readers can name it. Returns the cleanup.
+ */
+function labelSelects(container: HTMLElement): () => void {
+  const label = () => {
+    for (const select of container.querySelectorAll('select:not([aria-label]):not([aria-labelledby])')) {
+      if (!select.id || !container.querySelector(`label[for="${CSS.escape(select.id)}"]`)) select.setAttribute('aria-label', 'Kind of operation to add');
+    }
+  };
+  label();
+  const observer = new MutationObserver(label);
+  observer.observe(container, { childList: true, subtree: true });
+  return () => observer.disconnect();
 }
