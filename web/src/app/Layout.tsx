@@ -10,6 +10,8 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
   const auth = useAuth();
   const { path } = useRouter();
   const wide = signedIn && path === '/explorer';
+  // Leaving the explorer reloads the page, so the app's stricter content security policy applies again.
+  const reload = path === '/explorer';
   return (
     <>
       <a className="skip-link" href="#main">
@@ -23,24 +25,34 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
           <nav aria-label="Main">
             <ul>
               <li>
-                <Link to="/">Home</Link>
+                <Link to="/" reload={reload}>
+                  Home
+                </Link>
               </li>
               <li>
-                <Link to="/products">Products</Link>
+                <Link to="/products" reload={reload}>
+                  Products
+                </Link>
               </li>
               <li>
-                <Link to="/cart">
+                <Link to="/cart" reload={reload}>
                   <CartCount />
                 </Link>
               </li>
               <li>
-                <Link to="/wishlists">Wishlists</Link>
+                <Link to="/wishlists" reload={reload}>
+                  Wishlists
+                </Link>
               </li>
               <li>
-                <Link to="/sessions">Sessions</Link>
+                <Link to="/sessions" reload={reload}>
+                  Sessions
+                </Link>
               </li>
               <li>
-                <Link to="/account">Password</Link>
+                <Link to="/account" reload={reload}>
+                  Password
+                </Link>
               </li>
               {explorer && (
                 <li>

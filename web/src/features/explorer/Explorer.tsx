@@ -8,9 +8,9 @@ import { useAuth, useSessionServices } from '../../lib/session-react';
 import { explorerFetcher } from './explorer-fetcher';
 import './monaco-workers';
 
-const DEFAULT_QUERY = `# Runs as the person signed in to the app: no token to paste.
-# Nothing loads from outside this server.
-# Ctrl-Enter (or the run button) asks who you are.
+const DEFAULT_QUERY = `# Runs as you: no token to paste.
+# Loads nothing from outside.
+# Ctrl-Enter runs it.
 
 query Me {
   me {
