@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
@@ -7,6 +6,7 @@ import { initORM } from '../src/db/orm';
 import { freshDatabase } from './helpers/database';
 import { LOGIN, ME, REFRESH, REGISTER } from './helpers/server';
 import { RawSocket } from './helpers/ws';
+import { freePort } from './helpers/process';
 
 /** Two real `src/index.ts` processes on one PostgreSQL database: tokens, revocation and rate limits must hold across them. */
 const describePg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
@@ -35,16 +35,6 @@ interface Res {
   body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
-}
 
 const started: Instance[] = [];
 async function spawnInstance(dbUrl: string, env: Record<string, string> = {}): Promise<Instance> {
