@@ -61,7 +61,9 @@ export class NativeSql {
   /** The first row of a read statement, or undefined. */
   get<Row>(stmt: Statement, params: unknown[]): Promise<Row | undefined> {
     if (this.dialect === 'postgresql') {
-      return this.borrow<PgClient, Row | undefined>(this.getEm(), async (client) => (await client.query({ name: stmt.name, text: stmt.pgSql, values: params })).rows[0] as Row | undefined);
+      // A named statement: pg parses it once per connection, and again on a new one after a reconnect.
+      const query = { name: stmt.name, text: stmt.pgSql, values: params };
+      return this.borrow<PgClient, Row | undefined>(this.getEm(), async (client) => (await client.query(query)).rows[0] as Row | undefined);
     }
     return this.sqlite((prepare) => prepare(stmt).get(...params.map(sqliteValue)) as Row | undefined);
   }

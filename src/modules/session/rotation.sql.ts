@@ -1,5 +1,4 @@
-import { pgStatement, statement, type NativeSql } from '../../db/native-sql';
-import { toDateOrNull } from '../../db/native-sql';
+import { pgStatement, statement, toDateOrNull, type NativeSql } from '../../db/native-sql';
 import { USER_COLUMNS, userFromRow, type UserRow } from '../user/user.row';
 import type { User } from '../user/user.entity';
 import type { Session } from './session.entity';
@@ -7,7 +6,8 @@ import { SESSION_COLUMNS, sessionFromRow, type SessionRow } from './session.row'
 
 /** A presented refresh token with what rotation needs to decide: its session, user and successor. */
 export interface Presented {
-  token: { id: string; usedAt: Date | null; replacedById: string | null; successorSealed: string | null; successorLive: boolean };
+  /** successorLive: the token it was rotated into exists and is still unused (the grace window's condition). */
+  token: { id: string; usedAt: Date | null; successorSealed: string | null; successorLive: boolean };
   session: Session | null;
   user: User | null;
 }
@@ -15,7 +15,7 @@ export interface Presented {
 // One lookup instead of three: the token, its session, the user and whether its successor is still live.
 const PRESENTED = statement(
   'tg_refresh_presented',
-  `select t.id as token_id, t.used_at as token_used_at, t.replaced_by_id as token_replaced_by_id, t.successor_sealed as token_successor_sealed,
+  `select t.id as token_id, t.used_at as token_used_at, t.successor_sealed as token_successor_sealed,
   n.id as next_id, n.used_at as next_used_at, ${SESSION_COLUMNS}, ${USER_COLUMNS}
   from refresh_tokens t left join sessions s on s.id = t.session_id left join users u on u.id = s.user_id
   left join refresh_tokens n on n.id = t.replaced_by_id where t.token_hash = ?`,
@@ -24,7 +24,6 @@ const PRESENTED = statement(
 type PresentedRow = SessionRow & UserRow & {
   token_id: string;
   token_used_at: unknown;
-  token_replaced_by_id: string | null;
   token_successor_sealed: string | null;
   next_id: string | null;
   next_used_at: unknown;
@@ -36,7 +35,6 @@ export async function findPresented(sql: NativeSql, tokenHash: string): Promise<
   const token = {
     id: row.token_id,
     usedAt: toDateOrNull(row.token_used_at),
-    replacedById: row.token_replaced_by_id,
     successorSealed: row.token_successor_sealed,
     successorLive: row.next_id != null && row.next_used_at == null,
   };
