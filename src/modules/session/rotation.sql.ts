@@ -72,7 +72,7 @@ const ROTATE_PG = pgStatement(
   select count(*)::int as won from won`,
 );
 
-// SQLite: the same steps in one synchronous transaction on one connection, so nothing runs in between.
+// SQLite: the same steps in one synchronous transaction (shared with the turn's other rotations: one commit).
 const TOUCH = statement('tg_refresh_touch', 'update sessions set last_used_at = ? where id = ? and revoked_at is null');
 const CAS = statement('tg_refresh_cas', 'update refresh_tokens set used_at = ?, replaced_by_id = ?, successor_sealed = ? where id = ? and used_at is null');
 const WIPE = statement('tg_refresh_wipe', 'update refresh_tokens set successor_sealed = null where session_id = ? and replaced_by_id = ? and successor_sealed is not null');
@@ -87,18 +87,16 @@ export async function rotate(sql: NativeSql, r: Rotation): Promise<boolean> {
     return row?.won === 1;
   }
   const now = r.now.getTime();
-  return sql.sqlite((prepare, db) => {
-    try {
-      return db.transaction(() => {
-        if (prepare(TOUCH).run(now, r.sessionId).changes !== 1) throw new Lost();
-        if (prepare(CAS).run(now, r.successorId, r.sealed, r.tokenId).changes !== 1) throw new Lost();
-        prepare(WIPE).run(r.sessionId, r.tokenId);
-        prepare(MINT).run(r.successorId, r.sessionId, r.successorHash, now);
-        return true;
-      }).immediate();
-    } catch (err) {
-      if (err instanceof Lost) return false; // rolled back: nothing was written
-      throw err;
-    }
-  });
+  try {
+    return await sql.sqliteTransaction((prepare) => {
+      if (prepare(TOUCH).run(now, r.sessionId).changes !== 1) throw new Lost();
+      if (prepare(CAS).run(now, r.successorId, r.sealed, r.tokenId).changes !== 1) throw new Lost();
+      prepare(WIPE).run(r.sessionId, r.tokenId);
+      prepare(MINT).run(r.successorId, r.sessionId, r.successorHash, now);
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof Lost) return false; // rolled back to its savepoint: nothing of this rotation was written
+    throw err;
+  }
 }
