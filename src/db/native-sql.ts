@@ -148,9 +148,14 @@ export class NativeSql {
 
 const poolClient = (em: EntityManager) => (em.getConnection() as AbstractSqlConnection).getKnex().client as PoolClient;
 const isIdle = (pool: Pool) => pool.numUsed() === 0 && pool.numFree() === 1 && pool.numPendingAcquires() === 0 && pool.numPendingCreates() === 0;
-/** Driver errors (they carry a code) become the ORM's exceptions; anything else, our own included, passes unchanged. */
-const convert = (em: EntityManager, err: unknown) =>
-  err instanceof Error && typeof (err as { code?: unknown }).code === 'string' ? em.getDriver().convertException(err) : err;
+/**
+ * Driver errors (they carry a code) become the ORM's exceptions; anything else, our own included, passes unchanged.
+ * Duck-typed: better-sqlite3's native part may build its errors from another realm's Error (jest's module sandboxes).
+ */
+const convert = (em: EntityManager, err: unknown) => {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return typeof e?.code === 'string' && typeof e.message === 'string' ? em.getDriver().convertException(err as Error) : err;
+};
 
 /** SQLite stores what MikroORM writes: dates as epoch milliseconds, booleans as 0/1. */
 export const sqliteValue = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);
