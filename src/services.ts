@@ -17,6 +17,9 @@ import { CartService } from './modules/cart/cart.service';
 import { WishlistService } from './modules/wishlist/wishlist.service';
 import { createOidcService } from './modules/oidc/oidc.module';
 import type { OidcService } from './modules/oidc/oidc.service';
+import { ManagerGuard } from './modules/access/managers';
+import { RoleService } from './modules/access/role.service';
+import { ApiTokenService } from './modules/access/api-token.service';
 
 export interface Services {
   tokens: TokenService;
@@ -30,6 +33,8 @@ export interface Services {
   carts: CartService;
   wishlists: WishlistService;
   oidc: OidcService;
+  roles: RoleService;
+  apiTokens: ApiTokenService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -38,12 +43,15 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
   const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
-  const users = new UserService(sessions, clock, audit);
+  const managers = new ManagerGuard();
+  const users = new UserService(sessions, clock, audit, managers, live);
+  const roles = new RoleService(users, sessions, managers, clock, audit, live);
+  const apiTokens = new ApiTokenService(getEm, clock, audit, limits, logger);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc };
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, roles, apiTokens };
 }
