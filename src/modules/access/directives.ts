@@ -27,6 +27,14 @@ export function rulesOn(schema: GraphQLSchema, node: Node): Rule[] {
   return rules;
 }
 
+/** A rule as it reads in the SDL, e.g. `@requiresScopes(scopes: [["roles:manage"], ["users:read"]])`. */
+export function printRule(rule: Rule): string {
+  const lists = (v: string[][]) => `[${v.map((all) => `[${all.map((s) => JSON.stringify(s)).join(', ')}]`).join(', ')}]`;
+  if (rule.kind === 'requiresScopes') return `@requiresScopes(scopes: ${lists(rule.scopes)})`;
+  if (rule.kind === 'policy') return `@policy(policies: ${lists(rule.policies)})`;
+  return `@${rule.kind}`;
+}
+
 /** Every Query, Mutation and Subscription field with the rules written on it ("Query.me" → rules). */
 export function rootRules(schema: GraphQLSchema): Map<string, Rule[]> {
   const out = new Map<string, Rule[]>();
