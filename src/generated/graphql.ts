@@ -637,7 +637,7 @@ export type User = {
    * @deprecated Use roles and permissions.
    */
   role: Role;
-  /** Every role the account holds: USER always, ADMIN when it is an admin, then its custom roles by name. */
+  /** Every role the account holds: USER always, ADMIN when it is an admin, then its custom roles by name. Readable by the account, users:read and roles:manage. */
   roles: Array<Scalars['String']['output']>;
   /** The account's live sessions, newest first. Readable by the user and with sessions:manage. */
   sessions: Array<Session>;

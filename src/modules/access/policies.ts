@@ -25,13 +25,13 @@ function ownerOf(typeName: string, source: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-/** The viewer's own object, or anyone's with `permission`. */
+/** The viewer's own object, or anyone's with one of `permissions` (a refusal names the first). */
 const selfOr =
-  (permission: Permission): Policy =>
+  (...permissions: Permission[]): Policy =>
   async ({ viewer, grant, source, typeName }) => {
     if (ownerOf(typeName, source) === viewer.id) return null;
     const g = await grant();
-    return g.effective.has(permission) ? null : { reason: shortfallOf(g, permission), missing: permission };
+    return permissions.some((p) => g.effective.has(p)) ? null : { reason: shortfallOf(g, permissions[0]), missing: permissions[0] };
   };
 
 /**
@@ -41,8 +41,8 @@ const selfOr =
 export const POLICIES: Record<string, Policy> = {
   /** The viewer's own cart and wishlists, or anyone's with carts:read. */
   owner: selfOr('carts:read'),
-  /** The viewer's own roles and permissions, or anyone's with users:read. */
-  self: selfOr('users:read'),
+  /** The viewer's own roles and permissions, or anyone's with users:read (or roles:manage, to see what it changes). */
+  self: selfOr('users:read', 'roles:manage'),
   /** The viewer's own sessions, or anyone's with sessions:manage. */
   ownSessions: selfOr('sessions:manage'),
   /**

@@ -1,4 +1,4 @@
-import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLField, type GraphQLInputType } from 'graphql';
+import { getNamedType, isEnumType, type GraphQLObjectType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLField, type GraphQLInputType } from 'graphql';
 import { rootRules, type Rule } from '../../../src/modules/access/directives';
 import { ALL_PERMISSIONS, SESSION_ONLY, type Permission } from '../../../src/modules/access/permissions';
 import { buildSchema } from '../../../src/schema';
@@ -69,7 +69,7 @@ const schema = buildSchema();
 const ROWS: Row[] = [...rootRules(schema)].map(([name, rules]) => {
   const [typeName, fieldName] = name.split('.');
   const operation = typeName === 'Query' ? 'query' : typeName === 'Mutation' ? 'mutation' : 'subscription';
-  const field = schema.getRootType(operation as 'query')!.getFields()[fieldName];
+  const field = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName];
   return { field: name, rule: rules[0], operation, doc: documentFor(operation, field) };
 });
 // Ends every session of the caller: run last.
