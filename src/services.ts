@@ -46,7 +46,7 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const managers = new ManagerGuard();
   const users = new UserService(sessions, clock, audit, managers, live);
   const roles = new RoleService(users, sessions, managers, clock, audit, live);
-  const apiTokens = new ApiTokenService(getEm, clock, audit, limits, logger);
+  const apiTokens = new ApiTokenService(getEm, clock, audit, limits, logger, live);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);

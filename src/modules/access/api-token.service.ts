@@ -9,6 +9,7 @@ import { cleanName } from '../../lib/text';
 import type { AuditService } from '../audit/audit.service';
 import type { RateLimits } from '../auth/rate-limit';
 import type { ClientMeta } from '../session/session.service';
+import type { LiveService } from '../live/live.service';
 import { User } from '../user/user.entity';
 import type { Actor } from '../user/user.service';
 import { lockRoleChanges } from './managers';
@@ -63,6 +64,7 @@ export class ApiTokenService {
     private readonly audit: AuditService,
     private readonly limits: RateLimits,
     private readonly logger: Logger,
+    private readonly live: LiveService,
   ) {}
 
   /**
@@ -114,6 +116,7 @@ export class ApiTokenService {
     const revoked = (await em.nativeUpdate(ApiToken, { id: token.id, revokedAt: null }, { revokedAt: this.clock.now() })) === 1;
     if (revoked) {
       this.audit.record({ type: 'API_TOKEN_REVOKED', userId: token.userId, ...actor.meta, detail: { tokenId: token.id, name: token.name, by: actor.user.id } });
+      this.live.sessionsChanged(token.userId); // sockets opened with it close (API_TOKEN_REVOKED)
     }
     return revoked;
   }

@@ -9,6 +9,7 @@ import type { AuditService } from '../audit/audit.service';
 import type { ManagerGuard } from '../access/managers';
 import { assertHolds, permissionsOf } from '../access/role.service';
 import type { LiveService } from '../live/live.service';
+import { ApiToken } from '../access/api-token.entity';
 import { User } from './user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -70,8 +71,7 @@ export class UserService {
   }
 
   /**
-   * Deactivation ends every session at once and stops the account's API tokens; activation restores login
-   * only. Through the API, the actor must hold each of the account's permissions (a support desk with
+   * Deactivation ends every session and revokes every API token at once; activation restores login only. Through the API, the actor must hold each of the account's permissions (a support desk with
    * users:manage cannot switch off an admin), and the last active admin cannot be deactivated.
    */
   async setActive(em: EntityManager, actor: Actor, id: string, active: boolean): Promise<User> {
@@ -83,7 +83,11 @@ export class UserService {
         const change = async () => {
           Object.assign(user, { isActive: active, updatedAt: this.clock.now() });
           await tx.flush();
-          if (!active) await this.sessions.endAllForUser(tx, user.id, 'DEACTIVATED');
+          if (!active) {
+            await this.sessions.endAllForUser(tx, user.id, 'DEACTIVATED');
+            // Like its sessions, its API tokens end for good: reactivation restores login only.
+            await tx.nativeUpdate(ApiToken, { userId: user.id, revokedAt: null }, { revokedAt: this.clock.now() });
+          }
         };
         if (actor.user && !active) await this.managers.keep(tx, change, () => lastAdmin(actor.user!, user));
         else await change();
