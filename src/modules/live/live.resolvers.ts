@@ -5,7 +5,7 @@ type Live<TResult, TArgs = Record<string, never>> = SubscriptionResolverObject<T
 
 // Events carry ids only; every delivery loads the current state on a fresh EntityManager fork.
 const cartChanged: Live<ResolversTypes['Cart']> = {
-  // @auth has checked the token and session; the topic is the viewer's own, so no other cart can arrive.
+  // @authenticated has checked the token (session or API token); the topic is the viewer's own, so no other cart can arrive.
   subscribe: async (_p, _a, ctx) => ctx.services.live.listen(`cart:${(await ctx.getUser()).id}`),
   resolve: async (_event, _a, ctx) => ctx.services.carts.view(ctx.em, await ctx.getUser()),
 };
