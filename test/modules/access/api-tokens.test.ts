@@ -151,7 +151,7 @@ describe('API tokens', () => {
   });
 
   describe('stopping', () => {
-    it('revoked: refused at once with API_TOKEN_REVOKED, over HTTP and on its open sockets', async () => {
+    it('revoked: refused at once with API_TOKEN_REVOKED, over HTTP and on its open sockets (and a revoked session’s JWT with TOKEN_REVOKED)', async () => {
       const fin = await register(server, 'fin_tokens', PASSWORD);
       const { token, apiToken } = await createApiToken(server, fin, []);
       const socket = new RawSocket(wsUrl(server));
@@ -161,6 +161,11 @@ describe('API tokens', () => {
       expect(await socket.closed).toEqual({ code: 4403, reason: 'API_TOKEN_REVOKED' });
       expect(await ok(server.gql(REVOKE_API_TOKEN, { id: apiToken.id }, as(fin)), 'revokeApiToken')).toBe(false);
       expect((await ok(server.gql(MY_API_TOKENS, {}, as(fin)), 'myApiTokens')).map((t: any) => t.id)).not.toContain(apiToken.id);
+      // The session counterpart: a revoked session's access token stops on its next request too.
+      const other = await login(server, 'fin_tokens', PASSWORD);
+      expect((await server.gql(ME, {}, as(other))).status).toBe(200);
+      expect(await ok(server.gql(`mutation ($id: ID!) { revokeSession(id: $id) }`, { id: other.sessionId }, as(fin)), 'revokeSession')).toBe(true);
+      expectUnauthenticated(await server.gql(ME, {}, as(other)), 'TOKEN_REVOKED');
     });
 
     it('expired: refused with API_TOKEN_EXPIRED', async () => {

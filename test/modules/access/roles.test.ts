@@ -277,3 +277,44 @@ describe('live sockets of an account whose permissions shrink', () => {
     expect(await socket.closed).toEqual({ code: 4403, reason: 'ACCOUNT_DISABLED' });
   });
 });
+
+describe('other accounts’ sessions, carts and wishlists behind their own permissions', () => {
+  let server: TestServer;
+  let admin: any;
+  beforeAll(async () => {
+    server = await createTestServer();
+    admin = await makeAdmin(server, 'root');
+    await createRole(server, admin, 'DIRECTORY', ['users:read']);
+    await createRole(server, admin, 'SESSIONS', ['users:read', 'sessions:manage']);
+    await createRole(server, admin, 'SHOP_SUPPORT', ['users:read', 'carts:read']);
+  });
+  afterAll(() => server.close());
+
+  const REVOKE_SESSION = `mutation ($id: ID!) { revokeSession(id: $id) }`;
+
+  it('User.sessions and revokeSession of anyone need sessions:manage; User.cart and User.wishlists need carts:read', async () => {
+    const pat = await register(server, 'pat', PASSWORD);
+    const directory = await userWithRole(server, admin, 'dir', 'DIRECTORY');
+    const sessions = await userWithRole(server, admin, 'ses', 'SESSIONS');
+    const shop = await userWithRole(server, admin, 'shop', 'SHOP_SUPPORT');
+
+    // users:read shows the accounts, not their sessions, carts or wishlists (each field names what it needs).
+    for (const [field, missing] of [['sessions { id }', 'sessions:manage'], ['cart { itemCount }', 'carts:read'], ['wishlists { id }', 'carts:read']]) {
+      const res = await server.gql(`{ users(first: 100) { edges { node { username ${field} } } } }`, {}, as(directory));
+      expect(res.status).toBe(403);
+      expect(firstError(res)).toMatchObject({ code: 'FORBIDDEN', reason: 'INSUFFICIENT_ROLE', missing });
+    }
+    // Its own are its own.
+    expect((await server.gql(`{ me { sessions { id } cart { itemCount } wishlists { id } } }`, {}, as(directory))).status).toBe(200);
+
+    const bySessions = await ok(server.gql(`{ users(first: 100) { edges { node { username sessions { id } } } } }`, {}, as(sessions)), 'users');
+    const patSessions = bySessions.edges.find((e: any) => e.node.username === 'pat').node.sessions;
+    expect(patSessions.map((s: any) => s.id)).toEqual([pat.sessionId]);
+    expectError(await server.gql(REVOKE_SESSION, { id: pat.sessionId }, as(directory)), { code: 'NOT_FOUND', field: 'id' });
+    expect(await ok(server.gql(REVOKE_SESSION, { id: pat.sessionId }, as(sessions)), 'revokeSession')).toBe(true);
+    expect(firstError(await server.gql(ME, {}, as(pat)))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+
+    const byShop = await ok(server.gql(`{ users(first: 100) { edges { node { username cart { itemCount } wishlists { id } } } } }`, {}, as(shop)), 'users');
+    expect(byShop.edges.find((e: any) => e.node.username === 'pat').node).toEqual({ username: 'pat', cart: { itemCount: 0 }, wishlists: [] });
+  });
+});
