@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { combine, type Measured } from './stats';
+import type { LiveFigures } from './live';
 
 export const ROWS = {
   bare: 'bare node:http',
@@ -31,7 +32,7 @@ const WIDTH = Math.max(...Object.values(ROWS).map((name) => name.length));
 const num = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-export function printReport(samples: Record<Row, Measured[]>, memory: Memory, notes: string[]): void {
+export function printReport(samples: Record<Row, Measured[]>, memory: Memory, live: LiveFigures, notes: string[]): void {
   const r = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, combine(v)])) as Record<Row, Measured>;
   const out: string[] = [];
   const line = (cells: string[]) => out.push(`| ${cells[0].padEnd(WIDTH)} | ${cells.slice(1).map((c) => c.padStart(9)).join(' | ')} |`);
@@ -54,9 +55,17 @@ export function printReport(samples: Record<Row, Measured[]>, memory: Memory, no
     ['me p99 under logins / me p99 alone', r.meHalfLogins.p99 / r.meHalf.p99, '<= 3'],
     [`RSS growth after ${memory.requests} me requests (%)`, growth, '<= 10'],
     ['baseline / bare node:http throughput', r.baseline.rps / r.bare.rps, 'none (reference)'],
+    [`KiB per idle authenticated socket (${live.sockets} open)`, live.bytesPerSocket / 1024, '< 50'],
+    [`addToCart → cartChanged p99 ms (${live.sockets} sockets)`, live.p99, '< 50'],
   ];
   out.push('', 'ratios (value, target):');
   for (const [name, value, target] of ratios) out.push(`  ${name.padEnd(46)} ${num(value, 2).padStart(8)}   target ${target}`);
+  out.push(
+    '',
+    `live: ${live.sockets} idle authenticated sockets hold ${num(live.bytesPerSocket / 1024, 1)} KiB each (heap + external after a forced GC);`,
+    `  addToCart sent → cartChanged received: p50 ${num(live.p50, 2)} ms, p99 ${num(live.p99, 2)} ms over ${live.delays.length} changes` +
+      ` (after the mutation's answer: p50 ${num(live.afterAnswer.p50, 2)} ms, p99 ${num(live.afterAnswer.p99, 2)} ms)`,
+  );
   out.push('', `server RSS: ${mib(memory.before)} after warm-up, ${mib(memory.after)} after ${memory.requests} me requests (${memory.errors} errors)`);
   out.push(...notes);
   const cpus = os.cpus();

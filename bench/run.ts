@@ -8,6 +8,7 @@ import { LOGIN, ME, TYPENAME, createApiToken, login, loginMany, register } from 
 import type { LoadJob, LoadSpec } from './load';
 import { Child, killAll } from './proc';
 import { printReport, ROWS, type Memory, type Row } from './report';
+import { measureLive } from './live';
 import { median, type Measured } from './stats';
 
 const int = (name: string, fallback: number) => Math.max(1, Number.parseInt(process.env[name] ?? '', 10) || fallback);
@@ -18,6 +19,8 @@ const C = int('BENCH_CONCURRENCY', 4);
 const CONNECTIONS = int('BENCH_CONNECTIONS', 20);
 const SESSIONS = int('BENCH_SESSIONS', 50);
 const ME_TOTAL = int('BENCH_ME_TOTAL', 200_000);
+const LIVE_SOCKETS = int('BENCH_LIVE_SOCKETS', 1000);
+const LIVE_SAMPLES = int('BENCH_LIVE_SAMPLES', 300);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const HUGE = '1000000000';
 
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
     JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
     DATA_DIR: dir,
     DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-    ...Object.fromEntries(['LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER_IP', 'REFRESH_IP'].map((n) => [`RATE_${n}_MAX`, HUGE])),
+    ...Object.fromEntries(['LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER_IP', 'REFRESH_IP', 'WS_IP'].map((n) => [`RATE_${n}_MAX`, HUGE])),
   };
   for (const k of ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM', 'REFRESH_GRACE_PERIOD']) delete env[k];
   const profileDir = resolve(__dirname, 'profiles');
@@ -101,7 +104,11 @@ async function main(): Promise<void> {
     const [run] = await load({ specs: [meSpec], warmup: 0, amount: ME_TOTAL });
     const memory: Memory = { before, after: await rss(), requests: run.requests, errors: run.errors };
 
-    printReport(samples, memory, [
+    log(`live: ${LIVE_SOCKETS} idle authenticated sockets, then ${LIVE_SAMPLES} cart changes`);
+    const heldBytes = async () => (await sleep(1000), (await server.request<{ live: number }>({ cmd: 'rss' })).live);
+    const live = await measureLive(url, heldBytes, LIVE_SOCKETS, LIVE_SAMPLES);
+
+    printReport(samples, memory, live, [
       `me @ half rate: overallRate ${overallRate} req/s (half the median me throughput), ${CONNECTIONS} connections;` +
         ` logins alongside: ${median(loginsAlongside).toFixed(1)} req/s at concurrency ${C}`,
       `settings: ${ROUNDS} rounds (median), ${WARMUP}s warm-up + ${DURATION}s each, ${CONNECTIONS} connections` +

@@ -1,4 +1,4 @@
-// The real app in its own process: prints {"url"} once listening, answers {cmd:'rss'} and {cmd:'stop'} over IPC.
+// The real app in its own process: prints {"url"} once listening, answers {cmd:'rss'} (RSS and live heap + external bytes, after a full GC) and {cmd:'stop'} over IPC.
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { exitOnDisconnect } from './proc';
@@ -10,7 +10,9 @@ async function main(): Promise<void> {
     if (msg.cmd === 'rss') {
       // A full collection first, so the figure is live memory rather than garbage not yet collected.
       (globalThis as { gc?: () => void }).gc?.();
-      process.send!({ rss: process.memoryUsage().rss });
+      const { rss, heapUsed, external } = process.memoryUsage();
+      // heapUsed + external: what live objects and buffers hold, without the pages a GC freed but the allocator kept.
+      process.send!({ rss, live: heapUsed + external });
     }
     if (msg.cmd === 'stop') {
       await app.stop().catch(() => undefined);

@@ -116,7 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(operationalRoutes, { config, orm });
   await app.register(oidcRoutes, { config, services, em: orm.em });
 
-  const inspect = socketInspector(() => orm.em, services, clock, config.session.idleTtl);
+  const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
   const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.

@@ -27,7 +27,10 @@ export interface Context {
   cookies: Record<string, string | undefined>;
   /** Verified claims, or a presented API token (checked on first use), or null with the reason the bearer token was refused (or absent). */
   auth: BearerAuth;
-  /** The signed-in user (an API token's owner), loaded once per request; throws UNAUTHENTICATED with a reason. */
+  /**
+   * The signed-in user (an API token's owner), loaded once per request; throws UNAUTHENTICATED with a reason.
+   * A detached snapshot (no EntityManager involved): load the user through `em` to change it.
+   */
   getUser(): Promise<User>;
   /** What the viewer may do on this request: its roles' permissions, narrowed by an API token's scopes; loaded once. */
   getGrant(): Promise<Grant>;
@@ -95,14 +98,14 @@ class RequestContext implements Context {
 
   getUser(): Promise<User> {
     const { claims, failure, apiToken } = this.auth;
-    if (apiToken) return (this.viewer ??= loadTokenViewer(this.em, this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
+    if (apiToken) return (this.viewer ??= loadTokenViewer(this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
     if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
-    this.viewer ??= withRetry(() => loadViewer(this.em, claims, this.clock, this.config.session.idleTtl));
+    this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
     return this.viewer;
   }
 
   getGrant(): Promise<Grant> {
-    return (this.grant ??= this.getUser().then((user) => loadGrant(this.em, user, this.token)));
+    return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
   }
 }
 

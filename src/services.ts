@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { NativeSql } from './db/native-sql';
 import type { Config } from './config';
 import type { Logger } from './lib/logger';
 import { AuditService } from './modules/audit/audit.service';
@@ -33,6 +34,8 @@ export interface Services {
   carts: CartService;
   wishlists: WishlistService;
   oidc: OidcService;
+  /** The hot path's prepared statements (viewer check, refresh rotation, API token lookup). */
+  sql: NativeSql;
   roles: RoleService;
   apiTokens: ApiTokenService;
 }
@@ -40,18 +43,19 @@ export interface Services {
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
 export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService): Services {
   const audit = new AuditService(getEm, clock, logger);
+  const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
-  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit);
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, live);
   const managers = new ManagerGuard();
-  const users = new UserService(sessions, clock, audit, managers, live);
-  const roles = new RoleService(users, sessions, managers, clock, audit, live);
-  const apiTokens = new ApiTokenService(getEm, clock, audit, limits, logger, live);
+  const users = new UserService(sessions, clock, audit, managers);
+  const roles = new RoleService(users, sessions, managers, clock, audit);
+  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, live);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, roles, apiTokens };
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens };
 }

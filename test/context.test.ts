@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import type { AbstractSqlConnection } from '@mikro-orm/knex';
 import { readBearer } from '../src/context';
 import { TokenError } from '../src/modules/auth/token.service';
 import { User } from '../src/modules/user/user.entity';
@@ -97,17 +98,26 @@ describe('bearer context', () => {
   });
 
   describe('database use', () => {
-    let execute: jest.SpyInstance;
-    beforeEach(() => {
-      execute = jest.spyOn(server.app.orm.em.getConnection(), 'execute');
+    // The ORM borrows a pooled connection for every statement; the hot path's prepared statements go through services.sql.
+    let acquire: jest.SpyInstance;
+    let prepared: jest.SpyInstance[];
+    const used = () => [acquire, ...prepared].reduce((n, spy) => n + spy.mock.calls.length, 0);
+    beforeEach(async () => {
+      await server.app.services.audit.flush(); // earlier tests' audit events are written by now
+      acquire = jest.spyOn((server.app.orm.em.getConnection() as AbstractSqlConnection).getKnex().client, 'acquireConnection');
+      prepared = [jest.spyOn(server.app.services.sql, 'get'), jest.spyOn(server.app.services.sql, 'sqlite')];
     });
-    afterEach(() => execute.mockRestore());
+    afterEach(() => [acquire, ...prepared].forEach((spy) => spy.mockRestore()));
 
-    it('loads the viewer for a guarded field (the spy sees queries)', async () => {
+    it('loads the viewer for a guarded field with one prepared statement and nothing else', async () => {
       const { accessToken } = await register(server, 'spied');
-      execute.mockClear();
+      await server.app.services.audit.flush();
+      await meWith(`Bearer ${accessToken}`); // the first use borrows the connection through the pool
+      jest.clearAllMocks();
       expect((await meWith(`Bearer ${accessToken}`)).status).toBe(200);
-      expect(execute).toHaveBeenCalled();
+      expect(prepared[0]).toHaveBeenCalledTimes(1);
+      // SQLite runs it on the idle connection directly; PostgreSQL borrows a pooled client for it.
+      expect(acquire).toHaveBeenCalledTimes(process.env.TEST_DATABASE_URL ? 1 : 0);
     });
 
     it.each([
@@ -118,7 +128,7 @@ describe('bearer context', () => {
       const res = await server.gql('{ __typename }', {}, authorization ? { headers: { authorization } } : {});
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: { __typename: 'Query' } });
-      expect(execute).not.toHaveBeenCalled();
+      expect(used()).toBe(0);
     });
   });
 });

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
@@ -7,6 +6,7 @@ import { initORM } from '../src/db/orm';
 import { freshDatabase } from './helpers/database';
 import { LOGIN, ME, REFRESH, REGISTER } from './helpers/server';
 import { RawSocket } from './helpers/ws';
+import { freePort } from './helpers/process';
 
 /** Two real `src/index.ts` processes on one PostgreSQL database: tokens, revocation and rate limits must hold across them. */
 const describePg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
@@ -35,16 +35,6 @@ interface Res {
   body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
-}
 
 const started: Instance[] = [];
 async function spawnInstance(dbUrl: string, env: Record<string, string> = {}): Promise<Instance> {
@@ -272,6 +262,50 @@ describePg('two instances on one PostgreSQL database', () => {
       // The one successor is live on either instance.
       const next = await must(d, REFRESH, { token: pairs[0].refreshToken }, 'refreshToken');
       expect((await gql(c, ME, {}, next.accessToken)).body.data?.me.id).toBe(erin.user.id);
+    });
+  });
+
+  // PostgreSQL LISTEN/NOTIFY carries the events without Redis; with REDIS_URL, Redis pub/sub does.
+  const buses: Array<[string, Record<string, string>]> = [['PostgreSQL LISTEN/NOTIFY', {}]];
+  if (process.env.TEST_REDIS_URL) buses.push(['Redis pub/sub', { REDIS_URL: process.env.TEST_REDIS_URL }]);
+  describe.each(buses)('live updates across instances through %s', (_bus, busEnv) => {
+    let a: Instance;
+    let b: Instance;
+    beforeAll(async () => {
+      // A prefix of their own: the channel (and Redis counters) are not shared with other runs.
+      const env = { ...busEnv, RATE_LIMIT_PREFIX: `mi${Date.now().toString(36)}` };
+      a = await start(db.url, env);
+      b = await start(db.url, env);
+    });
+    afterAll(async () => {
+      await Promise.all([a, b].filter(Boolean).map(stop));
+    });
+    const socketOn = async (i: Instance, accessToken: string) => {
+      const s = new RawSocket(i.root.replace(/^http/, 'ws') + '/graphql');
+      expect(await s.init({ accessToken })).toBe('ack');
+      s.subscribe('cart', `subscription { cartChanged { itemCount } }`);
+      await sleep(100);
+      return s;
+    };
+
+    it('(f) addToCart on A delivers cartChanged on B', async () => {
+      const user = await signUp(a, `live_cart_${busEnv.REDIS_URL ? 'r' : 'p'}`);
+      const s = await socketOn(b, user.accessToken);
+      const productId = (await must(a, PRODUCTS, {}, 'products')).edges[0].node.id;
+      await must(a, ADD_TO_CART, { productId }, 'addToCart', user.accessToken);
+      const next = await s.next((m) => m.id === 'cart' && m.type === 'next');
+      expect(next.payload.data.cartChanged.itemCount).toBe(1);
+      s.close();
+    });
+
+    it('(g) logoutAll on A closes the socket held by B within a second', async () => {
+      const user = await signUp(a, `live_out_${busEnv.REDIS_URL ? 'r' : 'p'}`);
+      const s = await socketOn(b, user.accessToken);
+      const t0 = Date.now();
+      await must(a, LOGOUT_ALL, {}, 'logoutAll', user.accessToken);
+      const closed = await Promise.race([s.closed, sleep(3000).then(() => ({ code: 0, reason: 'still open' }))]);
+      expect(closed).toEqual({ code: 4403, reason: 'TOKEN_REVOKED' });
+      expect(Date.now() - t0).toBeLessThan(1000);
     });
   });
 

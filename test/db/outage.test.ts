@@ -1,6 +1,6 @@
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { freshDatabase } from '../helpers/database';
-import { createTestServer, firstError, register, ME, LOGIN, type TestServer } from '../helpers/server';
+import { createTestServer, firstError, register, ME, LOGIN, REFRESH, type TestServer } from '../helpers/server';
 
 const pg = process.env.TEST_DATABASE_URL;
 const describePg = pg ? describe : describe.skip;
@@ -34,6 +34,8 @@ describePg('PostgreSQL outage', () => {
     expect(me.status).toBe(503);
     expect(firstError(me).code).toBe('SERVICE_UNAVAILABLE');
     expect(me.headers.get('retry-after')).toBeTruthy();
+    const refresh = await server.gql(REFRESH, { token: alice.refreshToken });
+    expect([refresh.status, firstError(refresh).code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
     const reg = await server.gql(`mutation { register(input: { username: "bob", password: "a fine passphrase" }) { sessionId } }`);
     expect(reg.status).toBe(503);
     expect(firstError(reg).code).toBe('SERVICE_UNAVAILABLE');
@@ -49,6 +51,8 @@ describePg('PostgreSQL outage', () => {
     }
     expect(ready).toBe(200);
     expect((await server.gql(ME, {}, { token: alice.accessToken })).body.data.me.id).toBe(alice.user.id);
+    // The refresh token the outage refused is still the live one: nothing was half-rotated.
+    expect((await server.gql(REFRESH, { token: alice.refreshToken })).body.data.refreshToken.sessionId).toBe(alice.sessionId);
     // bob's failed registration left no user behind: the name is free and logging in as bob fails cleanly.
     const login = await server.gql(LOGIN, { input: { username: 'bob', password: 'a fine passphrase' } });
     expect(firstError(login).code).toBe('BAD_CREDENTIALS');

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import { BadUserInputError, ForbiddenError, NotFoundError, TooManyApiTokensError, UnauthenticatedError } from '../../errors';
 import { withRetry } from '../../db/retry';
+import { statement, toDate, toDateOrNull, type NativeSql } from '../../db/native-sql';
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
@@ -10,7 +10,8 @@ import type { AuditService } from '../audit/audit.service';
 import type { RateLimits } from '../auth/rate-limit';
 import type { ClientMeta } from '../session/session.service';
 import type { LiveService } from '../live/live.service';
-import { User } from '../user/user.entity';
+import type { User } from '../user/user.entity';
+import { USER_COLUMNS, userFromRow, type UserRow } from '../user/user.row';
 import type { Actor } from '../user/user.service';
 import { lockRoleChanges } from './managers';
 import { isPermission, joinScopes, ordered, SESSION_ONLY, splitScopes, type Permission } from './permissions';
@@ -23,14 +24,15 @@ const TOUCH_MS = 60_000;
 /** Revoked and expired tokens are kept this long (they answer API_TOKEN_REVOKED / _EXPIRED), then purged. */
 const KEEP_DEAD_MS = 90 * 86_400_000;
 
-// One indexed lookup by hash, joined with the owner: the user's columns listed explicitly (a later migration
-// adding a column must not change what is mapped), the token's prefixed.
-const LOOKUP_SQL = `select u.id, u.username, u.username_key, u.password_hash, u.role, u.is_active, u.created_at, u.updated_at,
-  t.id as tok_id, t.scopes as tok_scopes, t.expires_at as tok_expires_at, t.revoked_at as tok_revoked_at,
+// One indexed lookup by hash, joined with the owner, prepared once per connection like the viewer check.
+const LOOKUP = statement(
+  'tg_api_token',
+  `select ${USER_COLUMNS}, t.id as tok_id, t.scopes as tok_scopes, t.expires_at as tok_expires_at, t.revoked_at as tok_revoked_at,
   t.last_used_at as tok_last_used_at, t.last_ip as tok_last_ip
-  from api_tokens t join users u on u.id = t.user_id where t.token_hash = ?`;
+  from api_tokens t join users u on u.id = t.user_id where t.token_hash = ?`,
+);
 
-type LookupRow = Record<string, unknown> & {
+type LookupRow = UserRow & {
   tok_id: string;
   tok_scopes: string;
   tok_expires_at: unknown;
@@ -59,6 +61,7 @@ export class ApiTokenService {
   private readonly touching = new Set<string>();
 
   constructor(
+    private readonly sql: NativeSql,
     private readonly getEm: () => EntityManager,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -126,22 +129,20 @@ export class ApiTokenService {
    * the client's failure limit; a revoked or expired one, or a deactivated owner, is refused with its reason.
    * lastUsedAt is written after the response is on its way, at most once a minute.
    */
-  async authenticate(em: EntityManager, hash: string, meta: ClientMeta): Promise<{ user: User; token: TokenCredential }> {
+  async authenticate(hash: string, meta: ClientMeta): Promise<{ user: User; token: TokenCredential }> {
     this.limits.apiTokenAllowed(meta.ip);
-    const row = await (em as SqlEntityManager).execute<LookupRow>(LOOKUP_SQL, [hash], 'get');
+    const row = await this.sql.get<LookupRow>(LOOKUP, [hash]);
     if (!row) {
       await this.limits.apiTokenFailed(meta.ip);
       throw new UnauthenticatedError('TOKEN_INVALID');
     }
-    const { tok_id: id, tok_scopes: scopes, tok_expires_at: expiresAt, tok_revoked_at: revokedAt, tok_last_used_at: lastUsedAt, tok_last_ip: lastIp, ...columns } = row;
-    const user = em.map(User, columns);
+    const user = userFromRow(row);
     if (!user.isActive) throw new UnauthenticatedError('ACCOUNT_DISABLED');
-    if (revokedAt != null) throw new UnauthenticatedError('API_TOKEN_REVOKED');
-    // SQLite returns epoch milliseconds, PostgreSQL a Date: new Date() reads both.
-    const expires = new Date(expiresAt as number | Date);
-    if (expires.getTime() <= this.clock.now().getTime()) throw new UnauthenticatedError('API_TOKEN_EXPIRED');
-    this.touch({ id, userId: user.id, lastUsedAt: lastUsedAt == null ? null : new Date(lastUsedAt as number | Date), lastIp }, meta);
-    return { user, token: { id, userId: user.id, scopes: splitScopes(scopes), expiresAt: expires } };
+    if (row.tok_revoked_at != null) throw new UnauthenticatedError('API_TOKEN_REVOKED');
+    const expiresAt = toDate(row.tok_expires_at);
+    if (expiresAt.getTime() <= this.clock.now().getTime()) throw new UnauthenticatedError('API_TOKEN_EXPIRED');
+    this.touch({ id: row.tok_id, userId: user.id, lastUsedAt: toDateOrNull(row.tok_last_used_at), lastIp: row.tok_last_ip }, meta);
+    return { user, token: { id: row.tok_id, userId: user.id, scopes: splitScopes(row.tok_scopes), expiresAt } };
   }
 
   /** Resolves once every lastUsedAt write scheduled so far is done (before the database closes). */

@@ -5,7 +5,6 @@ import { withRetry } from '../../db/retry';
 import type { Clock } from '../../lib/clock';
 import { cleanName } from '../../lib/text';
 import type { AuditService } from '../audit/audit.service';
-import type { LiveService } from '../live/live.service';
 import type { SessionService } from '../session/session.service';
 import { User, type Role } from '../user/user.entity';
 import type { Actor, UserService } from '../user/user.service';
@@ -43,7 +42,6 @@ export class RoleService {
     private readonly managers: ManagerGuard,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly live: LiveService,
   ) {}
 
   /** What an account's roles allow: everything for an admin, else the union of its custom roles. */
@@ -133,7 +131,7 @@ export class RoleService {
     if (result.added.length || result.removed.length) {
       this.audit.record({ type: 'ROLE_UPDATED', userId: actor.user?.id, ...actor.meta, detail: { role: name, added: result.added, removed: result.removed, by: by(actor) } });
     }
-    for (const userId of result.holders) this.live.sessionsChanged(userId);
+    for (const userId of result.holders) this.sessions.announce(userId);
     return { name, description: result.role.description, permissions: wanted, builtIn: false };
   }
 
@@ -206,7 +204,7 @@ export class RoleService {
     );
     if (changed) {
       this.audit.record({ type: 'ROLE_REVOKED', userId: user.id, ...actor.meta, detail: { role, by: by(actor) } });
-      this.live.sessionsChanged(user.id);
+      this.sessions.announce(user.id);
     }
     return user;
   }
@@ -237,7 +235,7 @@ export class RoleService {
     );
     if (result.changed) {
       this.audit.record({ type: 'ROLE_CHANGED', userId: result.user.id, ...actor.meta, detail: { from: result.before, to: role, by: by(actor) } });
-      this.live.sessionsChanged(result.user.id);
+      this.sessions.announce(result.user.id);
     }
     return result.user;
   }

@@ -28,35 +28,66 @@ export interface AuditPage {
   totalCount: number;
 }
 
+/** Events recorded within this window are written together: one insert, one commit (one fsync on SQLite). */
+const BATCH_WINDOW_MS = 20;
+const BATCH_MAX = 200;
+
 /** Writes the audit trail beside the user's operation, never inside it, and pages through it for admins. */
 export class AuditService {
-  private readonly pending = new Set<Promise<void>>();
+  private queue: AuditEvent[] = [];
+  private timer?: NodeJS.Timeout;
+  /** The batches handed to the database, written one after another in call order. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly getEm: () => EntityManager, private readonly clock: Clock, private readonly logger: Logger) {}
 
   /** Fire-and-forget: a lost event is logged, but never fails (or slows) the operation it describes. */
   record(input: AuditRecord): void {
-    // The async wrapper turns synchronous throws (a closed ORM, a bad detail) into a handled rejection.
-    const write = (async () => {
-      const event = new AuditEvent({
-        type: input.type,
-        at: this.clock.now(),
-        userId: input.userId,
-        sessionId: input.sessionId,
-        ip: input.ip?.slice(0, 64),
-        userAgent: input.userAgent?.slice(0, 512),
-        detail: toDetail(input.detail),
-      });
-      // Its own fork, outside any caller transaction: a rollback there must not erase the event, nor the event block it.
-      await this.getEm().fork().insert(event);
-    })().catch((err: unknown) => this.warn(input.type, err));
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
+    try {
+      // Built now, so the event keeps its time and its place in call order however late its batch is written.
+      this.queue.push(
+        new AuditEvent({
+          type: input.type,
+          at: this.clock.now(),
+          userId: input.userId,
+          sessionId: input.sessionId,
+          ip: input.ip?.slice(0, 64),
+          userAgent: input.userAgent?.slice(0, 512),
+          detail: toDetail(input.detail),
+        }),
+      );
+    } catch (err) {
+      this.warn(input.type, err);
+      return;
+    }
+    if (this.queue.length >= BATCH_MAX) this.drain();
+    else this.timer ??= setTimeout(() => this.drain(), BATCH_WINDOW_MS);
   }
 
-  /** Resolves once every event recorded so far is written (or given up on). */
+  /** Resolves once every event recorded so far is written (or given up on), including ones recorded meanwhile. */
   async flush(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    do {
+      this.drain();
+      await this.writing;
+    } while (this.queue.length);
+  }
+
+  private drain(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, BATCH_MAX);
+      this.writing = this.writing.then(() => this.write(batch));
+    }
+  }
+
+  private async write(batch: AuditEvent[]): Promise<void> {
+    try {
+      // Its own fork, outside any caller transaction: a rollback there must not erase the events, nor the events block it.
+      await this.getEm().fork().insertMany(batch);
+    } catch (err) {
+      for (const event of batch) this.warn(event.type, err);
+    }
   }
 
   /** Newest first: uuidv7 ids are time-ordered, so the id is both the order and the cursor. */

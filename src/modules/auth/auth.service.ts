@@ -102,6 +102,7 @@ export class AuthService {
       }),
     );
     viewer.passwordHash = newHash;
+    this.sessions.announce(viewer.id);
     this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta });
     return issued;
   }
@@ -130,6 +131,7 @@ export class AuthService {
       }),
     );
     user.passwordHash = passwordHash;
+    this.sessions.announce(user.id);
     this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli' } });
   }
 

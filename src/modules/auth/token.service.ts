@@ -24,11 +24,16 @@ export class TokenError extends Error {
 }
 
 const TYP = 'at+jwt';
+/** Verified tokens remembered (oldest dropped first): a client sends one access token until it expires. */
+const VERIFIED_MAX = 1000;
 /** Headers that would let a token choose its own key or semantics (RFC 8725 §3.10); never honoured. */
 const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'];
 
 /** Signs and verifies access tokens (RFC 9068 profile); keys are prepared once as KeyObjects in config. */
 export class TokenService {
+  /** Token text → its claims, only after a full verification; the key ring never changes in a process. */
+  private readonly verified = new Map<string, Readonly<AccessClaims>>();
+
   constructor(private readonly cfg: Config['jwt'], private readonly clock: Clock) {}
 
   get ttl(): number {
@@ -54,6 +59,8 @@ export class TokenService {
 
   verify(token: string): AccessClaims {
     const now = epochSeconds(this.clock.now());
+    const known = this.verified.get(token);
+    if (known) return this.stillValid(token, known, now);
     const verifier = this.keyFor(token);
     let decoded: jwt.Jwt;
     try {
@@ -78,7 +85,24 @@ export class TokenService {
     if (c.exp! - c.iat! > this.cfg.maxLifetime || c.exp! <= c.iat!) throw new TokenError('TOKEN_INVALID');
     if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.jti !== 'string') throw new TokenError('TOKEN_INVALID');
     if (c.auth_time !== undefined && !Number.isInteger(c.auth_time)) throw new TokenError('TOKEN_INVALID');
+    this.remember(token, Object.freeze(c as AccessClaims));
     return c as AccessClaims;
+  }
+
+  /** A remembered token's signature and claims stand; only the clock checks are made again. */
+  private stillValid(token: string, c: Readonly<AccessClaims> & { nbf?: number }, now: number): AccessClaims {
+    const leeway = this.cfg.clockTolerance;
+    if (now >= c.exp + leeway) {
+      this.verified.delete(token);
+      throw new TokenError('TOKEN_EXPIRED');
+    }
+    if (c.iat > now + leeway || (typeof c.nbf === 'number' && c.nbf > now + leeway)) throw new TokenError('TOKEN_INVALID');
+    return c;
+  }
+
+  private remember(token: string, claims: Readonly<AccessClaims>): void {
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, claims);
   }
 
   /** Picks the key by exact kid lookup in the ring: a kid is never a path, a URL or a query. */

@@ -105,11 +105,10 @@ export class CartService implements CatalogueHooks {
     if (next.currency !== product.currency && (await tx.count(CartItem, { product: product.id })) > 0) {
       throw new BadUserInputError('currency', 'This product is in carts, which hold one currency each; its currency cannot change.', 'PRODUCT_IN_CART');
     }
-    if (next.priceCents === product.priceCents) return;
-    // The totals of the carts holding it change: their owners hear of it once the price is committed.
+    // Carts show the product (name, price, totals): their owners hear of any change once it is committed.
     const holders = await this.holders(tx, product);
     const notify = () => holders.forEach((id) => this.live.cartChanged(id));
-    if (next.priceCents < product.priceCents) return notify;
+    if (next.priceCents <= product.priceCents) return notify;
     const [row] = await (tx as SqlEntityManager).execute<Array<{ total: string | number | null }>>(
       `select max(total) as total from (
          select sum(cast(ci.quantity as bigint) * case when ci.product_id = ? then ? else p.price_cents end) as total

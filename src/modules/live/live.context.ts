@@ -53,13 +53,13 @@ export class SocketContext implements Context {
 
   getUser(): Promise<User> {
     const { claims, failure, apiToken } = this.auth;
-    if (apiToken) return (this.viewer ??= loadTokenViewer(this.deps.em.fork(), this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
+    if (apiToken) return (this.viewer ??= loadTokenViewer(this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
     if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
-    this.viewer ??= withRetry(() => loadViewer(this.deps.em.fork(), claims, this.clock, this.config.session.idleTtl));
+    this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
     return this.viewer;
   }
 
   getGrant(): Promise<Grant> {
-    return (this.grant ??= this.getUser().then((user) => loadGrant(this.deps.em.fork(), user, this.token)));
+    return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
   }
 }

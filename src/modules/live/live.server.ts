@@ -1,4 +1,4 @@
-import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context as WsContext, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/@fastify/websocket';
 import { isIP } from 'node:net';
@@ -10,6 +10,8 @@ import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } fro
 import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
 import type { LiveSocket, SocketInspector, SocketRegistry } from './live.sockets';
+
+const DOCUMENT_CACHE = 500;
 
 type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
 type FormatError = (formatted: ReturnType<GraphQLError['toJSON']>, error: unknown) => ReturnType<GraphQLError['toJSON']>;
@@ -46,6 +48,8 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
   const { schema, registry, config, services, formatError } = opts;
   const connections = new WeakMap<Ctx, Connection>();
   const rules = [...specifiedRules, ...opts.validationRules];
+  // Parsed and validated once per distinct document: a thousand sockets with the same subscription share one AST.
+  const documents = new Map<string, DocumentNode>();
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => hideSuggestions(formatError(e.toJSON(), e)));
   const hideSuggestions = <T extends { message: string }>(e: T): T =>
     config.env === 'production' ? { ...e, message: e.message.replace(/ ?Did you mean .*\?$/, '') } : e;
@@ -90,17 +94,26 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         ctx.extra.socket.close(CLOSE.limit, 'TOO_MANY_SUBSCRIPTIONS');
         return [new TooManySubscriptionsError()];
       }
-      let document;
+      let query: string;
       try {
         // The same allow-list as HTTP: a subscribe message may name a trusted document or must carry one.
-        const query = opts.trusted ? opts.trusted.resolve(payload as DocumentRequest) : payload.query;
-        document = parse(query ?? '', { maxTokens: config.graphqlLimits.maxTokens });
+        query = (opts.trusted ? opts.trusted.resolve(payload as DocumentRequest) : payload.query) ?? '';
       } catch (err) {
         if (err instanceof TrustedDocumentError) return [err];
-        return [withCode(err, 'GRAPHQL_PARSE_FAILED')];
+        throw err;
       }
-      const invalid = validate(schema, document, rules);
-      if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+      let document = documents.get(query);
+      if (!document) {
+        try {
+          document = parse(query, { maxTokens: config.graphqlLimits.maxTokens });
+        } catch (err) {
+          return [withCode(err, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const invalid = validate(schema, document, rules);
+        if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+        if (documents.size >= DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
+        documents.set(query, document);
+      }
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_REQUEST' } })];
       if (operation.operation !== 'subscription') return [new OnlySubscriptionsError()];

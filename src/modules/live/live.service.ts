@@ -1,5 +1,5 @@
-import { EventEmitter, on } from 'node:events';
-import type { EntityManager } from '@mikro-orm/core';
+import { EventEmitter } from 'node:events';
+import type { NativeSql } from '../../db/native-sql';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { UnauthenticatedError } from '../../errors';
@@ -40,9 +40,50 @@ export class LiveService {
     this.publish({ type: 'product', productId });
   }
 
-  /** An async iterator of a topic's wake-ups ('cart:<userId>', 'product:<id>'); return() unsubscribes. */
+  /**
+   * An async iterator of a topic's wake-ups ('cart:<userId>', 'product:<id>'); return() unsubscribes.
+   * Wake-ups carry ids only, so a subscriber that falls behind needs just the latest: at most one waits
+   * (events.on would keep every one, in two 2048-slot queues per subscriber).
+   */
   listen(topic: string): AsyncIterableIterator<unknown> {
-    return on(this.topics, topic);
+    let pending: { event: unknown } | null = null;
+    let waiting: ((result: IteratorResult<unknown>) => void) | null = null;
+    let done = false;
+    const listener = (event: unknown) => {
+      if (waiting) {
+        const wake = waiting;
+        waiting = null;
+        wake({ value: event, done: false });
+      } else pending = { event };
+    };
+    const finish = (): IteratorResult<unknown> => {
+      done = true;
+      pending = null;
+      this.topics.off(topic, listener);
+      waiting?.({ value: undefined, done: true });
+      waiting = null;
+      return { value: undefined, done: true };
+    };
+    this.topics.on(topic, listener);
+    return {
+      next: () => {
+        if (pending) {
+          const { event } = pending;
+          pending = null;
+          return Promise.resolve({ value: event, done: false });
+        }
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (waiting = resolve));
+      },
+      return: async () => finish(),
+      throw: async (err: unknown) => {
+        finish();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   /** Never fails the caller: a lost event is caught by the periodic session re-check, or the next change. */
@@ -68,18 +109,17 @@ export class LiveService {
 
 /**
  * The socket check: the same lookups HTTP runs per guarded request (the session's liveness, or the API token's),
- * on its own fork, and the permissions in effect, so a socket can be closed when they shrink.
+ * and the permissions in effect, so a socket can be closed when they shrink.
  */
-export function socketInspector(getEm: () => EntityManager, services: Pick<Services, 'apiTokens'>, clock: Clock, idleTtl: number): SocketInspector {
+export function socketInspector(sql: NativeSql, services: Pick<Services, 'apiTokens'>, clock: Clock, idleTtl: number): SocketInspector {
   return async (auth, meta) => {
-    const em = getEm().fork();
     try {
       if (auth.apiToken) {
-        const { user, token } = await services.apiTokens.authenticate(em, auth.apiToken.hash, meta);
-        return { failure: null, userId: user.id, expiresAt: token.expiresAt.getTime(), permissions: (await loadGrant(em, user, token)).effective };
+        const { user, token } = await services.apiTokens.authenticate(auth.apiToken.hash, meta);
+        return { failure: null, userId: user.id, expiresAt: token.expiresAt.getTime(), permissions: (await loadGrant(sql, user, token)).effective };
       }
-      const user = await loadViewer(em, auth.claims, clock, idleTtl);
-      return { failure: null, userId: user.id, expiresAt: auth.claims.exp * 1000, permissions: (await loadGrant(em, user, null)).effective };
+      const user = await loadViewer(sql, auth.claims, clock, idleTtl);
+      return { failure: null, userId: user.id, expiresAt: auth.claims.exp * 1000, permissions: (await loadGrant(sql, user, null)).effective };
     } catch (err) {
       if (err instanceof UnauthenticatedError) return { failure: err.reason };
       throw err;

@@ -4,12 +4,15 @@ import type { Config } from '../../config';
 import type { Clock } from '../../lib/clock';
 import type { Sealer } from '../../lib/sealer';
 import { BadCredentialsError, NotFoundError, UnauthenticatedError } from '../../errors';
-import { isUuid } from '../../lib/ids';
+import { isUuid, uuidv7 } from '../../lib/ids';
 import { withRetry } from '../../db/retry';
+import type { LiveService } from '../live/live.service';
+import type { NativeSql } from '../../db/native-sql';
 import type { AuditService } from '../audit/audit.service';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session, withinLifetime, type RevokeReason } from './session.entity';
+import { findPresented, rotate, type Presented } from './rotation.sql';
 
 export interface ClientMeta {
   ip: string | null;
@@ -33,8 +36,6 @@ const FORMAT = /^tgr_[A-Za-z0-9_-]{43}$/;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const newToken = () => PREFIX + randomBytes(32).toString('base64url');
 
-class LostRace extends Error {}
-
 /** Sessions are refresh-token families: rotation, reuse detection with a grace window, revocation. */
 export class SessionService {
   constructor(
@@ -42,7 +43,17 @@ export class SessionService {
     private readonly sealer: Sealer,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly sql: NativeSql,
+    private readonly live: LiveService,
   ) {}
+
+  /**
+   * Tells every instance to re-check the user's open sockets. Call it once the change is committed: a
+   * re-check that runs before the commit would still see the session live.
+   */
+  announce(userId: string): void {
+    this.live.sessionsChanged(userId);
+  }
 
   /**
    * Starts a session after a password check. For an existing user, `guard` holds the hash that was verified:
@@ -67,22 +78,19 @@ export class SessionService {
   }
 
   /** Trades a refresh token for a new pair; a retired token ends the session unless it is the grace-window predecessor. */
-  async rotate(requestEm: EntityManager, presented: string, sign: AccessSigner, meta: ClientMeta): Promise<IssuedSession> {
+  async rotate(em: EntityManager, presented: string, sign: AccessSigner, meta: ClientMeta): Promise<IssuedSession> {
     if (!FORMAT.test(presented)) throw new UnauthenticatedError('TOKEN_INVALID');
     const tokenHash = hashToken(presented);
     return withRetry(async () => {
       for (let attempt = 0; ; attempt++) {
-        const em = requestEm.fork(); // a clean identity map, so a lost race re-reads the row
-        const token = await em.findOne(RefreshToken, { tokenHash });
-        if (!token) throw new UnauthenticatedError('TOKEN_INVALID');
-        const { session, user } = await this.liveSessionOf(em, token.sessionId);
-        if (token.usedAt) return this.replay(em, token, session, user, meta);
-        try {
-          return await this.mint(em, token, session, user, sign);
-        } catch (err) {
-          if (!(err instanceof LostRace) || attempt > 0) throw err;
-          // Another request rotated this token first: re-read and answer as its twin (grace) or as reuse.
-        }
+        const found = await findPresented(this.sql, tokenHash);
+        if (!found) throw new UnauthenticatedError('TOKEN_INVALID');
+        const { session, user } = await this.assertLive(em, found);
+        if (found.token.usedAt) return this.replay(em, found.token, session, user, meta);
+        const issued = await this.mint(found.token.id, session, user, sign);
+        if (issued) return issued;
+        if (attempt > 0) throw new Error('refresh rotation lost twice');
+        // Another request rotated this token first (or ended the session): re-read and answer as its twin, reuse or revoked.
       }
     });
   }
@@ -97,12 +105,15 @@ export class SessionService {
   /** Revokes one session; true when it was live. */
   async end(em: EntityManager, sessionId: string, reason: RevokeReason, meta?: ClientMeta): Promise<boolean> {
     const ended = await this.revoke(em, [sessionId], reason);
-    if (ended > 0 && (reason === 'LOGOUT' || reason === 'REVOKED' || reason === 'REFRESH_REUSED')) {
-      const owner = await em.findOne(Session, { id: sessionId }, { fields: ['userId'], disableIdentityMap: true });
+    if (ended === 0) return false;
+    const owner = await em.findOne(Session, { id: sessionId }, { fields: ['userId'], disableIdentityMap: true });
+    if (reason === 'LOGOUT' || reason === 'REVOKED' || reason === 'REFRESH_REUSED') {
       const type = reason === 'LOGOUT' ? 'LOGOUT' : reason === 'REVOKED' ? 'SESSION_REVOKED' : 'REFRESH_REUSED';
       this.audit.record({ type, userId: owner?.userId, sessionId, ...meta });
     }
-    return ended > 0;
+    // Inside a transaction the caller announces after its commit.
+    if (owner && !em.isInTransaction()) this.announce(owner.userId);
+    return true;
   }
 
   /** Revokes every live session of a user, optionally sparing one; returns how many ended. */
@@ -112,6 +123,7 @@ export class SessionService {
     if (!ids.length) return 0;
     const ended = await this.revoke(em, ids, reason);
     if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, ...opts.meta, detail: { ended } });
+    if (!em.isInTransaction()) this.announce(userId);
     return ended;
   }
 
@@ -162,11 +174,9 @@ export class SessionService {
     return Math.max(0, Math.floor((session.expiresAt.getTime() - this.clock.now().getTime()) / 1000));
   }
 
-  private async liveSessionOf(em: EntityManager, sessionId: string): Promise<{ session: Session; user: User }> {
-    const session = await em.findOne(Session, { id: sessionId });
+  private async assertLive(em: EntityManager, { session, user }: Presented): Promise<{ session: Session; user: User }> {
     if (!session || session.revokedAt) throw new UnauthenticatedError('TOKEN_REVOKED');
     if (!this.isLive(session)) throw new UnauthenticatedError('TOKEN_EXPIRED');
-    const user = await em.findOne(User, { id: session.userId });
     if (!user) throw new UnauthenticatedError('TOKEN_REVOKED');
     if (!user.isActive) {
       await this.end(em, session.id, 'DEACTIVATED');
@@ -175,33 +185,23 @@ export class SessionService {
     return { session, user };
   }
 
-  private async mint(em: EntityManager, token: RefreshToken, session: Session, user: User, sign: AccessSigner): Promise<IssuedSession> {
+  /** The new pair, or null when another request rotated the token first. */
+  private async mint(tokenId: string, session: Session, user: User, sign: AccessSigner): Promise<IssuedSession | null> {
     const now = this.clock.now();
     const refreshToken = newToken();
-    const successor = new RefreshToken(session.id, hashToken(refreshToken), now);
     session.lastUsedAt = now; // the signer and the idle clock see the new use
     const access = sign(user, session, false);
     const sealed = this.sealer.seal(JSON.stringify({ ...access, refreshToken }));
-    await em.transactional(async (tx) => {
-      // Compare-and-set: only the request that flips used_at from null mints the successor.
-      const won = await tx.nativeUpdate(RefreshToken, { id: token.id, usedAt: null }, { usedAt: now, replacedById: successor.id, successorSealed: sealed });
-      if (won !== 1) throw new LostRace();
-      await tx.nativeUpdate(RefreshToken, { sessionId: session.id, replacedById: token.id }, { successorSealed: null });
-      await tx.nativeUpdate(Session, { id: session.id }, { lastUsedAt: now });
-      tx.persist(successor);
-    });
-    return { session, user, refreshToken, ...access };
+    const won = await rotate(this.sql, { tokenId, sessionId: session.id, successorId: uuidv7(), successorHash: hashToken(refreshToken), sealed, now });
+    return won ? { session, user, refreshToken, ...access } : null;
   }
 
-  private async replay(em: EntityManager, token: RefreshToken, session: Session, user: User, meta: ClientMeta): Promise<IssuedSession> {
+  private async replay(em: EntityManager, token: Presented['token'], session: Session, user: User, meta: ClientMeta): Promise<IssuedSession> {
     const inGrace = token.usedAt!.getTime() + this.cfg.graceSeconds * 1000 > this.clock.now().getTime();
-    if (inGrace && token.replacedById && token.successorSealed) {
-      const successor = await em.findOne(RefreshToken, { id: token.replacedById });
-      const opened = successor && !successor.usedAt ? this.sealer.open(token.successorSealed) : null;
-      if (opened) {
-        const pair = JSON.parse(opened) as { accessToken: string; accessExp: number; refreshToken: string };
-        return { session, user, ...pair };
-      }
+    const opened = inGrace && token.successorLive && token.successorSealed ? this.sealer.open(token.successorSealed) : null;
+    if (opened) {
+      const pair = JSON.parse(opened) as { accessToken: string; accessExp: number; refreshToken: string };
+      return { session, user, ...pair };
     }
     await this.end(em, session.id, 'REFRESH_REUSED', meta);
     throw new UnauthenticatedError('REFRESH_REUSED');

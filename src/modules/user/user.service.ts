@@ -8,7 +8,6 @@ import { withRetry } from '../../db/retry';
 import type { AuditService } from '../audit/audit.service';
 import type { ManagerGuard } from '../access/managers';
 import { assertHolds, permissionsOf } from '../access/role.service';
-import type { LiveService } from '../live/live.service';
 import { ApiToken } from '../access/api-token.entity';
 import { User } from './user.entity';
 
@@ -38,7 +37,6 @@ export class UserService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly managers: ManagerGuard,
-    private readonly live: LiveService,
   ) {}
 
   validateUsername(username: string): string {
@@ -71,7 +69,8 @@ export class UserService {
   }
 
   /**
-   * Deactivation ends every session and revokes every API token at once; activation restores login only. Through the API, the actor must hold each of the account's permissions (a support desk with
+   * Deactivation ends every session and revokes every API token at once; activation restores login only.
+   * Through the API, the actor must hold each of the account's permissions (a support desk with
    * users:manage cannot switch off an admin), and the last active admin cannot be deactivated.
    */
   async setActive(em: EntityManager, actor: Actor, id: string, active: boolean): Promise<User> {
@@ -96,7 +95,7 @@ export class UserService {
     );
     if (changed) {
       this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, ...actor.meta, detail: { by: actor.user?.id ?? 'cli' } });
-      if (!active) this.live.sessionsChanged(user.id);
+      if (!active) this.sessions.announce(user.id);
     }
     return user;
   }
@@ -114,7 +113,7 @@ export class UserService {
         await this.managers.keep(tx, async () => void (await tx.nativeDelete(User, { id })), () => new LastAdminError());
       }),
     );
-    this.live.sessionsChanged(id);
+    this.sessions.announce(id);
   }
 }
 

@@ -11,8 +11,10 @@ const spyLogger = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() })
 /** An EntityManager stand-in whose inserts finish only when the test says so. */
 function gatedEm() {
   const gates: Array<() => void> = [];
-  const em = { fork: () => ({ insert: () => new Promise<void>((resolve) => gates.push(resolve)) }) } as unknown as EntityManager;
-  return { getEm: () => em, gates };
+  const batches: AuditEvent[][] = [];
+  const insertMany = (events: AuditEvent[]) => new Promise<void>((resolve) => (batches.push(events), gates.push(resolve)));
+  const em = { fork: () => ({ insertMany }) } as unknown as EntityManager;
+  return { getEm: () => em, gates, batches };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -65,7 +67,7 @@ describe('AuditService', () => {
         const broken = [
           new AuditService(() => { throw new Error('no orm'); }, clock, logger),
           new AuditService(() => ({ fork: () => { throw new Error('fork failed'); } }) as unknown as EntityManager, clock, logger),
-          new AuditService(() => ({ fork: () => ({ insert: () => Promise.reject(new Error('insert failed')) }) }) as unknown as EntityManager, clock, logger),
+          new AuditService(() => ({ fork: () => ({ insertMany: () => Promise.reject(new Error('insert failed')) }) }) as unknown as EntityManager, clock, logger),
         ];
         for (const service of broken) expect(() => service.record({ type: 'LOGIN_FAILED', userId: uuidv7() })).not.toThrow();
         const circular: Record<string, unknown> = {};
@@ -99,26 +101,43 @@ describe('AuditService', () => {
 
   describe('flush', () => {
     it('waits for every pending write, including ones recorded while it waits', async () => {
-      const { getEm, gates } = gatedEm();
+      const { getEm, gates, batches } = gatedEm();
       const service = new AuditService(getEm, clock, logger);
       service.record({ type: 'LOGOUT' });
       let done = false;
       const flushed = service.flush().then(() => { done = true; });
       service.record({ type: 'LOGOUT_ALL' });
       await tick();
-      expect(gates).toHaveLength(2);
+      expect(gates).toHaveLength(1); // one batch at a time, in call order
       gates[0]();
-      await tick();
+      while (gates.length < 2) await tick();
       expect(done).toBe(false);
       gates[1]();
       await flushed;
       expect(done).toBe(true);
+      expect(batches.map((b) => b.map((e) => e.type))).toEqual([['LOGOUT'], ['LOGOUT_ALL']]);
     });
 
-    it('leaves every recorded row in the database', async () => {
-      for (let i = 0; i < 25; i++) audit.record({ type: 'REFRESHED', userId: uuidv7() });
-      await audit.flush();
-      expect(await fresh.orm.em.fork().count(AuditEvent)).toBe(25);
+    it('writes the events recorded within the batch window with one insert, in call order', async () => {
+      const { getEm, gates, batches } = gatedEm();
+      const service = new AuditService(getEm, clock, logger);
+      for (const type of ['LOGOUT', 'LOGOUT_ALL', 'REFRESHED'] as const) service.record({ type });
+      while (!gates.length) await new Promise((r) => setTimeout(r, 5)); // the window ends without a flush
+      gates[0]();
+      await service.flush();
+      expect(batches.map((b) => b.map((e) => e.type))).toEqual([['LOGOUT', 'LOGOUT_ALL', 'REFRESHED']]);
+    });
+
+    it('leaves every recorded row in the database, in inserts of at most 200 rows', async () => {
+      const insertMany = jest.spyOn(fresh.orm.em.fork().constructor.prototype, 'insertMany');
+      try {
+        for (let i = 0; i < 450; i++) audit.record({ type: 'REFRESHED', userId: uuidv7() });
+        await audit.flush();
+        expect(await fresh.orm.em.fork().count(AuditEvent)).toBe(450);
+        expect(insertMany.mock.calls.map(([events]) => (events as unknown[]).length)).toEqual([200, 200, 50]);
+      } finally {
+        insertMany.mockRestore();
+      }
     });
   });
 

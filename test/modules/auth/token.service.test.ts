@@ -167,6 +167,31 @@ describe('TokenService', () => {
     });
   });
 
+  describe('remembered tokens', () => {
+    it('answers a token verified before with the same claims, and still expires it on the clock', () => {
+      const { token } = service.sign({ userId: 'u', sessionId: 's' });
+      const first = service.verify(token);
+      expect(service.verify(token)).toBe(first);
+      expect(Object.isFrozen(first)).toBe(true);
+      clock.advance(931);
+      expect(outcome(token)).toBe('TOKEN_EXPIRED');
+    });
+
+    it('refuses a copy of a verified token with one character of its signature changed', () => {
+      const { token } = service.sign({ userId: 'u', sessionId: 's' });
+      expect(outcome(token)).toBe('OK');
+      const last = token.slice(-1);
+      expect(outcome(token.slice(0, -1) + (last === 'A' ? 'B' : 'A'))).toBe('TOKEN_INVALID');
+    });
+
+    it('refuses a verified token again when the clock steps back before its iat', () => {
+      const { token } = service.sign({ userId: 'u', sessionId: 's' });
+      expect(outcome(token)).toBe('OK');
+      clock.advance(-31);
+      expect(outcome(token)).toBe('TOKEN_INVALID');
+    });
+  });
+
   describe('claims and header', () => {
     it('refuses a wrong issuer or audience', () => {
       expect(outcome(forge(claims({ iss: 'evil' })))).toBe('TOKEN_INVALID');

@@ -1,5 +1,5 @@
 import { createTestServer, register, login, type TestServer } from '../../helpers/server';
-import { RawSocket, wsUrl } from '../../helpers/ws';
+import { RawSocket, sleep, wsUrl } from '../../helpers/ws';
 
 const LOGOUT = `mutation { logout }`;
 const SET_ACTIVE = `mutation ($id: ID!, $active: Boolean!) { setUserActive(userId: $id, active: $active) { id } }`;
@@ -74,6 +74,17 @@ describe('WebSocket connection init', () => {
     expect(await d.init({ accessToken })).toBe('ack');
     b.close();
     d.close();
+  });
+
+  it('closes a socket past the per-socket subscription limit with 4429 TOO_MANY_SUBSCRIPTIONS', async () => {
+    const s = open();
+    expect(await s.init()).toBe('ack');
+    const sub = 'subscription ($id: ID!) { productChanged(id: $id) { id } }';
+    for (const id of ['a', 'b']) s.subscribe(id, sub, { id: '00000000-0000-0000-0000-000000000000' });
+    await sleep(100);
+    expect(s.messages.filter((m) => m.type === 'error')).toEqual([]);
+    s.subscribe('c', sub, { id: '00000000-0000-0000-0000-000000000000' });
+    expect(await s.closed).toEqual({ code: 4429, reason: 'TOO_MANY_SUBSCRIPTIONS' });
   });
 
   it('closes a socket that never sends connection_init (4408)', async () => {
