@@ -23,7 +23,7 @@ import { graphqlRoute } from './http/graphql';
 import { registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
-import { LiveService, sessionCheck } from './modules/live/live.service';
+import { LiveService, socketInspector } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
@@ -116,12 +116,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(operationalRoutes, { config, orm });
   await app.register(oidcRoutes, { config, services, em: orm.em });
 
-  const checkSession = sessionCheck(services.sql, clock, config.session.idleTtl);
-  const registry = new SocketRegistry(checkSession, clock, config.live.maxSocketsPerUser);
+  const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
+  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
   const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
-  const wsOptions = liveServerOptions({ schema, registry, checkSession, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
+  const wsOptions = liveServerOptions({ schema, registry, inspect, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
   await app.register(graphqlRoute, {
     apollo,
     config,
@@ -149,6 +149,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       clearInterval(idle);
     }
     await apollo.stop();
+    await services.apiTokens.flush();
     await services.audit.flush();
     await live.flush();
     await bus.close();
