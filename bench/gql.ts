@@ -30,6 +30,16 @@ export async function register(url: string): Promise<Pair> {
 
 export const login = (url: string) => call(url, LOGIN, 'login');
 
+/** A personal API token (no scopes: `me` needs none) minted with a fresh login's access token. */
+export async function createApiToken(url: string, accessToken: string): Promise<string> {
+  const query = 'mutation { createApiToken(name: "bench", scopes: [], expiresInDays: 1) { token } }';
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ query }) });
+  const json = (await res.json()) as { data?: { createApiToken?: { token: string } }; errors?: unknown };
+  const token = json.data?.createApiToken?.token;
+  if (!token) throw new Error(`createApiToken failed (HTTP ${res.status}): ${JSON.stringify(json.errors)}`);
+  return token;
+}
+
 /** n fresh sessions (their refresh tokens), logging in `concurrency` at a time. */
 export async function loginMany(url: string, n: number, concurrency: number): Promise<string[]> {
   const tokens: string[] = [];

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOGIN, ME, TYPENAME, login, loginMany, register } from './gql';
+import { LOGIN, ME, TYPENAME, createApiToken, login, loginMany, register } from './gql';
 import type { LoadJob, LoadSpec } from './load';
 import { Child, killAll } from './proc';
 import { printReport, ROWS, type Memory, type Row } from './report';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const peer = await yoga.json<{ url: string; token: string }>();
     log(`server ${url} (pid ${server.pid}), bare ${bareUrl}, Apollo on Fastify ${apolloFastifyUrl}, Yoga ${peer.url}`);
     log(`${ROUNDS} rounds × ${WARMUP}s warm-up + ${DURATION}s, ${CONNECTIONS} connections`);
-    await register(url);
+    const apiToken = await createApiToken(url, (await register(url)).accessToken);
 
     const load = async (job: Partial<LoadJob> & { specs: LoadSpec[] }): Promise<Measured[]> => {
       const reply = await loader.request<{ results?: Measured[]; error?: string }>({ warmup: WARMUP, duration: DURATION, ...job });
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       await measure('apolloFastify', { url: apolloFastifyUrl, body: TYPENAME, connections: CONNECTIONS });
       await measure('baseline', { url, body: TYPENAME, connections: CONNECTIONS });
       await measure('me', { url, body: ME, token, connections: CONNECTIONS });
+      await measure('meToken', { url, body: ME, token: apiToken, connections: CONNECTIONS });
       await measure('yogaMe', { url: peer.url, body: ME, token: peer.token, connections: CONNECTIONS });
       await measure('login', loginSpec);
       await argon2();

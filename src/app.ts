@@ -24,7 +24,7 @@ import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from 
 import { registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
-import { LiveService, sessionCheck } from './modules/live/live.service';
+import { LiveService, socketInspector } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
@@ -123,12 +123,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
-  const checkSession = sessionCheck(services.sql, clock, config.session.idleTtl);
-  const registry = new SocketRegistry(checkSession, clock, config.live.maxSocketsPerUser);
+  const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
+  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
   const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
-  const wsOptions = liveServerOptions({ schema, registry, checkSession, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
+  const wsOptions = liveServerOptions({ schema, registry, inspect, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
   await app.register(graphqlRoute, {
     apollo,
     config,
@@ -156,6 +156,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       clearInterval(idle);
     }
     await apollo.stop();
+    await services.apiTokens.flush();
     await services.audit.flush();
     await live.flush();
     await bus.close();

@@ -37,7 +37,7 @@ export interface Config {
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
-  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange', { points: number; duration: number; block: number }>;
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
   /** Namespace of the counters, so deployments can share one Redis or database. */
   rateLimitPrefix: string;
@@ -120,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       oidcStart: rule(env, 'OIDC_START_IP', 30, 60, 0),
       oidcCallback: rule(env, 'OIDC_CALLBACK_IP', 30, 60, 0),
       oidcExchange: rule(env, 'OIDC_EXCHANGE_IP', 30, 60, 0),
+      // Unknown API tokens per client: counted on failure only, locked like login.
+      apiTokenIp: rule(env, 'API_TOKEN_IP', 10, 60, 300),
     },
     live: {
       maxSubscriptionsPerSocket: parseIntIn('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),

@@ -11,6 +11,10 @@ import { loadViewer } from './modules/auth/viewer';
 import { withRetry } from './db/retry';
 import type { ClientMeta } from './modules/session/session.service';
 import type { User } from './modules/user/user.entity';
+import { hashApiToken, isWellFormedApiToken, looksLikeApiToken, type PresentedApiToken } from './modules/access/api-token.secret';
+import type { TokenCredential } from './modules/access/api-token.service';
+import type { Grant } from './modules/access/grant';
+import { loadGrant, loadTokenViewer } from './modules/access/viewer';
 
 export interface Context {
   em: EntityManager;
@@ -21,22 +25,33 @@ export interface Context {
   reply: FastifyReply;
   meta: ClientMeta;
   cookies: Record<string, string | undefined>;
-  /** Verified claims, or null with the reason the bearer token was refused (or absent). */
-  auth: { claims: AccessClaims; failure: null } | { claims: null; failure: AuthFailure };
+  /** Verified claims, or a presented API token (checked on first use), or null with the reason the bearer token was refused (or absent). */
+  auth: BearerAuth;
   /**
-   * The signed-in user, loaded once per request; throws UNAUTHENTICATED with a reason. A detached
-   * snapshot (no EntityManager involved): load the user through `em` to change it.
+   * The signed-in user (an API token's owner), loaded once per request; throws UNAUTHENTICATED with a reason.
+   * A detached snapshot (no EntityManager involved): load the user through `em` to change it.
    */
   getUser(): Promise<User>;
+  /** What the viewer may do on this request: its roles' permissions, narrowed by an API token's scopes; loaded once. */
+  getGrant(): Promise<Grant>;
 }
+
+export type BearerAuth =
+  | { claims: AccessClaims; failure: null; apiToken?: undefined }
+  | { claims: null; failure: null; apiToken: PresentedApiToken }
+  | { claims: null; failure: AuthFailure; apiToken?: undefined };
 
 const BEARER = /^Bearer +([A-Za-z0-9_~+/.=-]+) *$/i;
 
 /** Reads the bearer token without touching the database, so public operations never fail on a stale token. */
-export function readBearer(header: string | undefined, verify: (token: string) => AccessClaims): Context['auth'] {
+export function readBearer(header: string | undefined, verify: (token: string) => AccessClaims): BearerAuth {
   if (header === undefined || header.trim() === '') return { claims: null, failure: 'TOKEN_MISSING' };
   const match = BEARER.exec(header);
   if (!match) return { claims: null, failure: 'TOKEN_INVALID' };
+  // An API token is looked up on first use; only its hash is kept, so no context object holds the secret.
+  if (looksLikeApiToken(match[1])) {
+    return isWellFormedApiToken(match[1]) ? { claims: null, failure: null, apiToken: { hash: hashApiToken(match[1]) } } : { claims: null, failure: 'TOKEN_INVALID' };
+  }
   try {
     return { claims: verify(match[1]), failure: null };
   } catch (err) {
@@ -65,6 +80,8 @@ class RequestContext implements Context {
   readonly auth: Context['auth'];
   private forked?: EntityManager;
   private viewer?: Promise<User>;
+  private grant?: Promise<Grant>;
+  private token: TokenCredential | null = null;
 
   constructor(private readonly deps: Deps, readonly req: FastifyRequest, readonly reply: FastifyReply) {
     this.services = deps.services;
@@ -80,10 +97,15 @@ class RequestContext implements Context {
   }
 
   getUser(): Promise<User> {
-    const { claims, failure } = this.auth;
+    const { claims, failure, apiToken } = this.auth;
+    if (apiToken) return (this.viewer ??= loadTokenViewer(this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
     if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
     this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
     return this.viewer;
+  }
+
+  getGrant(): Promise<Grant> {
+    return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
   }
 }
 

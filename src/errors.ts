@@ -11,7 +11,9 @@ export type AuthFailure =
   | 'TOKEN_EXPIRED'
   | 'TOKEN_REVOKED'
   | 'ACCOUNT_DISABLED'
-  | 'REFRESH_REUSED';
+  | 'REFRESH_REUSED'
+  | 'API_TOKEN_REVOKED'
+  | 'API_TOKEN_EXPIRED';
 
 /**
  * Base of every error a client may see: a stable code, and an HTTP status for request-level failures.
@@ -49,6 +51,8 @@ const AUTH_MESSAGES: Record<AuthFailure, string> = {
   TOKEN_REVOKED: 'The token has been revoked.',
   ACCOUNT_DISABLED: 'The account is disabled.',
   REFRESH_REUSED: 'The refresh token was already used; the session has been ended.',
+  API_TOKEN_REVOKED: 'The API token has been revoked.',
+  API_TOKEN_EXPIRED: 'The API token has expired.',
 };
 
 export class UnauthenticatedError extends AppError {
@@ -59,9 +63,32 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
+/**
+ * Why a signed-in request is refused. The first four come from the schema's access rules (and name the
+ * permission in `missing` when one would have allowed it); the rest from the operation itself.
+ */
+export type ForbiddenReason =
+  | 'INSUFFICIENT_ROLE'
+  | 'INSUFFICIENT_SCOPE'
+  | 'API_TOKEN_NOT_ALLOWED'
+  | 'NO_RULE'
+  | 'PERMISSION_NOT_HELD'
+  | 'FRESH_LOGIN_REQUIRED'
+  | 'CROSS_SITE_REQUEST';
+
+const FORBIDDEN_MESSAGES: Record<ForbiddenReason, (missing?: string) => string> = {
+  INSUFFICIENT_ROLE: (m) => (m ? `This needs the ${m} permission.` : 'You may not do this.'),
+  INSUFFICIENT_SCOPE: (m) => `The API token's scopes do not include ${m}.`,
+  API_TOKEN_NOT_ALLOWED: () => 'An API token cannot do this; sign in to do it.',
+  NO_RULE: () => 'This field has no access rule yet, so it is refused.',
+  PERMISSION_NOT_HELD: (m) => `You do not hold ${m}, so you cannot give, take or manage it.`,
+  FRESH_LOGIN_REQUIRED: () => 'This action needs a recent login.',
+  CROSS_SITE_REQUEST: () => 'You may not do this.',
+};
+
 export class ForbiddenError extends AppError {
-  constructor(reason: 'INSUFFICIENT_ROLE' | 'FRESH_LOGIN_REQUIRED' | 'CROSS_SITE_REQUEST') {
-    super(reason === 'FRESH_LOGIN_REQUIRED' ? 'This action needs a recent login.' : 'You may not do this.', 'FORBIDDEN', 403, { reason });
+  constructor(readonly reason: ForbiddenReason, readonly missing?: string) {
+    super(FORBIDDEN_MESSAGES[reason](missing), 'FORBIDDEN', 403, { reason, ...(missing ? { missing } : {}) });
   }
 }
 
@@ -93,6 +120,33 @@ export class CurrencyMismatchError extends AppError {
 export class LastAdminError extends AppError {
   constructor() {
     super('You are the last active admin; promote another admin first.', 'LAST_ADMIN');
+  }
+}
+
+/** deleteRole of a role someone still holds: revoke it from them first. */
+export class RoleInUseError extends AppError {
+  constructor(holders: number) {
+    super(`The role is held by ${holders} account${holders === 1 ? '' : 's'}; revoke it from them first.`, 'ROLE_IN_USE', undefined, { field: 'name', holders });
+  }
+}
+
+/** USER and ADMIN are built in: they cannot be created, changed or deleted (ADMIN always holds every permission). */
+export class BuiltInRoleError extends AppError {
+  constructor(field = 'name') {
+    super('USER and ADMIN are built-in roles and cannot be changed.', 'ROLE_BUILT_IN', undefined, { field });
+  }
+}
+
+export class RoleExistsError extends AppError {
+  constructor() {
+    super('A role with that name exists.', 'ROLE_EXISTS', undefined, { field: 'name' });
+  }
+}
+
+/** createApiToken past the number of live (unrevoked, unexpired) tokens one account may hold. */
+export class TooManyApiTokensError extends AppError {
+  constructor(limit: number) {
+    super(`An account may hold at most ${limit} live API tokens; revoke one first.`, 'TOO_MANY_API_TOKENS', undefined, { limit });
   }
 }
 

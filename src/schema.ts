@@ -4,7 +4,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Resolvers } from './generated/graphql';
 import { DateTime } from './scalars';
-import { applyAuthDirective } from './modules/auth/auth.directive';
+import { applyAccessRules } from './modules/access/directives';
+import { accessResolvers } from './modules/access/access.resolvers';
 import { auditResolvers } from './modules/audit/audit.resolvers';
 import { authResolvers } from './modules/auth/auth.resolvers';
 import { sessionResolvers } from './modules/session/session.resolvers';
@@ -38,6 +39,7 @@ export function buildSchema(): GraphQLSchema {
       ...cartResolvers.Query,
       ...wishlistResolvers.Query,
       ...oidcResolvers.Query,
+      ...accessResolvers.Query,
     },
     Mutation: {
       ...authResolvers.Mutation,
@@ -47,9 +49,10 @@ export function buildSchema(): GraphQLSchema {
       ...cartResolvers.Mutation,
       ...wishlistResolvers.Mutation,
       ...oidcResolvers.Mutation,
+      ...accessResolvers.Mutation,
     },
     Subscription: liveResolvers.Subscription,
-    User: { ...cartResolvers.User, ...wishlistResolvers.User, ...oidcResolvers.User },
+    User: { ...cartResolvers.User, ...wishlistResolvers.User, ...oidcResolvers.User, ...accessResolvers.User, ...sessionResolvers.User },
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,
     AuditEventConnection: auditResolvers.AuditEventConnection,
@@ -58,6 +61,7 @@ export function buildSchema(): GraphQLSchema {
     CartItem: cartResolvers.CartItem,
     Wishlist: wishlistResolvers.Wishlist,
     Identity: oidcResolvers.Identity,
+    ApiToken: accessResolvers.ApiToken,
   };
-  return applyAuthDirective(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
+  return applyAccessRules(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
 }

@@ -18,6 +18,9 @@ import { CartService } from './modules/cart/cart.service';
 import { WishlistService } from './modules/wishlist/wishlist.service';
 import { createOidcService } from './modules/oidc/oidc.module';
 import type { OidcService } from './modules/oidc/oidc.service';
+import { ManagerGuard } from './modules/access/managers';
+import { RoleService } from './modules/access/role.service';
+import { ApiTokenService } from './modules/access/api-token.service';
 
 export interface Services {
   tokens: TokenService;
@@ -31,8 +34,10 @@ export interface Services {
   carts: CartService;
   wishlists: WishlistService;
   oidc: OidcService;
-  /** The hot path's prepared statements (viewer check, refresh rotation). */
+  /** The hot path's prepared statements (viewer check, refresh rotation, API token lookup). */
   sql: NativeSql;
+  roles: RoleService;
+  apiTokens: ApiTokenService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -42,12 +47,15 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
   const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, live);
-  const users = new UserService(sessions, clock, audit);
+  const managers = new ManagerGuard();
+  const users = new UserService(sessions, clock, audit, managers);
+  const roles = new RoleService(users, sessions, managers, clock, audit);
+  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, live);
   const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql };
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens };
 }

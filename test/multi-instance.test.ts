@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
@@ -7,6 +6,7 @@ import { initORM } from '../src/db/orm';
 import { freshDatabase } from './helpers/database';
 import { LOGIN, ME, REFRESH, REGISTER } from './helpers/server';
 import { RawSocket } from './helpers/ws';
+import { freePort } from './helpers/process';
 
 /** Two real `src/index.ts` processes on one PostgreSQL database: tokens, revocation and rate limits must hold across them. */
 const describePg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
@@ -35,16 +35,6 @@ interface Res {
   body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
-}
 
 const started: Instance[] = [];
 async function spawnInstance(dbUrl: string, env: Record<string, string> = {}): Promise<Instance> {
@@ -185,6 +175,39 @@ describePg('two instances on one PostgreSQL database', () => {
       expect(creates.map((r) => r.status)).toEqual(Array(10).fill(200));
       expect(creates.map((r) => outcome(r)[1]).sort()).toEqual([...Array(9).fill('NAME_TAKEN'), 'OK']);
       expect(await must(a, MY_WISHLISTS, {}, 'myWishlists', fran.accessToken)).toHaveLength(1);
+    });
+
+    it('(c3) a role granted or revoked on A applies on B’s next request, for a JWT, an API token and B’s sockets', async () => {
+      const boss = await signUp(a, 'boss');
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        await client.query(`update users set role = 'ADMIN' where id = $1`, [boss.user.id]);
+      } finally {
+        await client.end();
+      }
+      const admin = (await must(a, LOGIN, { input: { username: 'boss', password: PASSWORD } }, 'login')).accessToken;
+      await must(a, `mutation { createRole(name: "AUDITOR", permissions: ["audit:read"]) { name } }`, {}, 'createRole', admin);
+      const gil = await signUp(b, 'gil');
+      const AUDIT_PAGE = `{ auditEvents(first: 1) { totalCount } }`;
+      const ROLE = (op: string) => `mutation ($userId: ID!) { ${op}(userId: $userId, role: "AUDITOR") { id } }`;
+      expect((await gql(b, AUDIT_PAGE, {}, gil.accessToken)).status).toBe(403);
+
+      await must(a, ROLE('grantRole'), { userId: gil.user.id }, 'grantRole', admin);
+      expect((await gql(b, AUDIT_PAGE, {}, gil.accessToken)).status).toBe(200);
+      const created = await must(b, `mutation { createApiToken(name: "ci", scopes: ["audit:read"], expiresInDays: 7) { token } }`, {}, 'createApiToken', gil.accessToken);
+      expect((await gql(a, AUDIT_PAGE, {}, created.token)).status).toBe(200);
+      const socket = new RawSocket(`${b.root.replace(/^http/, 'ws')}/graphql`);
+      expect(await socket.init({ authorization: `Bearer ${created.token}` })).toBe('ack');
+
+      await must(a, ROLE('revokeRole'), { userId: gil.user.id }, 'revokeRole', admin);
+      for (const token of [gil.accessToken, created.token]) {
+        const res = await gql(b, AUDIT_PAGE, {}, token);
+        expect(res.status).toBe(403);
+        expect(error(res)).toMatchObject({ code: 'FORBIDDEN', reason: 'INSUFFICIENT_ROLE', missing: 'audit:read' });
+      }
+      // A's NOTIFY reaches B, which re-checks the socket and finds the permission gone.
+      expect(await socket.closed).toEqual({ code: 4403, reason: 'PERMISSIONS_CHANGED' });
     });
 
     // Last on this pair: it locks 127.0.0.1 out of login for RATE_LOGIN_IP_BLOCK.

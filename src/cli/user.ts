@@ -14,11 +14,13 @@ import { LiveService } from '../modules/live/live.service';
 const CLI_META = { ip: null, userAgent: 'tokengate-cli' };
 const OPERATOR = { user: null, meta: CLI_META };
 
-const USAGE = `usage: npm run user -- <command> --username NAME [--role USER|ADMIN]
+const USAGE = `usage: npm run user -- <command> --username NAME [--role ROLE]
 commands:
-  create       create an account; the password is read from a prompt or the first line of stdin
-  set-role     change the role (ends the user's sessions)
-  deactivate   disable the account and end its sessions
+  create       create an account (--role USER or ADMIN); the password is read from a prompt or the first line of stdin
+  set-role     USER or ADMIN: ADMIN grants ADMIN, USER takes every other role away (ends the user's sessions)
+  grant-role   give the account a role: ADMIN or a custom role (see docs/permissions.md)
+  revoke-role  take a role (ADMIN or a custom one) from the account; its live sockets are closed
+  deactivate   disable the account, end its sessions and stop its API tokens
   activate     re-enable the account
   set-password set a new password (prompt or stdin) and end the user's sessions
 Passwords are never accepted on the command line.`;
@@ -34,8 +36,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || !command) return fail(USAGE, values.help ? 0 : 64);
   if (values.password !== undefined) return fail('refusing --password: command lines end up in shell history and ps; pipe it on stdin', 64);
   if (!values.username) return fail('--username is required\n' + USAGE, 64);
-  const role = (values.role ?? 'USER').toUpperCase() as Role;
-  if (!ROLES.includes(role)) return fail(`--role must be one of ${ROLES.join(', ')}`, 64);
+  const roleName = (values.role ?? 'USER').toUpperCase();
+  const builtIn = ['create', 'set-role'].includes(command);
+  if (builtIn && !ROLES.includes(roleName as Role)) return fail(`--role must be one of ${ROLES.join(', ')} for ${command}`, 64);
+  const role = roleName as Role;
 
   const config = loadConfig();
   const orm = await initORM(config.database);
@@ -50,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       const password = await readPassword(`Password for ${values.username}: `);
       const issued = await services.auth.register(em, { username: values.username, password }, CLI_META);
       await services.sessions.end(em, issued.session.id, 'LOGOUT', CLI_META); // the CLI needs no session of its own
-      if (role !== 'USER') await services.users.setRole(em, OPERATOR, issued.user.id, role);
+      if (role !== 'USER') await services.roles.setBuiltIn(em, OPERATOR, issued.user.id, role);
       return done(`created ${issued.user.username} (${issued.user.id}) with role ${role}`);
     }
     const user = await services.users.findByUsername(em, values.username);
@@ -58,8 +62,15 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'set-role':
         if (!values.role) return fail('--role is required for set-role', 64);
-        await services.users.setRole(em, OPERATOR, user.id, role);
+        await services.roles.setBuiltIn(em, OPERATOR, user.id, role);
         return done(`${user.username} now has role ${role}`);
+      case 'grant-role':
+      case 'revoke-role': {
+        if (!values.role) return fail(`--role is required for ${command}`, 64);
+        const changed = command === 'grant-role' ? services.roles.grant(em, OPERATOR, user.id, roleName) : services.roles.revoke(em, OPERATOR, user.id, roleName);
+        const holdings = (await services.roles.holdingsOf(em, [await changed])).get(user.id)!;
+        return done(`${user.username} now holds ${holdings.roles.join(', ')}`);
+      }
       case 'deactivate':
         await services.users.setActive(em, OPERATOR, user.id, false);
         return done(`${user.username} is deactivated and signed out everywhere`);

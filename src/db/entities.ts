@@ -10,11 +10,14 @@ import { WishlistItemSchema } from '../modules/wishlist/wishlist-item.entity';
 import { IdentitySchema } from '../modules/oidc/identity.entity';
 import { LoginCodeSchema } from '../modules/oidc/login-code.entity';
 import { OidcFlowSchema } from '../modules/oidc/oidc-flow.entity';
+import { AccessRoleSchema, RolePermissionSchema, UserRoleSchema } from '../modules/access/role.entity';
+import { ApiTokenSchema } from '../modules/access/api-token.entity';
 import { Migration20261124000000_init } from './migrations/Migration20261124000000_init';
 import { Migration20261124010000_audit } from './migrations/Migration20261124010000_audit';
 import { Migration20261130000000_shop } from './migrations/Migration20261130000000_shop';
 import { Migration20261130010000_products_seed } from './migrations/Migration20261130010000_products_seed';
 import { Migration20261130020000_oidc } from './migrations/Migration20261130020000_oidc';
+import { Migration20261201000000_access } from './migrations/Migration20261201000000_access';
 
 export const entities = [
   UserSchema,
@@ -29,6 +32,10 @@ export const entities = [
   IdentitySchema,
   LoginCodeSchema,
   OidcFlowSchema,
+  AccessRoleSchema,
+  RolePermissionSchema,
+  UserRoleSchema,
+  ApiTokenSchema,
 ];
 
 /** Listed explicitly so the same migrations run from src/ (tsx, jest) and dist/ (node). */
@@ -38,4 +45,5 @@ export const migrationsList = [
   { name: 'Migration20261130000000_shop', class: Migration20261130000000_shop },
   { name: 'Migration20261130010000_products_seed', class: Migration20261130010000_products_seed },
   { name: 'Migration20261130020000_oidc', class: Migration20261130020000_oidc },
+  { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
 ];

@@ -55,13 +55,17 @@ export class NativeSql {
   private readonly prepared = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
   /** The SQLite connection last borrowed, with its pool: used directly while nobody holds it. */
   private sqliteConn?: { pool: Pool; db: SqliteDatabase };
+  /** Write transactions waiting for this turn of the event loop's shared commit. */
+  private queued: Array<{ work: (prepare: (stmt: Statement) => SqliteStatement) => unknown; done: (err: unknown, value?: unknown) => void }> = [];
 
   constructor(readonly dialect: DatabaseConfig['kind'], private readonly getEm: () => EntityManager) {}
 
   /** The first row of a read statement, or undefined. */
   get<Row>(stmt: Statement, params: unknown[]): Promise<Row | undefined> {
     if (this.dialect === 'postgresql') {
-      return this.borrow<PgClient, Row | undefined>(this.getEm(), async (client) => (await client.query({ name: stmt.name, text: stmt.pgSql, values: params })).rows[0] as Row | undefined);
+      // A named statement: pg parses it once per connection, and again on a new one after a reconnect.
+      const query = { name: stmt.name, text: stmt.pgSql, values: params };
+      return this.borrow<PgClient, Row | undefined>(this.getEm(), async (client) => (await client.query(query)).rows[0] as Row | undefined);
     }
     return this.sqlite((prepare) => prepare(stmt).get(...params.map(sqliteValue)) as Row | undefined);
   }
@@ -83,6 +87,40 @@ export class NativeSql {
       if (client.pool) this.sqliteConn = { pool: client.pool, db };
       return work((stmt) => this.prepare(db, stmt), db);
     });
+  }
+
+  /**
+   * SQLite: runs `work` in a transaction shared with the work queued in the same turn of the event loop, so they
+   * share one commit (one fsync). Each runs in its own savepoint: a throw undoes only its own writes. Resolves
+   * after the commit.
+   */
+  sqliteTransaction<T>(work: (prepare: (stmt: Statement) => SqliteStatement) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const done = (err: unknown, value?: unknown) => (err === undefined ? resolve(value as T) : reject(err));
+      if (this.queued.push({ work, done }) === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  private commitQueued(): void {
+    const batch = this.queued;
+    this.queued = [];
+    const em = this.getEm();
+    this.sqlite((prepare, db) =>
+      db
+        .transaction(() =>
+          batch.map(({ work }) => {
+            try {
+              return { value: db.transaction(() => work(prepare)).immediate() }; // nested: a savepoint
+            } catch (err) {
+              return { err: convert(em, err) };
+            }
+          }),
+        )
+        .immediate(),
+    ).then(
+      (outcomes) => outcomes.forEach((o, i) => ('err' in o ? batch[i].done(o.err) : batch[i].done(undefined, o.value))),
+      (err: unknown) => batch.forEach((b) => b.done(err)),
+    );
   }
 
   private prepare(db: SqliteDatabase, stmt: Statement): SqliteStatement {
@@ -110,7 +148,14 @@ export class NativeSql {
 
 const poolClient = (em: EntityManager) => (em.getConnection() as AbstractSqlConnection).getKnex().client as PoolClient;
 const isIdle = (pool: Pool) => pool.numUsed() === 0 && pool.numFree() === 1 && pool.numPendingAcquires() === 0 && pool.numPendingCreates() === 0;
-const convert = (em: EntityManager, err: unknown) => (err instanceof Error ? em.getDriver().convertException(err) : err);
+/**
+ * Driver errors (they carry a code) become the ORM's exceptions; anything else, our own included, passes unchanged.
+ * Duck-typed: better-sqlite3's native part may build its errors from another realm's Error (jest's module sandboxes).
+ */
+const convert = (em: EntityManager, err: unknown) => {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return typeof e?.code === 'string' && typeof e.message === 'string' ? em.getDriver().convertException(err as Error) : err;
+};
 
 /** SQLite stores what MikroORM writes: dates as epoch milliseconds, booleans as 0/1. */
 export const sqliteValue = (v: unknown): unknown => (v instanceof Date ? v.getTime() : typeof v === 'boolean' ? Number(v) : v);

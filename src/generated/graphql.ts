@@ -13,6 +13,9 @@ import { CartItem as CartItemModel } from '../modules/cart/cart-item.entity';
 import { Wishlist as WishlistModel } from '../modules/wishlist/wishlist.entity';
 import { AuthProviderModel as AuthProviderModelModel } from '../modules/oidc/oidc.service';
 import { Identity as IdentityModel } from '../modules/oidc/identity.entity';
+import { RoleDefinitionModel as RoleDefinitionModelModel } from '../modules/access/role.service';
+import { ApiToken as ApiTokenModel } from '../modules/access/api-token.entity';
+import { CreatedApiTokenModel as CreatedApiTokenModelModel } from '../modules/access/api-token.service';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -29,7 +32,22 @@ export type Scalars = {
   DateTime: { input: Date; output: Date; }
 };
 
-/** One security-relevant event; the ids are kept even after the user or session is gone. */
+/** A personal API token, without its secret (shown once, by createApiToken). */
+export type ApiToken = {
+  __typename?: 'ApiToken';
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Updated at most once a minute; null until first used. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  /** The start of the token (tg_pat_ and five characters), to tell tokens apart. */
+  prefix: Scalars['String']['output'];
+  /** Permission strings; what the token may do is, on every request, these and its owner's current permissions together. */
+  scopes: Array<Scalars['String']['output']>;
+};
+
+/** One security-relevant event; the ids are kept even after the user or session is gone. Every field needs audit:read. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
   at: Scalars['DateTime']['output'];
@@ -60,6 +78,11 @@ export type AuditEventEdge = {
 /** What an audit event records. */
 export type AuditEventType =
   | 'ACCOUNT_DELETED'
+  /** An API token was created; `detail` has its id, name, scopes and expiry (never the secret). */
+  | 'API_TOKEN_CREATED'
+  | 'API_TOKEN_REVOKED'
+  /** An API token was used from an address other than the last one it was used from. */
+  | 'API_TOKEN_USED'
   | 'IDENTITY_LINKED'
   | 'IDENTITY_UNLINKED'
   | 'LOGIN_FAILED'
@@ -79,6 +102,14 @@ export type AuditEventType =
   | 'REFRESH_REUSED'
   | 'REGISTERED'
   | 'ROLE_CHANGED'
+  /** A custom role was created; `detail` has its name and permissions. */
+  | 'ROLE_CREATED'
+  | 'ROLE_DELETED'
+  /** grantRole; `detail` has the role and who granted it. */
+  | 'ROLE_GRANTED'
+  | 'ROLE_REVOKED'
+  /** A custom role's permissions or description changed; `detail` has what was added and removed. */
+  | 'ROLE_UPDATED'
   | 'SESSION_REVOKED'
   | 'USER_ACTIVATED'
   | 'USER_DEACTIVATED';
@@ -141,6 +172,13 @@ export type ChangePasswordInput = {
   newPassword: Scalars['String']['input'];
 };
 
+export type CreatedApiToken = {
+  __typename?: 'CreatedApiToken';
+  apiToken: ApiToken;
+  /** The secret, shown this once: send it as `Authorization: Bearer tg_pat_…`. Only its hash is stored. */
+  token: Scalars['String']['output'];
+};
+
 /** A provider account linked to the viewer's account: it signs in to this account. */
 export type Identity = {
   __typename?: 'Identity';
@@ -181,14 +219,25 @@ export type Mutation = {
   clearCart: Cart;
   /** Trade the one-time login code a provider sign-in redirected with (?code=…) for a session; single use, 60 seconds. */
   completeExternalLogin: AuthPayload;
+  /**
+   * A personal API token for scripts and services (needs a recent login, never an API token). `scopes` must be
+   * permissions you hold (roles:manage excepted); `expiresInDays` is 1 to 365; at most 20 live tokens per account.
+   */
+  createApiToken: CreatedApiToken;
   createProduct: Product;
+  /** A custom role; you must hold each of its permissions. */
+  createRole: RoleDefinition;
   /** At most 50 wishlists per user. */
   createWishlist: Wishlist;
   /** Delete the account (needs a recent login and the password): its cart, wishlists and sessions go at once; the audit trail keeps its id; the username becomes free. */
   deleteAccount: Scalars['Boolean']['output'];
   /** Deletes the product; it leaves every cart and wishlist that held it. */
   deleteProduct: Scalars['Boolean']['output'];
+  /** Deletes a custom role nobody holds (ROLE_IN_USE otherwise). */
+  deleteRole: Scalars['Boolean']['output'];
   deleteWishlist: Scalars['Boolean']['output'];
+  /** Gives an account a role (ADMIN or a custom one); you must hold each of its permissions. */
+  grantRole: User;
   /** Start linking a provider account to the viewer's (needs a recent login); returns the URL to open in the browser. `redirect` is where the browser returns, with ?linked=<provider> or ?error=<code>. */
   linkIdentity: LinkIdentityPayload;
   /** Sign in with a username and password. */
@@ -205,20 +254,29 @@ export type Mutation = {
   removeFromCart: Cart;
   removeFromWishlist: Wishlist;
   renameWishlist: Wishlist;
-  /** End one of the viewer's own sessions. */
+  /** Revokes one of the viewer's tokens, or anyone's with api-tokens:manage; it is refused from the next request on. */
+  revokeApiToken: Scalars['Boolean']['output'];
+  /** Takes a role from an account; its live sockets are closed when its permissions shrink. */
+  revokeRole: User;
+  /** End one of the viewer's own sessions, or anyone's with sessions:manage. */
   revokeSession: Scalars['Boolean']['output'];
   /** Sets the line's quantity, starting the line if needed; 0 removes it. */
   setCartQuantity: Cart;
   /** Give an account without a password (created by a provider sign-in) one; needs a recent login. */
   setPassword: Scalars['Boolean']['output'];
-  /** Activate or deactivate an account; deactivation ends all of its sessions. */
+  /** Activate or deactivate an account (you must hold each of its permissions); deactivation ends all of its sessions and stops its API tokens. */
   setUserActive: User;
-  /** Change an account's role; ends all of its sessions so new tokens carry the new role. */
+  /**
+   * ADMIN grants the ADMIN role; USER takes every role but USER away. Ends all of the account's sessions.
+   * @deprecated Use grantRole and revokeRole.
+   */
   setUserRole: User;
   /** Remove a linked provider account; refused when it is the account's only way to sign in. */
   unlinkIdentity: Scalars['Boolean']['output'];
   /** Replaces the product's fields (an omitted description or currency is kept). */
   updateProduct: Product;
+  /** Replaces a custom role's permissions and description; applies to its holders from their next request. */
+  updateRole: RoleDefinition;
 };
 
 
@@ -244,8 +302,22 @@ export type MutationCompleteExternalLoginArgs = {
 };
 
 
+export type MutationCreateApiTokenArgs = {
+  expiresInDays: Scalars['Int']['input'];
+  name: Scalars['String']['input'];
+  scopes: Array<Scalars['String']['input']>;
+};
+
+
 export type MutationCreateProductArgs = {
   input: ProductInput;
+};
+
+
+export type MutationCreateRoleArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  permissions: Array<Scalars['String']['input']>;
 };
 
 
@@ -264,8 +336,19 @@ export type MutationDeleteProductArgs = {
 };
 
 
+export type MutationDeleteRoleArgs = {
+  name: Scalars['String']['input'];
+};
+
+
 export type MutationDeleteWishlistArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationGrantRoleArgs = {
+  role: Scalars['String']['input'];
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -312,6 +395,17 @@ export type MutationRenameWishlistArgs = {
 };
 
 
+export type MutationRevokeApiTokenArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeRoleArgs = {
+  role: Scalars['String']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -348,6 +442,13 @@ export type MutationUnlinkIdentityArgs = {
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: ProductInput;
+};
+
+
+export type MutationUpdateRoleArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  permissions: Array<Scalars['String']['input']>;
 };
 
 export type PageInfo = {
@@ -395,12 +496,16 @@ export type ProductInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** An account's API tokens that are not revoked, newest first. */
+  apiTokens: Array<ApiToken>;
   /** The audit trail, newest first, optionally for one user or one event type. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
   auditEvents: AuditEventConnection;
   /** The configured sign-in providers. */
   authProviders: Array<AuthProvider>;
   /** The signed-in user. */
   me: User;
+  /** The viewer's API tokens that are not revoked (expired ones included), newest first. */
+  myApiTokens: Array<ApiToken>;
   /** The viewer's cart. */
   myCart: Cart;
   /** The viewer's linked provider accounts, oldest first. */
@@ -409,14 +514,23 @@ export type Query = {
   mySessions: Array<Session>;
   /** The viewer's wishlists, oldest first. */
   myWishlists: Array<Wishlist>;
+  /** The permission catalogue. */
+  permissions: Array<Scalars['String']['output']>;
   /** A product, or null when the id is unknown. */
   product?: Maybe<Product>;
   /** The catalogue, oldest first. `first` is 1 to 100; `after` is an `endCursor` from an earlier page; `search` matches anywhere in the name, in any letter case. */
   products: ProductConnection;
+  /** Every role, built-in first, then by name. */
+  roles: Array<RoleDefinition>;
   /** Every account, oldest first. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
   users: UserConnection;
   /** One of the viewer's wishlists; null when the id is unknown or belongs to someone else. */
   wishlist?: Maybe<Wishlist>;
+};
+
+
+export type QueryApiTokensArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -461,6 +575,17 @@ export type Role =
   | 'ADMIN'
   | 'USER';
 
+/** A named set of permissions. USER (none) and ADMIN (all) are built in and cannot be changed. */
+export type RoleDefinition = {
+  __typename?: 'RoleDefinition';
+  builtIn: Scalars['Boolean']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** 2 to 40 of A–Z, 0–9 and _. */
+  name: Scalars['String']['output'];
+  /** Catalogue order; ADMIN lists every permission. */
+  permissions: Array<Scalars['String']['output']>;
+};
+
 export type Session = {
   __typename?: 'Session';
   createdAt: Scalars['DateTime']['output'];
@@ -498,16 +623,26 @@ export type SubscriptionProductChangedArgs = {
 
 export type User = {
   __typename?: 'User';
-  /** Readable by the user and by admins. */
+  /** Readable by the user and with carts:read. */
   cart: Cart;
   createdAt: Scalars['DateTime']['output'];
   /** False for an account created by a provider sign-in until setPassword. */
   hasPassword: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
+  /** What the account's roles allow, in catalogue order: show or hide actions with it. */
+  permissions: Array<Scalars['String']['output']>;
+  /**
+   * ADMIN when the account holds the ADMIN role, else USER.
+   * @deprecated Use roles and permissions.
+   */
   role: Role;
+  /** Every role the account holds: USER always, ADMIN when it is an admin, then its custom roles by name. Readable by the account, users:read and roles:manage. */
+  roles: Array<Scalars['String']['output']>;
+  /** The account's live sessions, newest first. Readable by the user and with sessions:manage. */
+  sessions: Array<Session>;
   username: Scalars['String']['output'];
-  /** Oldest first. Readable by the user and by admins. */
+  /** Oldest first. Readable by the user and with carts:read. */
   wishlists: Array<Wishlist>;
 };
 
@@ -524,7 +659,7 @@ export type UserEdge = {
   node: User;
 };
 
-/** A named list of products, visible to its owner (and admins) only. */
+/** A named list of products, visible to its owner (and with carts:read) only. */
 export type Wishlist = {
   __typename?: 'Wishlist';
   createdAt: Scalars['DateTime']['output'];
@@ -610,6 +745,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ApiToken: ResolverTypeWrapper<ApiTokenModel>;
   AuditEvent: ResolverTypeWrapper<AuditEventModel>;
   AuditEventConnection: ResolverTypeWrapper<AuditPageModel>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
@@ -620,6 +756,7 @@ export type ResolversTypes = {
   Cart: ResolverTypeWrapper<CartViewModel>;
   CartItem: ResolverTypeWrapper<CartItemModel>;
   ChangePasswordInput: ChangePasswordInput;
+  CreatedApiToken: ResolverTypeWrapper<CreatedApiTokenModelModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Identity: ResolverTypeWrapper<IdentityModel>;
@@ -635,6 +772,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
   Role: Role;
+  RoleDefinition: ResolverTypeWrapper<RoleDefinitionModelModel>;
   Session: ResolverTypeWrapper<SessionModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -646,6 +784,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ApiToken: ApiTokenModel;
   AuditEvent: AuditEventModel;
   AuditEventConnection: AuditPageModel;
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
@@ -655,6 +794,7 @@ export type ResolversParentTypes = {
   Cart: CartViewModel;
   CartItem: CartItemModel;
   ChangePasswordInput: ChangePasswordInput;
+  CreatedApiToken: CreatedApiTokenModelModel;
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
   Identity: IdentityModel;
@@ -669,6 +809,7 @@ export type ResolversParentTypes = {
   ProductInput: ProductInput;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
+  RoleDefinition: RoleDefinitionModelModel;
   Session: SessionModel;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
@@ -678,11 +819,35 @@ export type ResolversParentTypes = {
   Wishlist: WishlistModel;
 };
 
-export type AuthDirectiveArgs = {
-  requires?: Maybe<Role>;
+export type AuthenticatedDirectiveArgs = { };
+
+export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PolicyDirectiveArgs = {
+  policies: Array<Array<Scalars['String']['input']>>;
 };
 
-export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type PolicyDirectiveResolver<Result, Parent, ContextType = Context, Args = PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PublicDirectiveArgs = { };
+
+export type PublicDirectiveResolver<Result, Parent, ContextType = Context, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopesDirectiveArgs = {
+  scopes: Array<Array<Scalars['String']['input']>>;
+};
+
+export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ApiTokenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiToken'] = ResolversParentTypes['ApiToken']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
 
 export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -737,6 +902,11 @@ export type CartItemResolvers<ContextType = Context, ParentType extends Resolver
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type CreatedApiTokenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatedApiToken'] = ResolversParentTypes['CreatedApiToken']> = {
+  apiToken?: Resolver<ResolversTypes['ApiToken'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -762,11 +932,15 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   completeExternalLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteExternalLoginArgs, 'code'>>;
+  createApiToken?: Resolver<ResolversTypes['CreatedApiToken'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'expiresInDays' | 'name' | 'scopes'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  createRole?: Resolver<ResolversTypes['RoleDefinition'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'name' | 'permissions'>>;
   createWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationCreateWishlistArgs, 'name'>>;
   deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'currentPassword'>>;
   deleteProduct?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
+  deleteRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRoleArgs, 'name'>>;
   deleteWishlist?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWishlistArgs, 'id'>>;
+  grantRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'role' | 'userId'>>;
   linkIdentity?: Resolver<ResolversTypes['LinkIdentityPayload'], ParentType, ContextType, RequireFields<MutationLinkIdentityArgs, 'provider'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
@@ -776,6 +950,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   removeFromCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
   removeFromWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRemoveFromWishlistArgs, 'productId' | 'wishlistId'>>;
   renameWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRenameWishlistArgs, 'id' | 'name'>>;
+  revokeApiToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
+  revokeRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'role' | 'userId'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   setCartQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartQuantityArgs, 'productId' | 'quantity'>>;
   setPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetPasswordArgs, 'newPassword'>>;
@@ -783,6 +959,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
   unlinkIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'id'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
+  updateRole?: Resolver<ResolversTypes['RoleDefinition'], ParentType, ContextType, RequireFields<MutationUpdateRoleArgs, 'name' | 'permissions'>>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -811,17 +988,28 @@ export type ProductEdgeResolvers<ContextType = Context, ParentType extends Resol
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType, RequireFields<QueryApiTokensArgs, 'userId'>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   authProviders?: Resolver<Array<ResolversTypes['AuthProvider']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  myApiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
   myCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   myIdentities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
   mySessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   myWishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
+  permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  roles?: Resolver<Array<ResolversTypes['RoleDefinition']>, ParentType, ContextType>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
   wishlist?: Resolver<Maybe<ResolversTypes['Wishlist']>, ParentType, ContextType, RequireFields<QueryWishlistArgs, 'id'>>;
+};
+
+export type RoleDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoleDefinition'] = ResolversParentTypes['RoleDefinition']> = {
+  builtIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SessionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
@@ -845,7 +1033,10 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   hasPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   wishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
 };
@@ -870,6 +1061,7 @@ export type WishlistResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type Resolvers<ContextType = Context> = {
+  ApiToken?: ApiTokenResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
@@ -877,6 +1069,7 @@ export type Resolvers<ContextType = Context> = {
   AuthProvider?: AuthProviderResolvers<ContextType>;
   Cart?: CartResolvers<ContextType>;
   CartItem?: CartItemResolvers<ContextType>;
+  CreatedApiToken?: CreatedApiTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Identity?: IdentityResolvers<ContextType>;
   LinkIdentityPayload?: LinkIdentityPayloadResolvers<ContextType>;
@@ -886,6 +1079,7 @@ export type Resolvers<ContextType = Context> = {
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RoleDefinition?: RoleDefinitionResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
@@ -895,5 +1089,8 @@ export type Resolvers<ContextType = Context> = {
 };
 
 export type DirectiveResolvers<ContextType = Context> = {
-  auth?: AuthDirectiveResolver<any, any, ContextType>;
+  authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
+  policy?: PolicyDirectiveResolver<any, any, ContextType>;
+  public?: PublicDirectiveResolver<any, any, ContextType>;
+  requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
 };

@@ -16,8 +16,11 @@ export interface AppLogger extends Logger {
 /** Anything that could carry a credential is censored even if a caller logs it by mistake. */
 const REDACT = [
   'password', '*.password', '*.currentPassword', '*.newPassword',
-  'token', '*.token', '*.accessToken', '*.refreshToken',
-  'authorization', '*.authorization', '*.headers.authorization', '*.headers.cookie', 'cookie', '*.cookie',
+  'token', '*.token', '*.accessToken', '*.refreshToken', 'apiToken', '*.apiToken', 'secret', '*.secret',
+  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', '*.*.headers.authorization',
+  'headers.cookie', '*.headers.cookie', 'cookie', '*.cookie',
+  // graphql-ws's connection_init payload: { authorization: "Bearer …" } or { accessToken }, a session JWT or an API token.
+  'connectionParams', '*.connectionParams', 'payload.authorization', '*.payload.authorization', 'payload.accessToken', '*.payload.accessToken',
   'variables', '*.variables',
 ];
 

@@ -54,6 +54,26 @@ describe('npm run user', () => {
     expect(firstError(me)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'ACCOUNT_DISABLED' });
   });
 
+  it('grants and revokes roles, ADMIN and custom ones', async () => {
+    await server.app.services.roles.create(server.app.orm.em.fork(), { user: null, meta: { ip: null, userAgent: null } }, 'AUDITOR', ['audit:read'], null);
+    const made = await cli(['create', '--username', 'carl'], { DATABASE_URL: db.url }, 'carl password 1\n');
+    expect(made.status).toBe(0);
+    const granted = await cli(['grant-role', '--username', 'carl', '--role', 'auditor'], { DATABASE_URL: db.url });
+    expect(granted.stderr).toBe('');
+    expect(granted.stdout).toMatch(/carl now holds USER, AUDITOR/);
+    const carl = await login(server, 'carl', 'carl password 1');
+    expect((await server.gql('{ auditEvents(first: 1) { totalCount } }', {}, { token: carl.accessToken })).status).toBe(200);
+    expect((await cli(['grant-role', '--username', 'carl', '--role', 'ADMIN'], { DATABASE_URL: db.url })).stdout).toMatch(/carl now holds USER, ADMIN, AUDITOR/);
+    expect((await cli(['revoke-role', '--username', 'carl', '--role', 'AUDITOR'], { DATABASE_URL: db.url })).stdout).toMatch(/carl now holds USER, ADMIN\n/);
+    expect((await cli(['revoke-role', '--username', 'carl', '--role', 'ADMIN'], { DATABASE_URL: db.url })).stdout).toMatch(/carl now holds USER\n/);
+    expect(firstError(await server.gql('{ auditEvents(first: 1) { totalCount } }', {}, { token: carl.accessToken }))).toMatchObject({ code: 'FORBIDDEN', missing: 'audit:read' });
+    const unknown = await cli(['grant-role', '--username', 'carl', '--role', 'NOPE'], { DATABASE_URL: db.url });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/NOT_FOUND/);
+    expect((await cli(['grant-role', '--username', 'carl'], { DATABASE_URL: db.url })).status).toBe(64);
+    expect((await cli(['set-role', '--username', 'carl', '--role', 'AUDITOR'], { DATABASE_URL: db.url })).status).toBe(64);
+  }, 90_000); // eight CLI processes, each starting tsx
+
   it('rejects a weak password with the policy code', async () => {
     const res = await cli(['create', '--username', 'bob'], { DATABASE_URL: db.url }, 'short\n');
     expect(res.status).toBe(1);

@@ -5,7 +5,8 @@ import { useFreshOrm } from '../helpers/database';
 const AUTH_TABLES = ['users', 'sessions', 'refresh_tokens'];
 const SHOP_TABLES = ['products', 'shoppers', 'cart_items', 'wishlists', 'wishlist_items'];
 const OIDC_TABLES = ['user_identities', 'login_codes', 'oidc_flows'];
-const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES];
+const ACCESS_TABLES = ['roles', 'role_permissions', 'user_roles', 'api_tokens'];
+const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES];
 
 describe('migrations', () => {
   const fresh = useFreshOrm();
@@ -43,8 +44,21 @@ describe('migrations', () => {
     }
   });
 
+  it('seeds the built-in roles USER and ADMIN, and indexes API tokens by hash', async () => {
+    const roles: Array<{ name: string; built_in: unknown }> = await knex()('roles').select('name', 'built_in').orderBy('name');
+    expect(roles.map((r) => [r.name, Boolean(r.built_in)])).toEqual([['ADMIN', true], ['USER', true]]);
+    const sql = fresh.url.startsWith('postgres')
+      ? `select indexdef as def from pg_indexes where tablename = 'api_tokens'`
+      : `select sql as def from sqlite_master where type = 'index' and tbl_name = 'api_tokens' and sql is not null`;
+    const defs = ((await fresh.orm.em.getConnection().execute(sql)) as Array<{ def: string }>).map((r) => r.def).join('\n');
+    expect(defs).toMatch(/token_hash/);
+    expect(defs).toMatch(/user_id/);
+  });
+
   it('steps back one migration at a time, to nothing, and up again', async () => {
     const migrator = fresh.orm.getMigrator();
+    await migrator.down();
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES]);
     await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES]);
     await migrator.down();

@@ -107,7 +107,7 @@ describe('the web app in Chromium', () => {
     await tab1.getByLabel('Password').press('Enter');
     await heading(tab1, 'Hello, alice').waitFor();
     const me = tab1.getByTestId('me');
-    expect(await me.innerText()).toMatch(/alice[\s\S]*User[\s\S]*Active/);
+    expect(await me.innerText()).toMatch(/alice[\s\S]*USER[\s\S]*Active/);
     await shots.take(tab1, 'home');
     await expectNoAxeProblems(tab1, 'home');
   });
@@ -275,7 +275,7 @@ describe('the web app in Chromium', () => {
     await tab1.locator('.graphiql-query-editor .monaco-editor').first().waitFor();
     const answer = tab1.waitForResponse((res) => res.url().endsWith('/graphql') && /query Me\b/.test(res.request().postData() ?? ''));
     await tab1.getByRole('button', { name: /Execute query/ }).click();
-    expect(await (await answer).json()).toMatchObject({ data: { me: { username: 'alice', role: 'USER' } } });
+    expect(await (await answer).json()).toMatchObject({ data: { me: { username: 'alice', roles: ['USER'] } } });
     await tab1.locator('.graphiql-response').getByText('alice').waitFor({ timeout: 10000 });
     copyToDocs(await shots.take(tab1, 'explorer'), 'explorer.png');
     expect(a.outside).toEqual([]);

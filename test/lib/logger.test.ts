@@ -3,6 +3,9 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
 import { freshDatabase } from '../helpers/database';
 import { LOGIN, ME, REFRESH, REGISTER, TEST_SECRET } from '../helpers/server';
+import { RawSocket } from '../helpers/ws';
+
+const CREATE_API_TOKEN = `mutation ($name: String!, $scopes: [String!]!, $days: Int!) { createApiToken(name: $name, scopes: $scopes, expiresInDays: $days) { token apiToken { id prefix } } }`;
 
 /** A pino destination that keeps every JSON line. */
 function capture() {
@@ -21,11 +24,14 @@ describe('createLogger redaction', () => {
       payload: { accessToken: 'acc-6', refreshToken: 'ref-7' },
       req: { headers: { authorization: 'Bearer auth-8', cookie: 'c=cookie-9' } },
       body: { variables: { secret: 'var-10' } },
+      created: { token: 'tg_pat_created-11', apiToken: { name: 'kept-name' } },
+      request: { req: { headers: { authorization: 'Bearer tg_pat_deep-12' } } },
+      ws: { connectionParams: { authorization: 'Bearer tg_pat_ws-13' }, payload: { accessToken: 'tg_pat_ws-14' } },
       keep: 'visible-value',
     });
     logger.error('failed', new Error('boom'));
     const text = lines.join('');
-    for (const secret of ['pw-top-level-1', 'pw-nested-2', 'pw-new-3', 'pw-cur-4', 'tok-5', 'acc-6', 'ref-7', 'auth-8', 'cookie-9', 'var-10']) {
+    for (const secret of ['pw-top-level-1', 'pw-nested-2', 'pw-new-3', 'pw-cur-4', 'tok-5', 'acc-6', 'ref-7', 'auth-8', 'cookie-9', 'var-10', 'created-11', 'deep-12', 'ws-13', 'ws-14']) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('visible-value');
@@ -126,6 +132,28 @@ describe('request logs of a real server', () => {
       expect(typeof secret).toBe('string');
       expect(text).not.toContain(secret);
     }
+    expect(text).not.toContain('Sentinel');
+  });
+
+  it('never logs an API token: created, used, unknown, malformed, over HTTP and WebSocket', async () => {
+    const password = 'pass-phrase-Sentinel-4712';
+    await post(REGISTER, { input: { username: 'token_user', password } });
+    const jwt = (await post(LOGIN, { input: { username: 'token_user', password } })).body.data.login.accessToken;
+    const created = await post(CREATE_API_TOKEN, { name: 'ci', scopes: [], days: 30 }, { authorization: `Bearer ${jwt}` });
+    const secret: string = created.body.data.createApiToken.token;
+    expect(secret).toMatch(/^tg_pat_[A-Za-z0-9_-]{48}$/);
+    expect((await post(ME, undefined, { authorization: `Bearer ${secret}` })).status).toBe(200);
+    const unknown = `tg_pat_${'S'.repeat(40)}Sentinel`;
+    expect((await post(ME, undefined, { authorization: `Bearer ${unknown}` })).status).toBe(401);
+    expect((await post(ME, undefined, { authorization: 'Bearer tg_pat_short-Sentinel' })).status).toBe(401);
+    const socket = new RawSocket(url.replace(/^http/, 'ws'));
+    expect(await socket.init({ authorization: `Bearer ${secret}` })).toBe('ack');
+    socket.close();
+    await socket.closed;
+    await app.services.apiTokens.flush();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const text = lines.join('');
+    for (const value of [secret, secret.slice(7), unknown, jwt, password]) expect(text).not.toContain(value);
     expect(text).not.toContain('Sentinel');
   });
 

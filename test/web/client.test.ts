@@ -14,7 +14,7 @@ import { createTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';
 const ME = parse('query TestMe { me { id username } }');
-const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { accessToken expiresIn sessionId user { id username role } } }`;
+const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { accessToken expiresIn sessionId user { id username } } }`;
 const REGISTER = LOGIN.replace('login(', 'register(').replace('LoginInput', 'RegisterInput');
 
 interface Sent {

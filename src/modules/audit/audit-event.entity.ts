@@ -23,6 +23,14 @@ export const AUDIT_EVENT_TYPES = [
   'IDENTITY_LINKED',
   'IDENTITY_UNLINKED',
   'PASSWORD_SET',
+  'ROLE_CREATED',
+  'ROLE_UPDATED',
+  'ROLE_DELETED',
+  'ROLE_GRANTED',
+  'ROLE_REVOKED',
+  'API_TOKEN_CREATED',
+  'API_TOKEN_USED',
+  'API_TOKEN_REVOKED',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -4,7 +4,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRe
 import type { Config } from '../../config';
 import { RateLimitedError, ServiceUnavailableError } from '../../errors';
 
-export type LimitName = 'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange';
+export type LimitName = 'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp';
 export interface LimitRule {
   points: number;
   duration: number;
@@ -20,6 +20,8 @@ export type LimiterStore =
 /** Brute-force limits: every attempt is counted before any password work, and a successful login refunds it. */
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterAbstract>;
+  /** Clients this instance saw spend their API-token failures, until when (epoch ms): checked without a store round trip. */
+  private readonly tokenBlocks = new Map<string, number>();
 
   private constructor(limiters: Record<LimitName, RateLimiterAbstract>) {
     this.limiters = limiters;
@@ -54,6 +56,36 @@ export class RateLimits {
   async loginSucceeded(username: string, ip: string | null): Promise<void> {
     // Best effort: a store hiccup here must not fail a login whose password was right.
     await Promise.allSettled([this.limiters.loginAccount.delete(accountKey(username)), ip ? this.limiters.loginIp.reward(clientKey(ip), 1) : null]);
+  }
+
+  /**
+   * API tokens are counted on failure only (a script's good token must not spend a budget), like logins per
+   * client: once a client has sent too many unknown tokens it is refused, good tokens included, until the
+   * block ends. The check is local (no store round trip on the hot path); the count is shared.
+   */
+  apiTokenAllowed(ip: string | null): void {
+    if (!ip || !this.tokenBlocks.size) return;
+    const key = clientKey(ip);
+    const until = this.tokenBlocks.get(key);
+    if (until === undefined) return;
+    const ms = until - Date.now();
+    if (ms > 0) throw new RateLimitedError(Math.max(1, Math.ceil(ms / 1000)));
+    this.tokenBlocks.delete(key);
+  }
+
+  /** Counts an unknown API token against the client; throws RATE_LIMITED once the budget is spent. */
+  async apiTokenFailed(ip: string | null): Promise<void> {
+    if (!ip) return;
+    const key = clientKey(ip);
+    try {
+      await this.take('apiTokenIp', key);
+    } catch (err) {
+      if (err instanceof RateLimitedError) {
+        if (this.tokenBlocks.size > 10_000) for (const [k, until] of this.tokenBlocks) if (until <= Date.now()) this.tokenBlocks.delete(k);
+        this.tokenBlocks.set(key, Date.now() + Number(err.extensions.retryAfter) * 1000);
+      }
+      throw err;
+    }
   }
 
   async attempt(name: 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange', ip: string | null): Promise<void> {

@@ -3,9 +3,12 @@
  * where an app puts its refreshed token) and gives up on 4429; the reason says which case it is.
  */
 export const CLOSE = {
-  /** TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED, ACCOUNT_DISABLED: the HTTP `reason` strings. */
+  /**
+   * TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED, ACCOUNT_DISABLED, API_TOKEN_REVOKED, API_TOKEN_EXPIRED: the HTTP
+   * `reason` strings; PERMISSIONS_CHANGED when the account (or its token) lost a permission it had at connect.
+   */
   auth: 4403,
-  /** TOO_MANY_SOCKETS (per user, per instance) or TOO_MANY_SUBSCRIPTIONS (per socket). */
+  /** TOO_MANY_SOCKETS (per user, per instance), TOO_MANY_SUBSCRIPTIONS (per socket), RATE_LIMITED (unknown API tokens). */
   limit: 4429,
   /** The server is stopping: reconnect (to another instance). */
   goingAway: 1001,

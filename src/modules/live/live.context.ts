@@ -9,6 +9,9 @@ import type { Services } from '../../services';
 import type { ClientMeta } from '../session/session.service';
 import type { User } from '../user/user.entity';
 import { loadViewer } from '../auth/viewer';
+import type { TokenCredential } from '../access/api-token.service';
+import type { Grant } from '../access/grant';
+import { loadGrant, loadTokenViewer } from '../access/viewer';
 
 export interface SocketDeps {
   em: EntityManager;
@@ -27,6 +30,8 @@ export class SocketContext implements Context {
   readonly clock: Clock;
   readonly cookies: Record<string, string | undefined> = {};
   private viewer?: Promise<User>;
+  private grant?: Promise<Grant>;
+  private token: TokenCredential | null = null;
 
   constructor(private readonly deps: SocketDeps, readonly auth: Context['auth'], readonly meta: ClientMeta) {
     this.services = deps.services;
@@ -47,9 +52,14 @@ export class SocketContext implements Context {
   }
 
   getUser(): Promise<User> {
-    const { claims, failure } = this.auth;
+    const { claims, failure, apiToken } = this.auth;
+    if (apiToken) return (this.viewer ??= loadTokenViewer(this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
     if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
     this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
     return this.viewer;
+  }
+
+  getGrant(): Promise<Grant> {
+    return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
   }
 }

@@ -17,7 +17,7 @@ function once<T>(wake: unknown, load: () => Promise<T>): Promise<T> {
 }
 
 const cartChanged: Live<ResolversTypes['Cart']> = {
-  // @auth has checked the token and session; the topic is the viewer's own, so no other cart can arrive.
+  // @authenticated has checked the token (session or API token); the topic is the viewer's own, so no other cart can arrive.
   subscribe: async (_p, _a, ctx) => ctx.services.live.listen(`cart:${(await ctx.getUser()).id}`),
   resolve: async (wake, _a, ctx) => {
     const viewer = await ctx.getUser();

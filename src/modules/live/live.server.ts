@@ -4,12 +4,12 @@ import type { Extra } from 'graphql-ws/use/@fastify/websocket';
 import { isIP } from 'node:net';
 import type { Context } from '../../context';
 import { readBearer } from '../../context';
-import { AppError } from '../../errors';
+import { AppError, RateLimitedError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
 import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
-import type { LiveSocket, SessionCheck, SocketRegistry } from './live.sockets';
+import type { LiveSocket, SocketInspector, SocketRegistry } from './live.sockets';
 
 const DOCUMENT_CACHE = 500;
 
@@ -19,7 +19,7 @@ type FormatError = (formatted: ReturnType<GraphQLError['toJSON']>, error: unknow
 interface Options extends SocketDeps {
   schema: GraphQLSchema;
   registry: SocketRegistry;
-  checkSession: SessionCheck;
+  inspect: SocketInspector;
   validationRules: ValidationRule[];
   formatError: FormatError;
   trusted: TrustedDocuments | null;
@@ -62,17 +62,22 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
       const meta: ClientMeta = { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
       const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
       connections.set(ctx, { auth, meta });
-      if (!auth.claims) {
+      if (auth.failure) {
         if (auth.failure === 'TOKEN_MISSING') return true; // anonymous: public subscriptions only
         socket.close(CLOSE.auth, auth.failure);
         return false;
       }
-      const failure = await opts.checkSession(auth.claims).catch(() => 'SERVICE_UNAVAILABLE' as const);
-      if (failure) {
-        socket.close(failure === 'SERVICE_UNAVAILABLE' ? 1013 : CLOSE.auth, failure);
+      // A session's access token or an API token (connectionParams as over HTTP): the same checks, the same reasons.
+      const now = await opts.inspect(auth, meta).catch((err) => (err instanceof RateLimitedError ? ('RATE_LIMITED' as const) : ('SERVICE_UNAVAILABLE' as const)));
+      if (now === 'RATE_LIMITED' || now === 'SERVICE_UNAVAILABLE') {
+        socket.close(now === 'RATE_LIMITED' ? CLOSE.limit : 1013, now);
         return false;
       }
-      const live: LiveSocket = { claims: auth.claims, close: (code, reason) => socket.close(code, reason) };
+      if (now.failure) {
+        socket.close(CLOSE.auth, now.failure);
+        return false;
+      }
+      const live: LiveSocket = { userId: now.userId, auth, meta, expiresAt: now.expiresAt, permissions: now.permissions, close: (code, reason) => socket.close(code, reason) };
       if (!registry.add(live)) {
         socket.close(CLOSE.limit, 'TOO_MANY_SOCKETS');
         return false;

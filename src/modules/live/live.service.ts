@@ -4,8 +4,10 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { UnauthenticatedError } from '../../errors';
 import { loadViewer } from '../auth/viewer';
+import { loadGrant } from '../access/viewer';
+import type { Services } from '../../services';
 import type { LiveBus, LiveEvent } from './live.bus';
-import type { SessionCheck, SocketRegistry } from './live.sockets';
+import type { SocketInspector, SocketRegistry } from './live.sockets';
 
 /**
  * Live updates across instances: publishers name what changed (ids only), every instance hears it on the
@@ -25,7 +27,7 @@ export class LiveService {
     this.registry = registry;
   }
 
-  /** Sessions ended, role or state changed: every instance re-checks that user's sockets at once. */
+  /** Sessions ended, roles, permissions or state changed: every instance re-checks that user's sockets at once. */
   sessionsChanged(userId: string): void {
     this.publish({ type: 'sessions', userId });
   }
@@ -105,14 +107,21 @@ export class LiveService {
   }
 }
 
-/** The socket session check: the same lookup HTTP runs per guarded request, on its own fork. */
-export function sessionCheck(sql: NativeSql, clock: Clock, idleTtl: number): SessionCheck {
-  return async (claims) => {
+/**
+ * The socket check: the same lookups HTTP runs per guarded request (the session's liveness, or the API token's),
+ * and the permissions in effect, so a socket can be closed when they shrink.
+ */
+export function socketInspector(sql: NativeSql, services: Pick<Services, 'apiTokens'>, clock: Clock, idleTtl: number): SocketInspector {
+  return async (auth, meta) => {
     try {
-      await loadViewer(sql, claims, clock, idleTtl);
-      return null;
+      if (auth.apiToken) {
+        const { user, token } = await services.apiTokens.authenticate(auth.apiToken.hash, meta);
+        return { failure: null, userId: user.id, expiresAt: token.expiresAt.getTime(), permissions: (await loadGrant(sql, user, token)).effective };
+      }
+      const user = await loadViewer(sql, auth.claims, clock, idleTtl);
+      return { failure: null, userId: user.id, expiresAt: auth.claims.exp * 1000, permissions: (await loadGrant(sql, user, null)).effective };
     } catch (err) {
-      if (err instanceof UnauthenticatedError) return err.reason;
+      if (err instanceof UnauthenticatedError) return { failure: err.reason };
       throw err;
     }
   };

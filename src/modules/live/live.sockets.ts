@@ -1,26 +1,43 @@
 import type { AuthFailure } from '../../errors';
 import type { Clock } from '../../lib/clock';
-import type { AccessClaims } from '../auth/token.service';
+import type { BearerAuth } from '../../context';
+import type { ClientMeta } from '../session/session.service';
 import { CLOSE } from './live.codes';
 
-/** One authenticated socket: what is needed to close it when its credentials stop being good. */
+/** The credential a socket was opened with: a session's access token, or an API token. */
+export type SocketAuth = Extract<BearerAuth, { failure: null }>;
+
+/** One authenticated socket: what is needed to re-check it, and to close it when its credentials stop being good. */
 export interface LiveSocket {
-  claims: AccessClaims;
+  userId: string;
+  auth: SocketAuth;
+  meta: ClientMeta;
+  /** Epoch ms when the credential lapses on its own: the access token's exp, or the API token's expiry. */
+  expiresAt: number;
+  /** The permissions in effect when the socket opened; if any is gone at a re-check, the socket closes. */
+  permissions: ReadonlySet<string>;
   close(code: number, reason: string): void;
   expiry?: NodeJS.Timeout;
 }
 
-/** Loads the token's session and user; null when still good, else why not (the HTTP reasons). */
-export type SessionCheck = (claims: AccessClaims) => Promise<AuthFailure | null>;
+/** What a credential is worth now: why it is refused (the HTTP reasons), or whose it is and what it may do. */
+export type SocketInspection =
+  | { failure: AuthFailure }
+  | { failure: null; userId: string; expiresAt: number; permissions: ReadonlySet<string> };
+export type SocketInspector = (auth: SocketAuth, meta: ClientMeta) => Promise<SocketInspection>;
+
+/** setTimeout's longest delay (about 24.8 days); an API token may live a year. */
+const MAX_DELAY = 2 ** 31 - 1;
 
 /**
- * The authenticated sockets of this instance, by user: per-user limits, a close at `exp`, and
- * re-checks of the session when another instance says it changed (or periodically, for lost events).
+ * The authenticated sockets of this instance, by user: per-user limits, a close when the credential lapses,
+ * and re-checks when another instance says the user's sessions or roles changed (or periodically, for lost
+ * events): a refused credential closes with its HTTP reason, lost permissions with PERMISSIONS_CHANGED.
  */
 export class SocketRegistry {
   private readonly byUser = new Map<string, Set<LiveSocket>>();
 
-  constructor(private readonly check: SessionCheck, private readonly clock: Clock, private readonly maxPerUser: number) {}
+  constructor(private readonly inspect: SocketInspector, private readonly clock: Clock, private readonly maxPerUser: number) {}
 
   get size(): number {
     let n = 0;
@@ -30,25 +47,23 @@ export class SocketRegistry {
 
   /** False when the user already holds the most sockets allowed on this instance. */
   add(socket: LiveSocket): boolean {
-    const set = this.byUser.get(socket.claims.sub) ?? new Set();
+    const set = this.byUser.get(socket.userId) ?? new Set();
     if (set.size >= this.maxPerUser) return false;
     set.add(socket);
-    this.byUser.set(socket.claims.sub, set);
-    // Closed at exp exactly: the token would be refused over HTTP from then on (skew aside).
-    const ms = socket.claims.exp * 1000 - this.clock.now().getTime();
-    socket.expiry = setTimeout(() => socket.close(CLOSE.auth, 'TOKEN_EXPIRED'), Math.max(0, ms));
+    this.byUser.set(socket.userId, set);
+    this.arm(socket);
     return true;
   }
 
   remove(socket: LiveSocket): void {
     clearTimeout(socket.expiry);
-    const set = this.byUser.get(socket.claims.sub);
+    const set = this.byUser.get(socket.userId);
     if (!set) return;
     set.delete(socket);
-    if (!set.size) this.byUser.delete(socket.claims.sub);
+    if (!set.size) this.byUser.delete(socket.userId);
   }
 
-  /** Closes the user's sockets whose session or account is no longer good, with the same reason as HTTP. */
+  /** Closes the user's sockets whose credential or account is no longer good, or whose permissions shrank. */
   async recheckUser(userId: string): Promise<void> {
     await Promise.all([...(this.byUser.get(userId) ?? [])].map((s) => this.recheck(s)));
   }
@@ -64,8 +79,17 @@ export class SocketRegistry {
     for (const set of this.byUser.values()) for (const s of set) s.close(code, reason);
   }
 
+  /** Closed when the credential lapses, exactly: it would be refused over HTTP from then on (skew aside). */
+  private arm(socket: LiveSocket): void {
+    const ms = Math.max(0, socket.expiresAt - this.clock.now().getTime());
+    const reason = socket.auth.apiToken ? 'API_TOKEN_EXPIRED' : 'TOKEN_EXPIRED';
+    socket.expiry = ms > MAX_DELAY ? setTimeout(() => this.arm(socket), MAX_DELAY) : setTimeout(() => socket.close(CLOSE.auth, reason), ms);
+  }
+
   private async recheck(socket: LiveSocket): Promise<void> {
-    const failure = await this.check(socket.claims).catch(() => null); // a database hiccup keeps the socket until the next check
-    if (failure) socket.close(CLOSE.auth, failure);
+    const now = await this.inspect(socket.auth, socket.meta).catch(() => null); // a database hiccup keeps the socket until the next check
+    if (!now) return;
+    if (now.failure) socket.close(CLOSE.auth, now.failure);
+    else if ([...socket.permissions].some((p) => !now.permissions.has(p))) socket.close(CLOSE.auth, 'PERMISSIONS_CHANGED');
   }
 }

@@ -1,5 +1,4 @@
-import { pgStatement, statement, type NativeSql } from '../../db/native-sql';
-import { toDateOrNull } from '../../db/native-sql';
+import { pgStatement, statement, toDateOrNull, type NativeSql } from '../../db/native-sql';
 import { USER_COLUMNS, userFromRow, type UserRow } from '../user/user.row';
 import type { User } from '../user/user.entity';
 import type { Session } from './session.entity';
@@ -7,7 +6,8 @@ import { SESSION_COLUMNS, sessionFromRow, type SessionRow } from './session.row'
 
 /** A presented refresh token with what rotation needs to decide: its session, user and successor. */
 export interface Presented {
-  token: { id: string; usedAt: Date | null; replacedById: string | null; successorSealed: string | null; successorLive: boolean };
+  /** successorLive: the token it was rotated into exists and is still unused (the grace window's condition). */
+  token: { id: string; usedAt: Date | null; successorSealed: string | null; successorLive: boolean };
   session: Session | null;
   user: User | null;
 }
@@ -15,7 +15,7 @@ export interface Presented {
 // One lookup instead of three: the token, its session, the user and whether its successor is still live.
 const PRESENTED = statement(
   'tg_refresh_presented',
-  `select t.id as token_id, t.used_at as token_used_at, t.replaced_by_id as token_replaced_by_id, t.successor_sealed as token_successor_sealed,
+  `select t.id as token_id, t.used_at as token_used_at, t.successor_sealed as token_successor_sealed,
   n.id as next_id, n.used_at as next_used_at, ${SESSION_COLUMNS}, ${USER_COLUMNS}
   from refresh_tokens t left join sessions s on s.id = t.session_id left join users u on u.id = s.user_id
   left join refresh_tokens n on n.id = t.replaced_by_id where t.token_hash = ?`,
@@ -24,7 +24,6 @@ const PRESENTED = statement(
 type PresentedRow = SessionRow & UserRow & {
   token_id: string;
   token_used_at: unknown;
-  token_replaced_by_id: string | null;
   token_successor_sealed: string | null;
   next_id: string | null;
   next_used_at: unknown;
@@ -36,7 +35,6 @@ export async function findPresented(sql: NativeSql, tokenHash: string): Promise<
   const token = {
     id: row.token_id,
     usedAt: toDateOrNull(row.token_used_at),
-    replacedById: row.token_replaced_by_id,
     successorSealed: row.token_successor_sealed,
     successorLive: row.next_id != null && row.next_used_at == null,
   };
@@ -74,7 +72,7 @@ const ROTATE_PG = pgStatement(
   select count(*)::int as won from won`,
 );
 
-// SQLite: the same steps in one synchronous transaction on one connection, so nothing runs in between.
+// SQLite: the same steps in one synchronous transaction (shared with the turn's other rotations: one commit).
 const TOUCH = statement('tg_refresh_touch', 'update sessions set last_used_at = ? where id = ? and revoked_at is null');
 const CAS = statement('tg_refresh_cas', 'update refresh_tokens set used_at = ?, replaced_by_id = ?, successor_sealed = ? where id = ? and used_at is null');
 const WIPE = statement('tg_refresh_wipe', 'update refresh_tokens set successor_sealed = null where session_id = ? and replaced_by_id = ? and successor_sealed is not null');
@@ -89,18 +87,16 @@ export async function rotate(sql: NativeSql, r: Rotation): Promise<boolean> {
     return row?.won === 1;
   }
   const now = r.now.getTime();
-  return sql.sqlite((prepare, db) => {
-    try {
-      return db.transaction(() => {
-        if (prepare(TOUCH).run(now, r.sessionId).changes !== 1) throw new Lost();
-        if (prepare(CAS).run(now, r.successorId, r.sealed, r.tokenId).changes !== 1) throw new Lost();
-        prepare(WIPE).run(r.sessionId, r.tokenId);
-        prepare(MINT).run(r.successorId, r.sessionId, r.successorHash, now);
-        return true;
-      }).immediate();
-    } catch (err) {
-      if (err instanceof Lost) return false; // rolled back: nothing was written
-      throw err;
-    }
-  });
+  try {
+    return await sql.sqliteTransaction((prepare) => {
+      if (prepare(TOUCH).run(now, r.sessionId).changes !== 1) throw new Lost();
+      if (prepare(CAS).run(now, r.successorId, r.sealed, r.tokenId).changes !== 1) throw new Lost();
+      prepare(WIPE).run(r.sessionId, r.tokenId);
+      prepare(MINT).run(r.successorId, r.sessionId, r.successorHash, now);
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof Lost) return false; // rolled back to its savepoint: nothing of this rotation was written
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import type { MutationResolvers, QueryResolvers, SessionResolvers } from '../../generated/graphql';
+import type { MutationResolvers, QueryResolvers, SessionResolvers, UserResolvers } from '../../generated/graphql';
 import { clearRefreshCookie, cookieMode, presentedRefreshToken } from '../auth/refresh-cookie';
 
 const mySessions: NonNullable<QueryResolvers['mySessions']> = async (_p, _a, ctx) =>
@@ -10,7 +10,9 @@ const logout: NonNullable<MutationResolvers['logout']> = async (_p, args, ctx) =
   if (cookieMode(ctx)) clearRefreshCookie(ctx);
   if (presented) return ctx.services.sessions.endByRefreshToken(ctx.em, presented, ctx.meta);
   await ctx.getUser();
-  return ctx.services.sessions.end(ctx.em, ctx.auth.claims!.sid, 'LOGOUT', ctx.meta);
+  // An API token has no session to end (revokeApiToken ends the token).
+  if (!ctx.auth.claims) return false;
+  return ctx.services.sessions.end(ctx.em, ctx.auth.claims.sid, 'LOGOUT', ctx.meta);
 };
 
 const logoutAll: NonNullable<MutationResolvers['logoutAll']> = async (_p, _a, ctx) => {
@@ -20,9 +22,11 @@ const logoutAll: NonNullable<MutationResolvers['logoutAll']> = async (_p, _a, ct
   return true;
 };
 
+/** The viewer's own session, or anyone's with sessions:manage; others' are NOT_FOUND without it. */
 const revokeSession: NonNullable<MutationResolvers['revokeSession']> = async (_p, { id }, ctx) => {
   const viewer = await ctx.getUser();
-  const session = await ctx.services.sessions.getOwned(ctx.em, viewer.id, id);
+  const anyone = (await ctx.getGrant()).effective.has('sessions:manage');
+  const session = await ctx.services.sessions.getOwned(ctx.em, anyone ? null : viewer.id, id);
   await ctx.services.sessions.end(ctx.em, session.id, 'REVOKED', ctx.meta);
   return true;
 };
@@ -31,4 +35,9 @@ const Session: SessionResolvers = {
   current: (session, _a, ctx) => ctx.auth.claims?.sid === session.id,
 };
 
-export const sessionResolvers = { Query: { mySessions }, Mutation: { logout, logoutAll, revokeSession }, Session };
+const User: Pick<UserResolvers, 'sessions'> = {
+  // @policy(ownSessions) has checked that the viewer is this user or holds sessions:manage.
+  sessions: (user, _a, ctx) => ctx.services.sessions.listLive(ctx.em, user.id),
+};
+
+export const sessionResolvers = { Query: { mySessions }, Mutation: { logout, logoutAll, revokeSession }, Session, User };

@@ -134,10 +134,10 @@ export class SessionService {
     return ended;
   }
 
-  /** One of the user's own sessions; someone else's is reported as not found. */
-  async getOwned(em: EntityManager, userId: string, sessionId: string): Promise<Session> {
+  /** One of the user's own sessions (anyone's when userId is null); someone else's is reported as not found. */
+  async getOwned(em: EntityManager, userId: string | null, sessionId: string): Promise<Session> {
     const session = isUuid(sessionId) ? await em.findOne(Session, { id: sessionId }) : null;
-    if (!session || session.userId !== userId) throw new NotFoundError('Session', 'id');
+    if (!session || (userId !== null && session.userId !== userId)) throw new NotFoundError('Session', 'id');
     return session;
   }
 

@@ -1,8 +1,7 @@
 import { ForeignKeyConstraintViolationException, raw, wrap, type EntityManager } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import { execute } from '../../db/query';
-import { ForbiddenError, UnauthenticatedError } from '../../errors';
-import type { User } from '../user/user.entity';
+import { UnauthenticatedError } from '../../errors';
 import { Shopper } from './shopper.entity';
 
 /** The per-user shop record: the lock that serialises one user's shop writes, and batched loading. */
@@ -40,11 +39,4 @@ export class ShopperService {
     const shopper = await em.getReference(Shopper, userId, { wrapped: true }).load({ dataloader: true });
     return shopper && wrap(shopper).isInitialized() ? shopper : null;
   }
-}
-
-/** A user's cart and wishlists are theirs to read, and an admin's; anyone else is refused. */
-export async function assertOwnerOrAdmin(viewer: Promise<User>, owner: User): Promise<User> {
-  const user = await viewer;
-  if (user.id !== owner.id && user.role !== 'ADMIN') throw new ForbiddenError('INSUFFICIENT_ROLE');
-  return owner;
 }

@@ -1,3 +1,4 @@
+import type { Context } from '../../context';
 import type { MutationResolvers, QueryResolvers, UserConnectionResolvers } from '../../generated/graphql';
 import { edgesOf, pageInfoOf } from '../../lib/pagination';
 import { USER_CURSOR } from './user.service';
@@ -7,11 +8,14 @@ const me: NonNullable<QueryResolvers['me']> = (_p, _a, ctx) => ctx.getUser();
 const users: NonNullable<QueryResolvers['users']> = (_p, { first, after }, ctx) =>
   ctx.services.users.page(ctx.em, first ?? 20, after);
 
+/** The acting account, with the permissions in effect on this request (the services check what it may give or take). */
+const actor = async (ctx: Context) => ({ user: await ctx.getUser(), meta: ctx.meta, permissions: (await ctx.getGrant()).effective });
+
 const setUserActive: NonNullable<MutationResolvers['setUserActive']> = async (_p, { userId, active }, ctx) =>
-  ctx.services.users.setActive(ctx.em, { user: await ctx.getUser(), meta: ctx.meta }, userId, active);
+  ctx.services.users.setActive(ctx.em, await actor(ctx), userId, active);
 
 const setUserRole: NonNullable<MutationResolvers['setUserRole']> = async (_p, { userId, role }, ctx) =>
-  ctx.services.users.setRole(ctx.em, { user: await ctx.getUser(), meta: ctx.meta }, userId, role);
+  ctx.services.roles.setBuiltIn(ctx.em, await actor(ctx), userId, role);
 
 const UserConnection: UserConnectionResolvers = {
   edges: (page) => edgesOf(USER_CURSOR, page.users),

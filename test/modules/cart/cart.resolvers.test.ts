@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../../src/context';
 import { ForbiddenError } from '../../../src/errors';
-import { cartResolvers } from '../../../src/modules/cart/cart.resolvers';
+import { makeGrant } from '../../../src/modules/access/grant';
+import { buildSchema } from '../../../src/schema';
 import { User } from '../../../src/modules/user/user.entity';
 import { createTestServer, firstError, login, register, ME, type TestServer } from '../../helpers/server';
 import {
@@ -210,12 +211,13 @@ describe('the cart', () => {
       expect(byName.root.items).toEqual([]);
     });
 
-    it('refuses User.cart of someone else to a USER with FORBIDDEN', async () => {
+    it('refuses User.cart of someone else to a USER with FORBIDDEN naming carts:read, as the built schema enforces it', async () => {
       const viewer = Object.assign(new User('bob', 'h', new Date()), { id: bob.user.id });
       const other = Object.assign(new User('alice', 'h', new Date()), { id: alice.user.id });
-      const ctx = { getUser: () => Promise.resolve(viewer), em: server.app.orm.em.fork(), services: server.app.services } as unknown as Context;
-      const resolve = cartResolvers.User.cart as (parent: User, args: object, ctx: Context, info: GraphQLResolveInfo) => Promise<unknown>;
+      const ctx = { getUser: () => Promise.resolve(viewer), getGrant: () => Promise.resolve(makeGrant([], null)), em: server.app.orm.em.fork(), services: server.app.services } as unknown as Context;
+      const resolve = (buildSchema().getType('User') as GraphQLObjectType).getFields().cart.resolve as (parent: User, args: object, ctx: Context, info: GraphQLResolveInfo) => Promise<unknown>;
       await expect(resolve(other, {}, ctx, {} as GraphQLResolveInfo)).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(resolve(other, {}, ctx, {} as GraphQLResolveInfo)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'INSUFFICIENT_ROLE', missing: 'carts:read' } });
       await expect(resolve(viewer, {}, ctx, {} as GraphQLResolveInfo)).resolves.toMatchObject({ owner: viewer });
     });
   });

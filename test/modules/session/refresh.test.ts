@@ -1,5 +1,6 @@
 import { RefreshToken } from '../../../src/modules/session/refresh-token.entity';
 import { Session } from '../../../src/modules/session/session.entity';
+import * as rotation from '../../../src/modules/session/rotation.sql';
 import { createTestServer, firstError, login, register, ME, REFRESH, type GqlResponse, type TestServer } from '../../helpers/server';
 
 const CHANGE_PASSWORD = `mutation ($input: ChangePasswordInput!) {
@@ -113,6 +114,24 @@ describe('refreshToken rotation (default config)', () => {
     // The one successor everybody got is the live token.
     const next = await rotate(server, pairs[0].refreshToken);
     expect((await me(server, next.accessToken)).status).toBe(200);
+  });
+
+  it('mints nothing when the session is revoked between the lookup and the compare-and-set', async () => {
+    const first = await newUser(server);
+    const lookup = rotation.findPresented;
+    const spy = jest.spyOn(rotation, 'findPresented').mockImplementationOnce(async (sql, hash) => {
+      const found = await lookup(sql, hash);
+      await server.app.orm.em.fork().nativeUpdate(Session, { id: first.sessionId }, { revokedAt: new Date(), revokedReason: 'LOGOUT' });
+      return found;
+    });
+    try {
+      expectUnauthenticated(await refresh(server, first.refreshToken), 'TOKEN_REVOKED');
+    } finally {
+      spy.mockRestore();
+    }
+    const em = server.app.orm.em.fork();
+    expect(await em.count(RefreshToken, { sessionId: first.sessionId })).toBe(1);
+    expect(await em.count(RefreshToken, { sessionId: first.sessionId, usedAt: null, successorSealed: null })).toBe(1);
   });
 
   it('refuses a refresh token as a bearer, an access token as a refresh token, and garbage', async () => {

@@ -14,11 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.ChangePasswordDocument,
-    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.ConfirmLoginDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.ConfirmLoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n": typeof types.CartFieldsFragmentDoc,
     "\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n": typeof types.MyCartDocument,
     "\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n": typeof types.CartChangedDocument,
@@ -28,7 +28,8 @@ type Documents = {
     "\n  mutation ClearCart {\n    clearCart {\n      ...CartFields\n    }\n  }\n": typeof types.ClearCartDocument,
     "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          description\n          priceCents\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateProductDocument,
-    "\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query ProductPermission {\n    me {\n      id\n      permissions\n    }\n  }\n": typeof types.ProductPermissionDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      roles\n      permissions\n      isActive\n      createdAt\n    }\n  }\n": typeof types.MeDocument,
     "\n  query MySessions {\n    mySessions {\n      id\n      createdAt\n      lastUsedAt\n      expiresAt\n      userAgent\n      ip\n      current\n    }\n  }\n": typeof types.MySessionsDocument,
     "\n  mutation LogoutThisDevice {\n    logout\n  }\n": typeof types.LogoutThisDeviceDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
@@ -40,14 +41,14 @@ type Documents = {
     "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": typeof types.DeleteWishlistDocument,
     "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.AddToWishlistDocument,
     "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.RemoveFromWishlistDocument,
-    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RefreshDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.RefreshDocument,
 };
 const documents: Documents = {
-    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.ChangePasswordDocument,
-    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.ConfirmLoginDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.ConfirmLoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n": types.CartFieldsFragmentDoc,
     "\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n": types.MyCartDocument,
     "\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n": types.CartChangedDocument,
@@ -57,7 +58,8 @@ const documents: Documents = {
     "\n  mutation ClearCart {\n    clearCart {\n      ...CartFields\n    }\n  }\n": types.ClearCartDocument,
     "\n  query Products($first: Int, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          description\n          priceCents\n          currency\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.ProductsDocument,
     "\n  mutation CreateProduct($input: ProductInput!) {\n    createProduct(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateProductDocument,
-    "\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n": types.MeDocument,
+    "\n  query ProductPermission {\n    me {\n      id\n      permissions\n    }\n  }\n": types.ProductPermissionDocument,
+    "\n  query Me {\n    me {\n      id\n      username\n      roles\n      permissions\n      isActive\n      createdAt\n    }\n  }\n": types.MeDocument,
     "\n  query MySessions {\n    mySessions {\n      id\n      createdAt\n      lastUsedAt\n      expiresAt\n      userAgent\n      ip\n      current\n    }\n  }\n": types.MySessionsDocument,
     "\n  mutation LogoutThisDevice {\n    logout\n  }\n": types.LogoutThisDeviceDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
@@ -69,7 +71,7 @@ const documents: Documents = {
     "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": types.DeleteWishlistDocument,
     "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.AddToWishlistDocument,
     "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.RemoveFromWishlistDocument,
-    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RefreshDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.RefreshDocument,
 };
 
 /**
@@ -89,15 +91,15 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -105,7 +107,7 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (ty
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -145,7 +147,11 @@ export function graphql(source: "\n  mutation CreateProduct($input: ProductInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n      role\n      isActive\n      createdAt\n    }\n  }\n"];
+export function graphql(source: "\n  query ProductPermission {\n    me {\n      id\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query ProductPermission {\n    me {\n      id\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      username\n      roles\n      permissions\n      isActive\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      username\n      roles\n      permissions\n      isActive\n      createdAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -193,7 +199,7 @@ export function graphql(source: "\n  mutation RemoveFromWishlist($wishlistId: ID
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -11,7 +11,6 @@ const RefreshDocument = graphql(`
       user {
         id
         username
-        role
       }
     }
   }

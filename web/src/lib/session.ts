@@ -8,7 +8,6 @@
 export interface Viewer {
   id: string;
   username: string;
-  role: string;
 }
 
 /** What login, register, refreshToken and changePassword return (the fields the app asks for). */
@@ -67,8 +66,8 @@ export class AuthSession {
     this.token = payload.accessToken;
     this.expiresAt = this.now() + payload.expiresIn * 1000;
     this.expired = false;
-    const { id, username, role } = payload.user;
-    this.set({ status: 'signedIn', viewer: { id, username, role }, sessionId: payload.sessionId });
+    const { id, username } = payload.user;
+    this.set({ status: 'signedIn', viewer: { id, username }, sessionId: payload.sessionId });
   }
 
   /** Forgets the token here; ending the session on the server (logout) is the caller's job. */

@@ -17,7 +17,6 @@ const ChangePasswordDocument = graphql(`
       user {
         id
         username
-        role
       }
     }
   }
@@ -35,7 +34,6 @@ const ConfirmLoginDocument = graphql(`
       user {
         id
         username
-        role
       }
     }
   }

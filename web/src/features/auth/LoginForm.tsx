@@ -15,7 +15,6 @@ const LoginDocument = graphql(`
       user {
         id
         username
-        role
       }
     }
   }

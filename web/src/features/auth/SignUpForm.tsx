@@ -15,7 +15,6 @@ const RegisterDocument = graphql(`
       user {
         id
         username
-        role
       }
     }
   }

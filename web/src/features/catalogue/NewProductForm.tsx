@@ -1,4 +1,4 @@
-import { useMutation } from '@apollo/client/react';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
@@ -15,8 +15,19 @@ const CreateProductDocument = graphql(`
   }
 `);
 
-/** For administrators: adds a product to the catalogue (so a fresh installation has something to shop). */
+/** Whether the viewer may write products: the form shows only then (the server checks again). */
+const ProductPermissionDocument = graphql(`
+  query ProductPermission {
+    me {
+      id
+      permissions
+    }
+  }
+`);
+
+/** For those allowed to (products:write, e.g. administrators): adds a product to the catalogue (so a fresh installation has something to shop). */
 export function NewProductForm() {
+  const { data: viewer } = useQuery(ProductPermissionDocument);
   const [create, { loading }] = useMutation(CreateProductDocument, { refetchQueries: ['Products'] });
   const [message, setMessage] = useState<{ kind: 'error' | 'notice'; text: string } | null>(null);
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -38,9 +49,10 @@ export function NewProductForm() {
       setMessage({ kind: 'error', text: describeError(error).message });
     }
   };
+  if (!viewer?.me.permissions.includes('products:write')) return null;
   return (
     <details className="admin-panel">
-      <summary>Add a product (administrators)</summary>
+      <summary>Add a product</summary>
       <form onSubmit={onSubmit} aria-label="Add a product">
         {message && <Alert kind={message.kind}>{message.text}</Alert>}
         <Field label="Name" name="name" required maxLength={200} />

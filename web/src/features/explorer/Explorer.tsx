@@ -16,7 +16,7 @@ query Me {
   me {
     id
     username
-    role
+    roles
     createdAt
   }
 }

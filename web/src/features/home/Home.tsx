@@ -12,7 +12,8 @@ const MeDocument = graphql(`
     me {
       id
       username
-      role
+      roles
+      permissions
       isActive
       createdAt
     }
@@ -31,8 +32,10 @@ export function Home() {
       <dl className="facts" data-testid="me">
         <dt>Username</dt>
         <dd>{me.username}</dd>
-        <dt>Role</dt>
-        <dd>{me.role === 'ADMIN' ? 'Administrator' : 'User'}</dd>
+        <dt>Roles</dt>
+        <dd>{me.roles.join(', ')}</dd>
+        <dt>Permissions</dt>
+        <dd>{me.permissions.length ? me.permissions.join(', ') : 'those of every signed-in user'}</dd>
         <dt>Account</dt>
         <dd>{me.isActive ? 'Active' : 'Deactivated'}</dd>
         <dt>Member since</dt>
