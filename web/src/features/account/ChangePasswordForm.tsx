@@ -105,7 +105,7 @@ export function ChangePasswordForm() {
       {done && <Alert kind="notice">Your password was changed. Your other devices have been signed out.</Alert>}
       {problem && !INLINE_FIELDS.has(problem.field ?? '') && <Alert>{problem.message}</Alert>}
       {needsFreshLogin ? (
-        <form onSubmit={onConfirm} aria-labelledby="confirm-title" className="confirm">
+        <form key="confirm" onSubmit={onConfirm} aria-labelledby="confirm-title" className="confirm">
           <h2 id="confirm-title">Confirm it is you</h2>
           <Alert>For your security, changing the password needs a recent sign-in. Enter your password to sign in again; the change is then sent at once.</Alert>
           <input type="text" name="username" autoComplete="username" value={viewer.username} readOnly hidden />
@@ -116,7 +116,7 @@ export function ChangePasswordForm() {
           <Button onClick={() => setNeedsFreshLogin(false)}>Cancel</Button>
         </form>
       ) : (
-        <form onSubmit={onSubmit} aria-label="Change password">
+        <form key="change" onSubmit={onSubmit} aria-label="Change password">
           <input type="text" name="username" autoComplete="username" value={viewer.username} readOnly hidden />
           <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={problem?.field === 'currentPassword' ? problem.message : undefined} />
           <Field
