@@ -60,7 +60,7 @@ export function readBearer(header: string | undefined, verify: (token: string) =
   }
 }
 
-interface Deps {
+export interface Deps {
   em: EntityManager;
   services: Services;
   config: Config;
@@ -68,32 +68,23 @@ interface Deps {
 }
 
 /**
- * One request's context. A class, so `em` stays a lazy prototype getter even after Apollo copies the
- * context: the EntityManager is forked once, and only if the request touches the database.
+ * What every context shares, HTTP or WebSocket: the viewer, loaded lazily and once with its session (or API
+ * token) check, and the permissions it holds.
  */
-class RequestContext implements Context {
+export abstract class ViewerContext {
   readonly services: Services;
   readonly config: Config;
   readonly clock: Clock;
-  readonly meta: ClientMeta;
-  readonly cookies: Record<string, string | undefined>;
-  readonly auth: Context['auth'];
-  private forked?: EntityManager;
+  abstract readonly auth: Context['auth'];
+  abstract readonly meta: ClientMeta;
   private viewer?: Promise<User>;
   private grant?: Promise<Grant>;
   private token: TokenCredential | null = null;
 
-  constructor(private readonly deps: Deps, readonly req: FastifyRequest, readonly reply: FastifyReply) {
+  constructor(protected readonly deps: Deps) {
     this.services = deps.services;
     this.config = deps.config;
     this.clock = deps.clock;
-    this.meta = { ip: isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null };
-    this.cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
-    this.auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
-  }
-
-  get em(): EntityManager {
-    return (this.forked ??= this.deps.em.fork());
   }
 
   getUser(): Promise<User> {
@@ -106,6 +97,28 @@ class RequestContext implements Context {
 
   getGrant(): Promise<Grant> {
     return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
+  }
+}
+
+/**
+ * One request's context. A class, so `em` stays a lazy prototype getter even after Apollo copies the
+ * context: the EntityManager is forked once, and only if the request touches the database.
+ */
+class RequestContext extends ViewerContext implements Context {
+  readonly meta: ClientMeta;
+  readonly cookies: Record<string, string | undefined>;
+  readonly auth: Context['auth'];
+  private forked?: EntityManager;
+
+  constructor(deps: Deps, readonly req: FastifyRequest, readonly reply: FastifyReply) {
+    super(deps);
+    this.meta = { ip: isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null };
+    this.cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
+    this.auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
+  }
+
+  get em(): EntityManager {
+    return (this.forked ??= this.deps.em.fork());
   }
 }
 

@@ -1,42 +1,19 @@
-import type { EntityManager } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config';
-import type { Context } from '../../context';
-import { UnauthenticatedError } from '../../errors';
-import type { Clock } from '../../lib/clock';
-import { withRetry } from '../../db/retry';
-import type { Services } from '../../services';
+import type { EntityManager } from '@mikro-orm/core';
+import { ViewerContext, type Context, type Deps } from '../../context';
 import type { ClientMeta } from '../session/session.service';
-import type { User } from '../user/user.entity';
-import { loadViewer } from '../auth/viewer';
-import type { TokenCredential } from '../access/api-token.service';
-import type { Grant } from '../access/grant';
-import { loadGrant, loadTokenViewer } from '../access/viewer';
 
-export interface SocketDeps {
-  em: EntityManager;
-  services: Services;
-  config: Config;
-  clock: Clock;
-}
+export type SocketDeps = Deps;
 
 /**
  * The context of one operation on a socket. Subscriptions live long, so the viewer is re-checked per
  * operation and the EntityManager is forked per use: an identity map kept for hours would serve stale rows.
  */
-export class SocketContext implements Context {
-  readonly services: Services;
-  readonly config: Config;
-  readonly clock: Clock;
+export class SocketContext extends ViewerContext implements Context {
   readonly cookies: Record<string, string | undefined> = {};
-  private viewer?: Promise<User>;
-  private grant?: Promise<Grant>;
-  private token: TokenCredential | null = null;
 
-  constructor(private readonly deps: SocketDeps, readonly auth: Context['auth'], readonly meta: ClientMeta) {
-    this.services = deps.services;
-    this.config = deps.config;
-    this.clock = deps.clock;
+  constructor(deps: SocketDeps, readonly auth: Context['auth'], readonly meta: ClientMeta) {
+    super(deps);
   }
 
   get em(): EntityManager {
@@ -49,17 +26,5 @@ export class SocketContext implements Context {
   }
   get reply(): FastifyReply {
     throw new Error('no HTTP reply on a WebSocket operation');
-  }
-
-  getUser(): Promise<User> {
-    const { claims, failure, apiToken } = this.auth;
-    if (apiToken) return (this.viewer ??= loadTokenViewer(this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
-    if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
-    this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
-    return this.viewer;
-  }
-
-  getGrant(): Promise<Grant> {
-    return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
   }
 }
