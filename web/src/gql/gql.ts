@@ -14,11 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.ChangePasswordDocument,
-    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.ConfirmLoginDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.ConfirmLoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n": typeof types.CartFieldsFragmentDoc,
     "\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n": typeof types.MyCartDocument,
     "\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n": typeof types.CartChangedDocument,
@@ -41,14 +41,15 @@ type Documents = {
     "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": typeof types.DeleteWishlistDocument,
     "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.AddToWishlistDocument,
     "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.RemoveFromWishlistDocument,
-    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.RefreshDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      ...SignedIn\n    }\n  }\n": typeof types.RefreshDocument,
+    "\n  fragment SignedIn on AuthPayload {\n    accessToken\n    expiresIn\n    sessionId\n    user {\n      id\n      username\n    }\n  }\n": typeof types.SignedInFragmentDoc,
 };
 const documents: Documents = {
-    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.ChangePasswordDocument,
-    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.ConfirmLoginDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.ConfirmLoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.RegisterDocument,
     "\n  fragment CartFields on Cart {\n    items {\n      quantity\n      lineTotalCents\n      product {\n        id\n        name\n        priceCents\n        currency\n      }\n    }\n    totalCents\n    currency\n    itemCount\n    updatedAt\n  }\n": types.CartFieldsFragmentDoc,
     "\n  query MyCart {\n    myCart {\n      ...CartFields\n    }\n  }\n": types.MyCartDocument,
     "\n  subscription CartChanged {\n    cartChanged {\n      ...CartFields\n    }\n  }\n": types.CartChangedDocument,
@@ -71,7 +72,8 @@ const documents: Documents = {
     "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": types.DeleteWishlistDocument,
     "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.AddToWishlistDocument,
     "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.RemoveFromWishlistDocument,
-    "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.RefreshDocument,
+    "\n  mutation Refresh {\n    refreshToken {\n      ...SignedIn\n    }\n  }\n": types.RefreshDocument,
+    "\n  fragment SignedIn on AuthPayload {\n    accessToken\n    expiresIn\n    sessionId\n    user {\n      id\n      username\n    }\n  }\n": types.SignedInFragmentDoc,
 };
 
 /**
@@ -91,15 +93,15 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...SignedIn\n    }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...SignedIn\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -107,7 +109,7 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (ty
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...SignedIn\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...SignedIn\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -199,7 +201,11 @@ export function graphql(source: "\n  mutation RemoveFromWishlist($wishlistId: ID
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Refresh {\n    refreshToken {\n      accessToken\n      expiresIn\n      sessionId\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Refresh {\n    refreshToken {\n      ...SignedIn\n    }\n  }\n"): (typeof documents)["\n  mutation Refresh {\n    refreshToken {\n      ...SignedIn\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SignedIn on AuthPayload {\n    accessToken\n    expiresIn\n    sessionId\n    user {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  fragment SignedIn on AuthPayload {\n    accessToken\n    expiresIn\n    sessionId\n    user {\n      id\n      username\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -5,13 +5,7 @@ import { ACCEPT, COOKIE_MODE_HEADERS, errorReason, requestBody, type DocumentMod
 const RefreshDocument = graphql(`
   mutation Refresh {
     refreshToken {
-      accessToken
-      expiresIn
-      sessionId
-      user {
-        id
-        username
-      }
+      ...SignedIn
     }
   }
 `);

@@ -11,13 +11,7 @@ import { useSessionServices, useViewer } from '../../lib/session-react';
 const ChangePasswordDocument = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {
     changePassword(input: $input) {
-      accessToken
-      expiresIn
-      sessionId
-      user {
-        id
-        username
-      }
+      ...SignedIn
     }
   }
 `);
@@ -28,13 +22,7 @@ const INLINE_FIELDS = new Set(['currentPassword', 'newPassword', 'repeat']);
 const ConfirmLoginDocument = graphql(`
   mutation ConfirmLogin($input: LoginInput!) {
     login(input: $input) {
-      accessToken
-      expiresIn
-      sessionId
-      user {
-        id
-        username
-      }
+      ...SignedIn
     }
   }
 `);

@@ -9,13 +9,7 @@ import { useAuthForm } from './use-auth-form';
 const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) {
-      accessToken
-      expiresIn
-      sessionId
-      user {
-        id
-        username
-      }
+      ...SignedIn
     }
   }
 `);

@@ -9,13 +9,7 @@ import { useAuthForm } from './use-auth-form';
 const RegisterDocument = graphql(`
   mutation Register($input: RegisterInput!) {
     register(input: $input) {
-      accessToken
-      expiresIn
-      sessionId
-      user {
-        id
-        username
-      }
+      ...SignedIn
     }
   }
 `);
