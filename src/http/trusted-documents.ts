@@ -47,10 +47,6 @@ export class TrustedDocuments {
     }
   }
 
-  get size(): number {
-    return this.byHash.size;
-  }
-
   /**
    * The document to run: the manifest's for a hash (`documentId`, or Apollo's `extensions.persistedQuery.sha256Hash`),
    * else the one sent, which in trusted-only mode must itself be listed. Throws a 400 AppError otherwise.

@@ -39,12 +39,6 @@ export class SocketRegistry {
 
   constructor(private readonly inspect: SocketInspector, private readonly clock: Clock, private readonly maxPerUser: number) {}
 
-  get size(): number {
-    let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
-    return n;
-  }
-
   /** False when the user already holds the most sockets allowed on this instance. */
   add(socket: LiveSocket): boolean {
     const set = this.byUser.get(socket.userId) ?? new Set();
