@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './lib/clock';
 import { createLogger, type AppLogger } from './lib/logger';
 import { buildSchema } from './schema';
 import { armor } from './armor';
+import { nulBytesPlugin } from './lib/nul-bytes';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
@@ -94,6 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins: [
       ...protection.plugins,
       unavailableStatusPlugin,
+      nulBytesPlugin,
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });

@@ -7,6 +7,7 @@ import { readBearer } from '../../context';
 import { AppError, RateLimitedError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
+import { assertNoNul, NulCharacterError } from '../../lib/nul-bytes';
 import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
 import type { LiveSocket, SocketInspector, SocketRegistry } from './live.sockets';
@@ -113,6 +114,12 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
         if (documents.size >= DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
         documents.set(query, document);
+      }
+      try {
+        assertNoNul(document, payload.variables);
+      } catch (err) {
+        if (err instanceof NulCharacterError) return [err];
+        throw err;
       }
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_REQUEST' } })];
