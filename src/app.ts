@@ -126,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
   const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
-  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser);
+  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser, config.live.maxAnonymousSocketsPerIp);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
   const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();

@@ -30,6 +30,11 @@ interface Connection {
   auth: Context['auth'];
   meta: ClientMeta;
   socket?: LiveSocket;
+  /** The address an anonymous socket is counted under. */
+  anonymousIp?: string;
+  /** Closes the socket once it has held no subscription for WS_IDLE_TIMEOUT. */
+  idle?: NodeJS.Timeout;
+  lastActive: number;
 }
 
 class OnlySubscriptionsError extends AppError {
@@ -55,6 +60,22 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
   const hideSuggestions = <T extends { message: string }>(e: T): T =>
     config.env === 'production' ? { ...e, message: e.message.replace(/ ?Did you mean .*\?$/, '') } : e;
 
+  const idleMs = config.live.idleTimeoutSeconds * 1000;
+  const active = (ctx: Ctx) => {
+    const connection = connections.get(ctx);
+    if (connection) connection.lastActive = Date.now();
+  };
+  // Checked when the timeout could have passed; a socket with a subscription (or one that just ended) waits again.
+  const watchIdle = (ctx: Ctx, connection: Connection, delay = idleMs) => {
+    connection.idle = setTimeout(() => {
+      const quiet = Date.now() - connection.lastActive;
+      if (Object.keys(ctx.subscriptions).length) watchIdle(ctx, connection);
+      else if (quiet >= idleMs) ctx.extra.socket.close(CLOSE.idle, 'IDLE_TIMEOUT');
+      else watchIdle(ctx, connection, idleMs - quiet);
+    }, delay);
+    connection.idle.unref();
+  };
+
   return {
     schema,
     connectionInitWaitTimeout: 3000,
@@ -62,11 +83,22 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
       const { socket, request } = ctx.extra;
       const meta: ClientMeta = { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
       const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
-      connections.set(ctx, { auth, meta });
+      const connection: Connection = { auth, meta, lastActive: Date.now() };
+      connections.set(ctx, connection);
       if (auth.failure) {
-        if (auth.failure === 'TOKEN_MISSING') return true; // anonymous: public subscriptions only
-        socket.close(CLOSE.auth, auth.failure);
-        return false;
+        if (auth.failure !== 'TOKEN_MISSING') {
+          socket.close(CLOSE.auth, auth.failure);
+          return false;
+        }
+        // Anonymous: public subscriptions only, and a few sockets per address.
+        const ip = request.ip ?? 'unknown';
+        if (!registry.addAnonymous(ip)) {
+          socket.close(CLOSE.limit, 'TOO_MANY_SOCKETS');
+          return false;
+        }
+        connection.anonymousIp = ip;
+        watchIdle(ctx, connection);
+        return true;
       }
       // A session's access token or an API token (connectionParams as over HTTP): the same checks, the same reasons.
       const now = await opts.inspect(auth, meta).catch((err) => (err instanceof RateLimitedError ? ('RATE_LIMITED' as const) : ('SERVICE_UNAVAILABLE' as const)));
@@ -83,14 +115,23 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         socket.close(CLOSE.limit, 'TOO_MANY_SOCKETS');
         return false;
       }
-      connections.get(ctx)!.socket = live;
+      connection.socket = live;
+      watchIdle(ctx, connection);
       return true;
     },
     onClose(ctx) {
-      const socket = connections.get(ctx)?.socket;
-      if (socket) registry.remove(socket);
+      const connection = connections.get(ctx);
+      if (!connection) return;
+      clearTimeout(connection.idle);
+      if (connection.socket) registry.remove(connection.socket);
+      if (connection.anonymousIp !== undefined) registry.removeAnonymous(connection.anonymousIp);
+      connections.delete(ctx);
+    },
+    onComplete(ctx) {
+      active(ctx);
     },
     onSubscribe(ctx, _id, payload: SubscribePayload) {
+      active(ctx);
       if (Object.keys(ctx.subscriptions).length > config.live.maxSubscriptionsPerSocket) {
         ctx.extra.socket.close(CLOSE.limit, 'TOO_MANY_SUBSCRIPTIONS');
         return [new TooManySubscriptionsError()];
@@ -133,7 +174,10 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         contextValue: new SocketContext(opts, auth, meta),
       };
     },
-    onError: (_ctx, _id, _payload, errors) => format(errors),
+    onError: (ctx, _id, _payload, errors) => {
+      active(ctx);
+      return format(errors);
+    },
     onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
   };
 }
