@@ -166,6 +166,7 @@ export class RoleService {
         if (role === 'USER') return { user, changed: false };
         const permissions = await this.permissionsOfRole(tx, role);
         assertHolds(actor, permissions);
+        await assertMayActOn(tx, actor, user);
         if (role === 'ADMIN') {
           if (user.role === 'ADMIN') return { user, changed: false };
           Object.assign(user, { role: 'ADMIN', updatedAt: this.clock.now() });
@@ -188,6 +189,7 @@ export class RoleService {
       em.transactional(async (tx) => {
         const user = await this.users.get(tx, userId);
         assertHolds(actor, await this.permissionsOfRole(tx, role));
+        await assertMayActOn(tx, actor, user);
         let changed = false;
         const change = async () => {
           if (role === 'ADMIN') {

@@ -339,6 +339,11 @@ describe('other accounts’ sessions, carts and wishlists behind their own permi
     notHeld(await server.gql(rootPage('wishlists { id }'), {}, as(shop)), 'users:manage');
     notHeld(await server.gql(API_TOKENS, { userId: admin.user.id }, as(tokens)), 'users:read');
     notHeld(await server.gql(REVOKE_API_TOKEN, { id: adminToken.apiToken.id }, as(tokens)), 'users:read');
+    // Roles too: a role manager without users:manage gives or takes no role of root's.
+    await createRole(server, admin, 'DESK', ['users:read', 'roles:manage']);
+    const desk = await userWithRole(server, admin, 'desk2', 'DESK');
+    notHeld(await server.gql(GRANT_ROLE, { userId: admin.user.id, role: 'DIRECTORY' }, as(desk)), 'users:manage');
+    notHeld(await server.gql(REVOKE_ROLE, { userId: admin.user.id, role: 'DIRECTORY' }, as(desk)), 'users:manage');
     // Nothing happened to root.
     expect((await server.gql(ME, {}, as(admin))).status).toBe(200);
     expect((await server.gql(ME, {}, as(adminToken.token))).status).toBe(200);
