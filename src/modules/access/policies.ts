@@ -55,8 +55,8 @@ const ownOrOutranked =
 const sessionToken: Policy = ({ ctx }) => (ctx.auth.apiToken ? { reason: 'API_TOKEN_NOT_ALLOWED' } : null);
 
 /**
- * The policies @policy may name. Each is a plain function of the request and the object: no database work
- * beyond the viewer and grant the request loads anyway.
+ * The policies @policy may name. Each is a function of the request and the object: no database work beyond the
+ * viewer and grant the request loads anyway, except the other account's permissions when one is reached.
  */
 export const POLICIES: Record<string, Policy> = {
   /** The viewer's own cart and wishlists, or (carts:read) those of an account holding no permission the viewer lacks. */

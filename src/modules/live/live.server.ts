@@ -8,6 +8,7 @@ import { AppError, RateLimitedError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
 import { assertNoNul, NulCharacterError } from '../../lib/nul-bytes';
+import { clientKey } from '../auth/rate-limit';
 import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
 import type { LiveSocket, SocketInspector, SocketRegistry } from './live.sockets';
@@ -90,8 +91,8 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
           socket.close(CLOSE.auth, auth.failure);
           return false;
         }
-        // Anonymous: public subscriptions only, and a few sockets per address.
-        const ip = request.ip ?? 'unknown';
+        // Anonymous: public subscriptions only, and a few sockets per address (IPv6 by /64, like the rate limits).
+        const ip = clientKey(request.ip ?? 'unknown');
         if (!registry.addAnonymous(ip)) {
           socket.close(CLOSE.limit, 'TOO_MANY_SOCKETS');
           return false;
