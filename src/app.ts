@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './lib/clock';
 import { createLogger, type AppLogger } from './lib/logger';
 import { buildSchema } from './schema';
 import { armor } from './armor';
+import { nulBytesPlugin } from './lib/nul-bytes';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
@@ -94,6 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins: [
       ...protection.plugins,
       unavailableStatusPlugin,
+      nulBytesPlugin,
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -124,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
   const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
-  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser);
+  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser, config.live.maxAnonymousSocketsPerIp);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
   const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();

@@ -51,8 +51,11 @@ export interface Config {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   trustProxy: false | number | string;
-  /** WebSocket subscriptions: per-socket and per-user (per instance) limits, and how often open sockets re-check their session. */
-  live: { maxSubscriptionsPerSocket: number; maxSocketsPerUser: number; recheckSeconds: number };
+  /**
+   * WebSocket subscriptions: per-socket, per-user and per-address for anonymous sockets (per instance) limits,
+   * how long a socket may hold no subscription, and how often open sockets re-check their session.
+   */
+  live: { maxSubscriptionsPerSocket: number; maxSocketsPerUser: number; maxAnonymousSocketsPerIp: number; idleTimeoutSeconds: number; recheckSeconds: number };
   /** The allow-list from TRUSTED_DOCUMENTS (manifests read and checked at start), or null. */
   trustedDocuments: TrustedDocuments | null;
   /** Seconds a graceful stop waits for in-flight requests before cutting them. */
@@ -126,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     live: {
       maxSubscriptionsPerSocket: parseIntIn('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
       maxSocketsPerUser: parseIntIn('WS_MAX_SOCKETS_PER_USER', env.WS_MAX_SOCKETS_PER_USER, 10, 1, 10000),
+      maxAnonymousSocketsPerIp: parseIntIn('WS_MAX_ANONYMOUS_SOCKETS_PER_IP', env.WS_MAX_ANONYMOUS_SOCKETS_PER_IP, 20, 1, 10000),
+      idleTimeoutSeconds: parseIdleTimeout(env.WS_IDLE_TIMEOUT),
       recheckSeconds: parseDuration('SUBSCRIPTION_RECHECK', env.SUBSCRIPTION_RECHECK, 60),
     },
     rateLimitStore: parseEnum('RATE_LIMIT_STORE', env.RATE_LIMIT_STORE, ['auto', 'memory', 'redis', 'database'] as const, 'auto'),
@@ -234,4 +239,11 @@ function loadSecret(raw: string | undefined, env: Config['env'], dataDir: string
   const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
   if (secret.length < 32) throw new TypeError(`${file} holds a secret shorter than 32 bytes; delete it to have a new one generated`);
   return secret;
+}
+
+/** WS_IDLE_TIMEOUT: 1 s to 1 day, so its timer can never overflow. */
+function parseIdleTimeout(raw: string | undefined): number {
+  const seconds = parseDuration('WS_IDLE_TIMEOUT', raw, 60);
+  if (seconds > 86_400) throw new TypeError(`WS_IDLE_TIMEOUT must be at most 1d; got "${raw}"`);
+  return seconds;
 }

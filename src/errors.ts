@@ -81,7 +81,7 @@ const FORBIDDEN_MESSAGES: Record<ForbiddenReason, (missing?: string) => string> 
   INSUFFICIENT_SCOPE: (m) => `The API token's scopes do not include ${m}.`,
   API_TOKEN_NOT_ALLOWED: () => 'An API token cannot do this; sign in to do it.',
   NO_RULE: () => 'This field has no access rule yet, so it is refused.',
-  PERMISSION_NOT_HELD: (m) => `You do not hold ${m}, so you cannot give, take or manage it.`,
+  PERMISSION_NOT_HELD: (m) => `You do not hold ${m}: you cannot give or take it, nor act on an account that holds it.`,
   FRESH_LOGIN_REQUIRED: () => 'This action needs a recent login.',
   CROSS_SITE_REQUEST: () => 'You may not do this.',
 };

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         landingPage: true,
         trustProxy: false,
         logLevel: 'info',
+        live: { maxSubscriptionsPerSocket: 20, maxSocketsPerUser: 10, maxAnonymousSocketsPerIp: 20, idleTimeoutSeconds: 60, recheckSeconds: 60 },
       });
       expect(cfg.jwt.secret.equals(Buffer.from(SECRET))).toBe(true);
       expect(Object.isFrozen(cfg)).toBe(true);
@@ -100,6 +101,9 @@ describe('loadConfig', () => {
       ['DATABASE_URL=mysql://…', { DATABASE_URL: 'mysql://root@db/app' }],
       ['DATABASE_URL=a bare path', { DATABASE_URL: 'data.sqlite' }],
       ['JWT_ALGORITHM=none', { JWT_ALGORITHM: 'none' }],
+      ['WS_MAX_ANONYMOUS_SOCKETS_PER_IP=0', { WS_MAX_ANONYMOUS_SOCKETS_PER_IP: '0' }],
+      ['WS_IDLE_TIMEOUT=0', { WS_IDLE_TIMEOUT: '0' }],
+      ['WS_IDLE_TIMEOUT=2d', { WS_IDLE_TIMEOUT: '2d' }],
     ])('%s', (_name, env) => {
       expect(() => load(env)).toThrow(TypeError);
     });

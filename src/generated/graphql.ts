@@ -118,6 +118,8 @@ export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** A signed JWT; send it as `Authorization: Bearer <accessToken>`. */
   accessToken: Scalars['String']['output'];
+  /** changePassword only: how many of the account's live API tokens it revoked (0 with keepApiTokens); null for every other call. */
+  apiTokensRevoked?: Maybe<Scalars['Int']['output']>;
   /** Seconds until the access token expires. */
   expiresIn: Scalars['Int']['output'];
   /** Seconds until the refresh token's session reaches its absolute expiry. */
@@ -169,6 +171,8 @@ export type CartItem = {
 
 export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
+  /** Keep the account's API tokens working; by default changePassword revokes them all. */
+  keepApiTokens?: InputMaybe<Scalars['Boolean']['input']>;
   newPassword: Scalars['String']['input'];
 };
 
@@ -214,7 +218,7 @@ export type Mutation = {
   addToCart: Cart;
   /** Adding a product already on the list changes nothing. At most 500 products per wishlist. */
   addToWishlist: Wishlist;
-  /** Change the password (needs a recent login); ends every other session. */
+  /** Change the password (needs a recent login); ends every other session and, unless keepApiTokens, every API token. */
   changePassword: AuthPayload;
   clearCart: Cart;
   /** Trade the one-time login code a provider sign-in redirected with (?code=…) for a session; single use, 60 seconds. */
@@ -244,7 +248,7 @@ export type Mutation = {
   login: AuthPayload;
   /** End a session: the given refresh token's (or the cookie's), else the bearer token's. */
   logout: Scalars['Boolean']['output'];
-  /** End every session of the viewer. */
+  /** End every session of the viewer. Never with an API token. */
   logoutAll: Scalars['Boolean']['output'];
   /** Trade a refresh token for a new pair; the argument may be omitted in cookie mode. */
   refreshToken: AuthPayload;
@@ -254,11 +258,11 @@ export type Mutation = {
   removeFromCart: Cart;
   removeFromWishlist: Wishlist;
   renameWishlist: Wishlist;
-  /** Revokes one of the viewer's tokens, or anyone's with api-tokens:manage; it is refused from the next request on. */
+  /** Revokes one of the viewer's tokens, or (api-tokens:manage) one of an account holding no permission you lack; refused from the next request on. Never with an API token. */
   revokeApiToken: Scalars['Boolean']['output'];
   /** Takes a role from an account; its live sockets are closed when its permissions shrink. */
   revokeRole: User;
-  /** End one of the viewer's own sessions, or anyone's with sessions:manage. */
+  /** End one of the viewer's own sessions, or (sessions:manage) those of an account holding no permission you lack. Never with an API token. */
   revokeSession: Scalars['Boolean']['output'];
   /** Sets the line's quantity, starting the line if needed; 0 removes it. */
   setCartQuantity: Cart;
@@ -504,13 +508,13 @@ export type Query = {
   authProviders: Array<AuthProvider>;
   /** The signed-in user. */
   me: User;
-  /** The viewer's API tokens that are not revoked (expired ones included), newest first. */
+  /** The viewer's API tokens that are not revoked (expired ones included), newest first. Never with an API token. */
   myApiTokens: Array<ApiToken>;
   /** The viewer's cart. */
   myCart: Cart;
   /** The viewer's linked provider accounts, oldest first. */
   myIdentities: Array<Identity>;
-  /** The viewer's live sessions, newest first. */
+  /** The viewer's live sessions, newest first. Never with an API token. */
   mySessions: Array<Session>;
   /** The viewer's wishlists, oldest first. */
   myWishlists: Array<Wishlist>;
@@ -873,6 +877,7 @@ export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends Re
 
 export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  apiTokensRevoked?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshExpiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

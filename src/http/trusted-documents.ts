@@ -12,7 +12,7 @@ export interface DocumentRequest {
 }
 
 export class TrustedDocumentError extends AppError {
-  constructor(code: 'PERSISTED_DOCUMENT_NOT_FOUND' | 'PERSISTED_DOCUMENT_MISMATCH' | 'DOCUMENT_NOT_TRUSTED', message: string) {
+  constructor(code: 'PERSISTED_DOCUMENT_NOT_FOUND' | 'PERSISTED_DOCUMENT_MISMATCH' | 'DOCUMENT_NOT_TRUSTED' | 'BAD_REQUEST', message: string) {
     super(message, code, 400);
   }
 }
@@ -105,23 +105,35 @@ export function trustedDocumentsHook(trusted: TrustedDocuments) {
   };
 }
 
+/** The GET parameters Apollo reads; each may appear once (Apollo refuses repeats too, but only after this check). */
+const GET_FIELDS = ['query', 'documentId', 'extensions', 'operationName', 'variables'] as const;
+
+/**
+ * Reads the URL with the parser Apollo uses (WHATWG `URL`, as @as-integrations/fastify does), then hands
+ * Apollo the URL rebuilt from what was checked: whatever it parses is what passed the allow-list.
+ */
 function rewriteGet(request: FastifyRequest, trusted: TrustedDocuments): void {
-  const [path, search = ''] = request.raw.url!.split('?', 2);
-  const params = new URLSearchParams(search);
+  const raw = request.raw.url!;
+  // A fragment never reaches a server from a browser; a raw client sending one is asking two parsers to disagree.
+  if (raw.includes('#')) throw new TrustedDocumentError('BAD_REQUEST', 'A GraphQL URL may not carry a fragment (#).');
+  const url = new URL(raw, 'http://localhost/');
+  const params = url.searchParams;
+  const repeated = GET_FIELDS.find((name) => params.getAll(name).length > 1);
+  if (repeated) throw new TrustedDocumentError('BAD_REQUEST', `The '${repeated}' parameter may be given only once.`);
   let extensions: unknown;
   try {
     extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
   } catch {
-    return; // Apollo answers malformed extensions with its own 400
+    throw new TrustedDocumentError('BAD_REQUEST', 'The extensions parameter is not valid JSON.');
   }
   const query = trusted.resolve({ query: params.get('query') ?? undefined, documentId: params.get('documentId') ?? undefined, extensions });
-  if (query === undefined) return;
-  params.set('query', query);
+  if (query !== undefined) params.set('query', query);
+  else params.delete('query');
   params.delete('documentId');
   if (extensions && typeof extensions === 'object' && 'persistedQuery' in extensions) {
     const { persistedQuery: _named, ...rest } = extensions as Record<string, unknown>;
     if (Object.keys(rest).length) params.set('extensions', JSON.stringify(rest));
     else params.delete('extensions');
   }
-  request.raw.url = `${path}?${params}`;
+  request.raw.url = `${url.pathname}?${params}`;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,19 @@ const post = (server: TestServer, body: unknown, token?: string) =>
     status: r.status,
     body: (await r.json()) as any,
   }));
+
+/** A GET sent as written (fetch would drop a fragment), with the CSRF-prevention header Apollo asks for. */
+function rawGet(server: TestServer, path: string): Promise<{ status: number; body: any }> {
+  const { port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { 'apollo-require-preflight': '1' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject).end();
+  });
+}
 
 describe.each([
   ['TRUSTED_DOCUMENTS', { TRUSTED_DOCUMENTS: `${manifest},${previous}` }, false],
@@ -82,14 +96,50 @@ describe.each([
     }
   });
 
+  it('checks exactly the GET parameters Apollo runs: a second ?, repeats, a fragment and extensions cannot slip a document past', async () => {
+    const UNLISTED = '{ products(first: 1) { totalCount } }';
+    const q = encodeURIComponent;
+    const cases: Array<[string, string]> = [
+      // JavaScript's split('?', 2) dropped everything after a second "?"; Apollo reads the whole search string.
+      [`?_?&query=${q(UNLISTED)}`, only ? 'DOCUMENT_NOT_TRUSTED' : 'ok'],
+      [`?query=${q(TYPENAME)}&query=${q(UNLISTED)}`, 'BAD_REQUEST'],
+      [`?documentId=sha256:${sha(TYPENAME)}&documentId=sha256:${sha(ME)}`, 'BAD_REQUEST'],
+      [`?query=${q(UNLISTED)}&extensions=${q(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha(TYPENAME) } }))}`, 'PERSISTED_DOCUMENT_MISMATCH'],
+      [`?query=${q(UNLISTED)}&extensions=${q('{}')}&extensions=${q(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha(TYPENAME) } }))}`, 'BAD_REQUEST'],
+      [`?documentId=sha256:${sha(TYPENAME)}&query=${q(UNLISTED)}`, 'PERSISTED_DOCUMENT_MISMATCH'],
+      [`?query=${q(TYPENAME)}#&query=${q(UNLISTED)}`, 'BAD_REQUEST'],
+    ];
+    for (const [search, code] of cases) {
+      const res = await rawGet(server, `/graphql${search}`);
+      const got = res.body.errors?.[0]?.extensions?.code ?? (res.body.data?.products ? 'ok' : JSON.stringify(res.body));
+      expect([search, got]).toEqual([search, code]);
+      if (code !== 'ok') expect(res.status).toBe(400);
+    }
+  });
+
+  it('runs over GET the document a hash names, with the other extensions kept', async () => {
+    const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha(TYPENAME) }, other: 1 });
+    const res = await rawGet(server, `/graphql?_?&extensions=${encodeURIComponent(extensions)}`);
+    expect(res.body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('refuses in a POST body what it refuses over GET: a hash in extensions with another document', async () => {
+    const res = await post(server, { query: '{ products(first: 1) { totalCount } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha(TYPENAME) } } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions.code).toBe('PERSISTED_DOCUMENT_MISMATCH');
+  });
+
   it('applies the same list to subscribe messages on the WebSocket', async () => {
     const s = new RawSocket(wsUrl(server));
     expect(await s.init()).toBe('ack');
     s.send({ id: 'named', type: 'subscribe', payload: { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha(PRODUCT_CHANGED) } }, variables: { id: '00000000-0000-0000-0000-000000000000' } } });
     s.send({ id: 'unknown', type: 'subscribe', payload: { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha('nope') } } } });
     s.subscribe('unlisted', 'subscription { productChanged(id: "x") { name } }');
+    // A hash and another document in one subscribe message: what runs would not be what the hash names.
+    s.send({ id: 'mismatch', type: 'subscribe', payload: { query: 'subscription { productChanged(id: "x") { name } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha(PRODUCT_CHANGED) } } } });
     expect((await s.next((m) => m.id === 'unknown')).payload[0].extensions.code).toBe('PERSISTED_DOCUMENT_NOT_FOUND');
     if (only) expect((await s.next((m) => m.id === 'unlisted')).payload[0].extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
+    expect((await s.next((m) => m.id === 'mismatch')).payload[0].extensions.code).toBe('PERSISTED_DOCUMENT_MISMATCH');
     // The named subscription is running: no error arrived for it.
     expect(s.messages.find((m) => m.id === 'named')).toBeUndefined();
     s.close();

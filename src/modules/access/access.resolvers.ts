@@ -1,6 +1,8 @@
 import type { Context } from '../../context';
 import type { ApiTokenResolvers, MutationResolvers, QueryResolvers, UserResolvers } from '../../generated/graphql';
+import { isUuid } from '../../lib/ids';
 import { assertFreshLogin } from '../oidc/identity.service';
+import { assertMayActOn } from './account-guard';
 import type { User as UserModel } from '../user/user.entity';
 import type { Actor } from '../user/user.service';
 import { ALL_PERMISSIONS, splitScopes } from './permissions';
@@ -49,7 +51,11 @@ const roles: NonNullable<QueryResolvers['roles']> = (_p, _a, ctx) => ctx.service
 
 const myApiTokens: NonNullable<QueryResolvers['myApiTokens']> = async (_p, _a, ctx) => ctx.services.apiTokens.list(ctx.em, (await ctx.getUser()).id);
 
-const apiTokens: NonNullable<QueryResolvers['apiTokens']> = (_p, { userId }, ctx) => ctx.services.apiTokens.list(ctx.em, userId);
+/** With api-tokens:manage (the directive checked it), an account's tokens, unless it holds a permission the viewer lacks. */
+const apiTokens: NonNullable<QueryResolvers['apiTokens']> = async (_p, { userId }, ctx) => {
+  if (isUuid(userId)) await assertMayActOn(ctx.em, await actor(ctx), userId);
+  return ctx.services.apiTokens.list(ctx.em, userId);
+};
 
 const createRole: NonNullable<MutationResolvers['createRole']> = async (_p, { name, permissions, description }, ctx) =>
   ctx.services.roles.create(ctx.em, await actor(ctx), name, permissions, description);

@@ -13,6 +13,7 @@ import type { LiveService } from '../live/live.service';
 import type { User } from '../user/user.entity';
 import { USER_COLUMNS, userFromRow, type UserRow } from '../user/user.row';
 import type { Actor } from '../user/user.service';
+import { assertMayActOn } from './account-guard';
 import { lockRoleChanges } from './managers';
 import { isPermission, joinScopes, ordered, SESSION_ONLY, splitScopes, type Permission } from './permissions';
 import { ApiToken } from './api-token.entity';
@@ -40,6 +41,11 @@ type LookupRow = UserRow & {
   tok_last_used_at: unknown;
   tok_last_ip: string | null;
 };
+
+/** Revokes every live token of an account (in the caller's transaction); returns how many were live. */
+export async function revokeAllApiTokens(em: EntityManager, userId: string, now: Date): Promise<number> {
+  return em.nativeUpdate(ApiToken, { userId, revokedAt: null, expiresAt: { $gt: now } }, { revokedAt: now });
+}
 
 /** The token behind a request, as its checks need it. */
 export interface TokenCredential {
@@ -110,11 +116,15 @@ export class ApiTokenService {
     return em.find(ApiToken, { userId, revokedAt: null }, { orderBy: { id: 'desc' } });
   }
 
-  /** The owner's own token, or anyone's with api-tokens:manage; others' tokens are NOT_FOUND (no existence oracle). */
+  /**
+   * The owner's own token, or with api-tokens:manage one of an account holding no permission the actor lacks;
+   * others' tokens are NOT_FOUND without it (no existence oracle).
+   */
   async revoke(em: EntityManager, actor: Actor & { user: User; permissions: ReadonlySet<string> }, id: string): Promise<boolean> {
     const token = isUuid(id) ? await em.findOne(ApiToken, { id }, { disableIdentityMap: true }) : null;
     const mayManage = actor.permissions.has('api-tokens:manage');
     if (!token || (token.userId !== actor.user.id && !mayManage)) throw new NotFoundError('API token', 'id');
+    if (token.userId !== actor.user.id) await assertMayActOn(em, actor, token.userId);
     if (token.revokedAt) return false;
     const revoked = (await em.nativeUpdate(ApiToken, { id: token.id, revokedAt: null }, { revokedAt: this.clock.now() })) === 1;
     if (revoked) {

@@ -1,6 +1,7 @@
 import type { Context } from '../../context';
 import type { ForbiddenReason } from '../../errors';
 import type { User } from '../user/user.entity';
+import { permissionNotHeld } from './account-guard';
 import { shortfallOf, type Grant } from './grant';
 import type { Permission } from './permissions';
 
@@ -35,19 +36,38 @@ const selfOr =
   };
 
 /**
- * The policies @policy may name. Each is a plain function of the request and the object: no database work
- * beyond the viewer and grant the request loads anyway.
+ * What a User owns (cart, wishlists, sessions): the viewer's own, or with `permission` that of an account
+ * holding no permission the viewer lacks (permissionNotHeld: reading is an action too).
+ */
+const ownOrOutranked =
+  (permission: Permission, own: Policy = () => null): Policy =>
+  async (input) => {
+    const { ctx, viewer, grant, source } = input;
+    const user = source as Pick<User, 'id' | 'role'>;
+    if (user.id === viewer.id) return own(input);
+    const g = await grant();
+    if (!g.effective.has(permission)) return { reason: shortfallOf(g, permission), missing: permission };
+    const missing = await permissionNotHeld(ctx.em, { user: viewer, permissions: g.effective }, user);
+    return missing ? { reason: 'PERMISSION_NOT_HELD', missing } : null;
+  };
+
+/** A person signed in with a session's access token, never an API token. */
+const sessionToken: Policy = ({ ctx }) => (ctx.auth.apiToken ? { reason: 'API_TOKEN_NOT_ALLOWED' } : null);
+
+/**
+ * The policies @policy may name. Each is a function of the request and the object: no database work beyond the
+ * viewer and grant the request loads anyway, except the other account's permissions when one is reached.
  */
 export const POLICIES: Record<string, Policy> = {
-  /** The viewer's own cart and wishlists, or anyone's with carts:read. */
-  owner: selfOr('carts:read'),
+  /** The viewer's own cart and wishlists, or (carts:read) those of an account holding no permission the viewer lacks. */
+  owner: ownOrOutranked('carts:read'),
   /** The viewer's own roles and permissions, or anyone's with users:read (or roles:manage, to see what it changes). */
   self: selfOr('users:read', 'roles:manage'),
-  /** The viewer's own sessions, or anyone's with sessions:manage. */
-  ownSessions: selfOr('sessions:manage'),
+  /** The viewer's own sessions (from a session, never an API token), or (sessions:manage) an outranked account's. */
+  ownSessions: ownOrOutranked('sessions:manage', sessionToken),
   /**
    * A person signed in with a session's access token (login, register, refresh or a provider sign-in), never
    * an API token: what changes how the account is reached (password, identities, tokens, deletion).
    */
-  sessionToken: ({ ctx }) => (ctx.auth.apiToken ? { reason: 'API_TOKEN_NOT_ALLOWED' } : null),
+  sessionToken,
 };

@@ -9,6 +9,7 @@ import type { SessionService } from '../session/session.service';
 import { User, type Role } from '../user/user.entity';
 import type { Actor, UserService } from '../user/user.service';
 import type { ManagerGuard } from './managers';
+import { assertMayActOn } from './account-guard';
 import { ALL_PERMISSIONS, isPermission, ordered, type Permission } from './permissions';
 import { AccessRole, BUILT_IN_ROLES, isBuiltIn, ROLE_NAME, RolePermission, UserRole } from './role.entity';
 
@@ -165,6 +166,7 @@ export class RoleService {
         if (role === 'USER') return { user, changed: false };
         const permissions = await this.permissionsOfRole(tx, role);
         assertHolds(actor, permissions);
+        await assertMayActOn(tx, actor, user);
         if (role === 'ADMIN') {
           if (user.role === 'ADMIN') return { user, changed: false };
           Object.assign(user, { role: 'ADMIN', updatedAt: this.clock.now() });
@@ -187,6 +189,7 @@ export class RoleService {
       em.transactional(async (tx) => {
         const user = await this.users.get(tx, userId);
         assertHolds(actor, await this.permissionsOfRole(tx, role));
+        await assertMayActOn(tx, actor, user);
         let changed = false;
         const change = async () => {
           if (role === 'ADMIN') {
@@ -220,7 +223,7 @@ export class RoleService {
         const custom = (await tx.find(UserRole, { userId: user.id })).map((h) => h.role);
         const before = user.role;
         if (role === 'ADMIN') assertHolds(actor, ALL_PERMISSIONS);
-        else assertHolds(actor, await this.permissionsOf(tx, user));
+        else await assertMayActOn(tx, actor, user);
         if (before === role && (role === 'ADMIN' || !custom.length)) return { user, before, changed: false };
         const change = async () => {
           if (role === 'USER' && custom.length) await tx.nativeDelete(UserRole, { userId: user.id });

@@ -13,6 +13,8 @@ export interface AuthPayloadModel {
   refreshExpiresIn: number;
   sessionId: string;
   user: User;
+  /** changePassword only: how many API tokens it revoked. */
+  apiTokensRevoked?: number;
 }
 
 /** Shapes an issued pair for the client; in cookie mode the refresh token goes into the cookie only. */

@@ -17,7 +17,8 @@ const refreshToken: NonNullable<MutationResolvers['refreshToken']> = async (_p, 
 
 const changePassword: NonNullable<MutationResolvers['changePassword']> = async (_p, { input }, ctx) => {
   const viewer = await ctx.getUser();
-  return toPayload(ctx, await ctx.services.auth.changePassword(ctx.em, viewer, ctx.auth.claims!, input, ctx.meta));
+  const { issued, apiTokensRevoked } = await ctx.services.auth.changePassword(ctx.em, viewer, ctx.auth.claims!, input, ctx.meta);
+  return { ...toPayload(ctx, issued), apiTokensRevoked };
 };
 
 const deleteAccount: NonNullable<MutationResolvers['deleteAccount']> = async (_p, { currentPassword }, ctx) => {

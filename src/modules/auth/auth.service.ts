@@ -12,6 +12,7 @@ import { assertNotGuessable } from './password.policy';
 import type { RateLimits } from './rate-limit';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessClaims, TokenService } from './token.service';
+import { revokeAllApiTokens } from '../access/api-token.service';
 
 export interface Credentials {
   username: string;
@@ -82,8 +83,17 @@ export class AuthService {
     return issued;
   }
 
-  /** Needs a recent password check; keeps the caller's session (with a new pair) and ends every other one. */
-  async changePassword(em: EntityManager, viewer: User, claims: AccessClaims, input: { currentPassword: string; newPassword: string }, meta: ClientMeta): Promise<IssuedSession> {
+  /**
+   * Needs a recent password check; keeps the caller's session (with a new pair) and ends every other one.
+   * The account's API tokens end too (whoever knew the old password may have made them), unless kept on purpose.
+   */
+  async changePassword(
+    em: EntityManager,
+    viewer: User,
+    claims: AccessClaims,
+    input: { currentPassword: string; newPassword: string; keepApiTokens?: boolean | null },
+    meta: ClientMeta,
+  ): Promise<{ issued: IssuedSession; apiTokensRevoked: number }> {
     this.assertFresh(claims);
     const current = this.passwords.normalizeForLogin(input.currentPassword);
     const next = this.passwords.normalize(input.newPassword, 'newPassword');
@@ -98,12 +108,13 @@ export class AuthService {
         const changed = await tx.nativeUpdate(User, { id: viewer.id, passwordHash: verifiedHash }, { passwordHash: newHash, updatedAt: this.clock.now() });
         if (changed !== 1) throw new BadCredentialsError();
         await this.sessions.endAllForUser(tx, viewer.id, 'PASSWORD_CHANGED', { except: session.id });
-        return this.sessions.reissue(tx, session, viewer, this.sign);
+        const apiTokensRevoked = input.keepApiTokens ? 0 : await revokeAllApiTokens(tx, viewer.id, this.clock.now());
+        return { issued: await this.sessions.reissue(tx, session, viewer, this.sign), apiTokensRevoked };
       }),
     );
     viewer.passwordHash = newHash;
     this.sessions.announce(viewer.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta });
+    this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta, detail: { apiTokensRevoked: issued.apiTokensRevoked, apiTokensKept: !!input.keepApiTokens } });
     return issued;
   }
 
@@ -119,20 +130,21 @@ export class AuthService {
     this.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, ...meta });
   }
 
-  /** The operator's reset (CLI): same policy as changePassword, no old password, and every session ends. */
+  /** The operator's reset (CLI): same policy as changePassword, no old password, and every session and API token ends. */
   async resetPassword(em: EntityManager, user: User, newPassword: string, meta: ClientMeta): Promise<void> {
     const next = this.passwords.normalize(newPassword);
     assertNotGuessable(next, user.username);
     const passwordHash = await this.passwords.hash(next);
-    await withRetry(() =>
+    const apiTokensRevoked = await withRetry(() =>
       em.transactional(async (tx) => {
         await tx.nativeUpdate(User, { id: user.id }, { passwordHash, updatedAt: this.clock.now() });
         await this.sessions.endAllForUser(tx, user.id, 'PASSWORD_CHANGED');
+        return revokeAllApiTokens(tx, user.id, this.clock.now());
       }),
     );
     user.passwordHash = passwordHash;
     this.sessions.announce(user.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli' } });
+    this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli', apiTokensRevoked } });
   }
 
   /** Only tokens minted by a password check within FRESH_LOGIN_WINDOW may change or delete the account. */

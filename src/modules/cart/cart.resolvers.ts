@@ -15,7 +15,7 @@ const removeFromCart: NonNullable<MutationResolvers['removeFromCart']> = async (
 const clearCart: NonNullable<MutationResolvers['clearCart']> = async (_p, _a, ctx) => ctx.services.carts.clear(ctx.em, await ctx.getUser());
 
 const User: Pick<UserResolvers, 'cart'> = {
-  // @policy(owner) has checked that the viewer is this user or holds carts:read.
+  // @policy(owner) has checked: the viewer's own, or carts:read over an account it outranks.
   cart: (user, _a, ctx) => ctx.services.carts.view(ctx.em, user),
 };
 

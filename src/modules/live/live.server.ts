@@ -7,6 +7,8 @@ import { readBearer } from '../../context';
 import { AppError, RateLimitedError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
+import { assertNoNul, NulCharacterError } from '../../lib/nul-bytes';
+import { clientKey } from '../auth/rate-limit';
 import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
 import type { LiveSocket, SocketInspector, SocketRegistry } from './live.sockets';
@@ -29,6 +31,11 @@ interface Connection {
   auth: Context['auth'];
   meta: ClientMeta;
   socket?: LiveSocket;
+  /** The address an anonymous socket is counted under. */
+  anonymousIp?: string;
+  /** Closes the socket once it has held no subscription for WS_IDLE_TIMEOUT. */
+  idle?: NodeJS.Timeout;
+  lastActive: number;
 }
 
 class OnlySubscriptionsError extends AppError {
@@ -54,6 +61,22 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
   const hideSuggestions = <T extends { message: string }>(e: T): T =>
     config.env === 'production' ? { ...e, message: e.message.replace(/ ?Did you mean .*\?$/, '') } : e;
 
+  const idleMs = config.live.idleTimeoutSeconds * 1000;
+  const active = (ctx: Ctx) => {
+    const connection = connections.get(ctx);
+    if (connection) connection.lastActive = Date.now();
+  };
+  // Checked when the timeout could have passed; a socket with a subscription (or one that just ended) waits again.
+  const watchIdle = (ctx: Ctx, connection: Connection, delay = idleMs) => {
+    connection.idle = setTimeout(() => {
+      const quiet = Date.now() - connection.lastActive;
+      if (Object.keys(ctx.subscriptions).length) watchIdle(ctx, connection);
+      else if (quiet >= idleMs) ctx.extra.socket.close(CLOSE.idle, 'IDLE_TIMEOUT');
+      else watchIdle(ctx, connection, idleMs - quiet);
+    }, delay);
+    connection.idle.unref();
+  };
+
   return {
     schema,
     connectionInitWaitTimeout: 3000,
@@ -61,11 +84,22 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
       const { socket, request } = ctx.extra;
       const meta: ClientMeta = { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
       const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
-      connections.set(ctx, { auth, meta });
+      const connection: Connection = { auth, meta, lastActive: Date.now() };
+      connections.set(ctx, connection);
       if (auth.failure) {
-        if (auth.failure === 'TOKEN_MISSING') return true; // anonymous: public subscriptions only
-        socket.close(CLOSE.auth, auth.failure);
-        return false;
+        if (auth.failure !== 'TOKEN_MISSING') {
+          socket.close(CLOSE.auth, auth.failure);
+          return false;
+        }
+        // Anonymous: public subscriptions only, and a few sockets per address (IPv6 by /64, like the rate limits).
+        const ip = clientKey(request.ip ?? 'unknown');
+        if (!registry.addAnonymous(ip)) {
+          socket.close(CLOSE.limit, 'TOO_MANY_SOCKETS');
+          return false;
+        }
+        connection.anonymousIp = ip;
+        watchIdle(ctx, connection);
+        return true;
       }
       // A session's access token or an API token (connectionParams as over HTTP): the same checks, the same reasons.
       const now = await opts.inspect(auth, meta).catch((err) => (err instanceof RateLimitedError ? ('RATE_LIMITED' as const) : ('SERVICE_UNAVAILABLE' as const)));
@@ -82,14 +116,23 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         socket.close(CLOSE.limit, 'TOO_MANY_SOCKETS');
         return false;
       }
-      connections.get(ctx)!.socket = live;
+      connection.socket = live;
+      watchIdle(ctx, connection);
       return true;
     },
     onClose(ctx) {
-      const socket = connections.get(ctx)?.socket;
-      if (socket) registry.remove(socket);
+      const connection = connections.get(ctx);
+      if (!connection) return;
+      clearTimeout(connection.idle);
+      if (connection.socket) registry.remove(connection.socket);
+      if (connection.anonymousIp !== undefined) registry.removeAnonymous(connection.anonymousIp);
+      connections.delete(ctx);
+    },
+    onComplete(ctx) {
+      active(ctx);
     },
     onSubscribe(ctx, _id, payload: SubscribePayload) {
+      active(ctx);
       if (Object.keys(ctx.subscriptions).length > config.live.maxSubscriptionsPerSocket) {
         ctx.extra.socket.close(CLOSE.limit, 'TOO_MANY_SUBSCRIPTIONS');
         return [new TooManySubscriptionsError()];
@@ -114,6 +157,12 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         if (documents.size >= DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
         documents.set(query, document);
       }
+      try {
+        assertNoNul(document, payload.variables);
+      } catch (err) {
+        if (err instanceof NulCharacterError) return [err];
+        throw err;
+      }
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_REQUEST' } })];
       if (operation.operation !== 'subscription') return [new OnlySubscriptionsError()];
@@ -126,7 +175,10 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         contextValue: new SocketContext(opts, auth, meta),
       };
     },
-    onError: (_ctx, _id, _payload, errors) => format(errors),
+    onError: (ctx, _id, _payload, errors) => {
+      active(ctx);
+      return format(errors);
+    },
     onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
   };
 }

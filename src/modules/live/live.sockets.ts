@@ -36,8 +36,29 @@ const MAX_DELAY = 2 ** 31 - 1;
  */
 export class SocketRegistry {
   private readonly byUser = new Map<string, Set<LiveSocket>>();
+  /** Open anonymous sockets per client address. */
+  private readonly anonymous = new Map<string, number>();
 
-  constructor(private readonly inspect: SocketInspector, private readonly clock: Clock, private readonly maxPerUser: number) {}
+  constructor(
+    private readonly inspect: SocketInspector,
+    private readonly clock: Clock,
+    private readonly maxPerUser: number,
+    private readonly maxAnonymousPerIp = Infinity,
+  ) {}
+
+  /** False when the address already holds the most anonymous sockets allowed on this instance. */
+  addAnonymous(ip: string): boolean {
+    const held = this.anonymous.get(ip) ?? 0;
+    if (held >= this.maxAnonymousPerIp) return false;
+    this.anonymous.set(ip, held + 1);
+    return true;
+  }
+
+  removeAnonymous(ip: string): void {
+    const held = (this.anonymous.get(ip) ?? 0) - 1;
+    if (held > 0) this.anonymous.set(ip, held);
+    else this.anonymous.delete(ip);
+  }
 
   /** False when the user already holds the most sockets allowed on this instance. */
   add(socket: LiveSocket): boolean {

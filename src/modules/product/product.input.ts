@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../../errors';
 import type { ProductInput } from '../../generated/graphql';
-import { cleanName } from '../../lib/text';
+import { cleanName, cleanText } from '../../lib/text';
 import type { Product } from './product.entity';
 
 export const NAME_MAX = 200;
@@ -25,8 +25,7 @@ export interface ProductFields {
  */
 export function productFields(input: ProductInput, current?: Product): ProductFields {
   const name = cleanName(input.name, 'name', NAME_MAX);
-  const description = input.description == null ? (current?.description ?? '') : input.description.normalize('NFC').trim();
-  if ([...description].length > DESCRIPTION_MAX) throw new BadUserInputError('description', `description must be at most ${DESCRIPTION_MAX} characters.`);
+  const description = input.description == null ? (current?.description ?? '') : cleanText(input.description, 'description', DESCRIPTION_MAX);
   const { priceCents } = input;
   if (!Number.isInteger(priceCents) || priceCents < 0 || priceCents > PRICE_MAX) {
     throw new BadUserInputError('priceCents', `priceCents must be a whole number of cents from 0 to ${PRICE_MAX}.`);

@@ -1,4 +1,5 @@
 import type { MutationResolvers, QueryResolvers, SessionResolvers, UserResolvers } from '../../generated/graphql';
+import { assertMayActOn } from '../access/account-guard';
 import { clearRefreshCookie, cookieMode, presentedRefreshToken } from '../auth/refresh-cookie';
 
 const mySessions: NonNullable<QueryResolvers['mySessions']> = async (_p, _a, ctx) =>
@@ -22,11 +23,16 @@ const logoutAll: NonNullable<MutationResolvers['logoutAll']> = async (_p, _a, ct
   return true;
 };
 
-/** The viewer's own session, or anyone's with sessions:manage; others' are NOT_FOUND without it. */
+/**
+ * The viewer's own session, or with sessions:manage one of an account holding no permission the viewer lacks;
+ * others' are NOT_FOUND without it.
+ */
 const revokeSession: NonNullable<MutationResolvers['revokeSession']> = async (_p, { id }, ctx) => {
   const viewer = await ctx.getUser();
-  const anyone = (await ctx.getGrant()).effective.has('sessions:manage');
+  const grant = await ctx.getGrant();
+  const anyone = grant.effective.has('sessions:manage');
   const session = await ctx.services.sessions.getOwned(ctx.em, anyone ? null : viewer.id, id);
+  if (session.userId !== viewer.id) await assertMayActOn(ctx.em, { user: viewer, permissions: grant.effective }, session.userId);
   await ctx.services.sessions.end(ctx.em, session.id, 'REVOKED', ctx.meta);
   return true;
 };
@@ -36,7 +42,7 @@ const Session: SessionResolvers = {
 };
 
 const User: Pick<UserResolvers, 'sessions'> = {
-  // @policy(ownSessions) has checked that the viewer is this user or holds sessions:manage.
+  // @policy(ownSessions) has checked: the viewer's own, or sessions:manage over an account it outranks.
   sessions: (user, _a, ctx) => ctx.services.sessions.listLive(ctx.em, user.id),
 };
 

@@ -7,7 +7,7 @@ import type { ClientMeta, SessionService } from '../session/session.service';
 import { withRetry } from '../../db/retry';
 import type { AuditService } from '../audit/audit.service';
 import type { ManagerGuard } from '../access/managers';
-import { assertHolds, permissionsOf } from '../access/role.service';
+import { assertMayActOn } from '../access/account-guard';
 import { ApiToken } from '../access/api-token.entity';
 import { User } from './user.entity';
 
@@ -77,7 +77,7 @@ export class UserService {
     const { user, changed } = await withRetry(() =>
       em.transactional(async (tx) => {
         const user = await this.get(tx, id);
-        if (actor.user) assertHolds(actor, await permissionsOf(tx, user));
+        await assertMayActOn(tx, actor, user);
         if (user.isActive === active) return { user, changed: false };
         const change = async () => {
           Object.assign(user, { isActive: active, updatedAt: this.clock.now() });

@@ -22,7 +22,7 @@ const removeFromWishlist: NonNullable<MutationResolvers['removeFromWishlist']> =
   ctx.services.wishlists.removeProduct(ctx.em, await ctx.getUser(), wishlistId, productId);
 
 const User: Pick<UserResolvers, 'wishlists'> = {
-  // @policy(owner) has checked that the viewer is this user or holds carts:read.
+  // @policy(owner) has checked: the viewer's own, or carts:read over an account it outranks.
   wishlists: (user, _a, ctx) => ctx.services.wishlists.list(ctx.em, user.id),
 };
 

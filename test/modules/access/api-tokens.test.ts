@@ -148,6 +148,53 @@ describe('API tokens', () => {
       // Nothing happened: the password still works, the account and its role are there.
       expect((await login(server, 'root', PASSWORD)).user.role).toBe('ADMIN');
     });
+    it('cannot read or end its owner’s sessions, nor list or revoke its owner’s tokens (API_TOKEN_NOT_ALLOWED)', async () => {
+      const gil = await register(server, 'gil_tokens', PASSWORD);
+      const { token, apiToken } = await createApiToken(server, gil, []);
+      const refused: Array<[string, Record<string, unknown>]> = [
+        ['mutation { logoutAll }', {}],
+        ['mutation ($id: ID!) { revokeSession(id: $id) }', { id: gil.sessionId }],
+        ['{ mySessions { id ip userAgent } }', {}],
+        [`{ me { sessions { id ip } } }`, {}],
+        [MY_API_TOKENS, {}],
+        [REVOKE_API_TOKEN, { id: apiToken.id }],
+      ];
+      for (const [query, variables] of refused) expectRefused(await server.gql(query, variables, as(token)), 403, { code: 'FORBIDDEN', reason: 'API_TOKEN_NOT_ALLOWED' });
+      // Nothing happened: the owner's session and the token still work.
+      expect((await server.gql(ME, {}, as(gil))).status).toBe(200);
+      expect((await ok(server.gql('{ mySessions { id } }', {}, as(gil)), 'mySessions')).map((x: any) => x.id)).toEqual([gil.sessionId]);
+      expect((await server.gql(ME, {}, as(token))).status).toBe(200);
+    });
+  });
+
+  describe('password change', () => {
+    const CHANGE = `mutation ($i: ChangePasswordInput!) { changePassword(input: $i) { accessToken apiTokensRevoked } }`;
+
+    it('revokes the account’s API tokens, says how many, and audits it', async () => {
+      const hank = await register(server, 'hank_tokens', PASSWORD);
+      const one = await createApiToken(server, hank, [], 'one');
+      const two = await createApiToken(server, hank, [], 'two');
+      const socket = new RawSocket(wsUrl(server));
+      expect(await socket.init({ authorization: `Bearer ${one.token}` })).toBe('ack');
+      const changed = await ok(server.gql(CHANGE, { i: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } }, as(hank)), 'changePassword');
+      expect(changed.apiTokensRevoked).toBe(2);
+      for (const t of [one.token, two.token]) expectUnauthenticated(await server.gql(ME, {}, as(t)), 'API_TOKEN_REVOKED');
+      expect(await socket.closed).toEqual({ code: 4403, reason: 'API_TOKEN_REVOKED' });
+      expect(await ok(server.gql(MY_API_TOKENS, {}, as(changed.accessToken)), 'myApiTokens')).toEqual([]);
+      await server.app.services.audit.flush();
+      const events = await ok(server.gql(AUDIT, { type: 'PASSWORD_CHANGED', userId: hank.user.id }, as(admin)), 'auditEvents');
+      expect(JSON.parse(events.edges[0].node.detail)).toMatchObject({ apiTokensRevoked: 2, apiTokensKept: false });
+      // Other answers carrying a session do not report a count.
+      expect((await server.gql(`mutation ($i: LoginInput!) { login(input: $i) { apiTokensRevoked } }`, { i: { username: 'hank_tokens', password: 'a brand new passphrase' } })).body.data.login.apiTokensRevoked).toBeNull();
+    });
+
+    it('keeps them with keepApiTokens: true', async () => {
+      const iris = await register(server, 'iris_tokens', PASSWORD);
+      const { token } = await createApiToken(server, iris, []);
+      const changed = await ok(server.gql(CHANGE, { i: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase', keepApiTokens: true } }, as(iris)), 'changePassword');
+      expect(changed.apiTokensRevoked).toBe(0);
+      expect((await server.gql(ME, {}, as(token))).status).toBe(200);
+    });
   });
 
   describe('stopping', () => {
@@ -228,9 +275,9 @@ describe('API tokens', () => {
       expect((await server.gql(ME, {}, as(a.token))).status).toBe(200);
       expect(await ok(server.gql(REVOKE_API_TOKEN, { id: a.apiToken.id }, as(ops)), 'revokeApiToken')).toBe(true);
       expectUnauthenticated(await server.gql(ME, {}, as(a.token)), 'API_TOKEN_REVOKED');
-      // A token may revoke itself (or its owner's others).
-      expect(await ok(server.gql(REVOKE_API_TOKEN, { id: b.apiToken.id }, as(b.token)), 'revokeApiToken')).toBe(true);
-      expectUnauthenticated(await server.gql(ME, {}, as(b.token)), 'API_TOKEN_REVOKED');
+      // Tokens are managed from a session: a token cannot revoke itself or its owner's others.
+      expectRefused(await server.gql(REVOKE_API_TOKEN, { id: b.apiToken.id }, as(b.token)), 403, { code: 'FORBIDDEN', reason: 'API_TOKEN_NOT_ALLOWED' });
+      expect((await server.gql(ME, {}, as(b.token))).status).toBe(200);
     });
   });
 

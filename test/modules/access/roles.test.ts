@@ -9,7 +9,7 @@ import { DELETE_ACCOUNT, expectError, expectForbidden } from '../../helpers/shop
 import { RawSocket, wsUrl } from '../../helpers/ws';
 import {
   as, AUDIT, CREATE_ROLE, DELETE_ROLE, GRANT_ROLE, makeAdmin, ME_ACCESS, ok, PASSWORD, PERMISSIONS, REVOKE_ROLE, ROLES, SET_ACTIVE, SET_ROLE,
-  UPDATE_ROLE, USERS, createRole, userWithRole,
+  UPDATE_ROLE, USERS, API_TOKENS, REVOKE_API_TOKEN, createApiToken, createRole, userWithRole,
 } from '../../helpers/access';
 
 const ALL = ['users:read', 'users:manage', 'roles:manage', 'sessions:manage', 'audit:read', 'products:write', 'carts:read', 'api-tokens:manage'];
@@ -307,14 +307,49 @@ describe('other accounts’ sessions, carts and wishlists behind their own permi
     // Its own are its own.
     expect((await server.gql(`{ me { sessions { id } cart { itemCount } wishlists { id } } }`, {}, as(directory))).status).toBe(200);
 
-    const bySessions = await ok(server.gql(`{ users(first: 100) { edges { node { username sessions { id } } } } }`, {}, as(sessions)), 'users');
+    // The page after root (an admin, whose sessions SESSIONS may not read): pat alone.
+    const after = (await ok(server.gql(`{ users(first: 1) { edges { cursor node { username } } } }`, {}, as(directory)), 'users')).edges[0].cursor;
+    const bySessions = await ok(server.gql(`query ($after: String) { users(first: 1, after: $after) { edges { node { username sessions { id } } } } }`, { after }, as(sessions)), 'users');
     const patSessions = bySessions.edges.find((e: any) => e.node.username === 'pat').node.sessions;
     expect(patSessions.map((s: any) => s.id)).toEqual([pat.sessionId]);
     expectError(await server.gql(REVOKE_SESSION, { id: pat.sessionId }, as(directory)), { code: 'NOT_FOUND', field: 'id' });
     expect(await ok(server.gql(REVOKE_SESSION, { id: pat.sessionId }, as(sessions)), 'revokeSession')).toBe(true);
     expect(firstError(await server.gql(ME, {}, as(pat)))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
 
-    const byShop = await ok(server.gql(`{ users(first: 100) { edges { node { username cart { itemCount } wishlists { id } } } } }`, {}, as(shop)), 'users');
+    const byShop = await ok(server.gql(`query ($after: String) { users(first: 1, after: $after) { edges { node { username cart { itemCount } wishlists { id } } } } }`, { after }, as(shop)), 'users');
     expect(byShop.edges.find((e: any) => e.node.username === 'pat').node).toEqual({ username: 'pat', cart: { itemCount: 0 }, wishlists: [] });
+  });
+
+  it('reads and acts on no account holding a permission the actor lacks (PERMISSION_NOT_HELD): sessions, carts, wishlists, API tokens', async () => {
+    await createRole(server, admin, 'TOKENS', ['api-tokens:manage']);
+    const sessions = await userWithRole(server, admin, 'ses2', 'SESSIONS');
+    const peer = await userWithRole(server, admin, 'ses3', 'SESSIONS');
+    const shop = await userWithRole(server, admin, 'shop2', 'SHOP_SUPPORT');
+    const tokens = await userWithRole(server, admin, 'tok2', 'TOKENS');
+    const adminToken = await createApiToken(server, admin, [], 'root script');
+    const notHeld = (res: any, missing: string) => {
+      expect(res.status).toBe(403);
+      expect(firstError(res)).toMatchObject({ code: 'FORBIDDEN', reason: 'PERMISSION_NOT_HELD', missing });
+    };
+    // root is the first account: a page of one is root alone.
+    const rootPage = (field: string) => `{ users(first: 1) { edges { node { username ${field} } } } }`;
+    notHeld(await server.gql(rootPage('sessions { id ip userAgent }'), {}, as(sessions)), 'users:manage');
+    notHeld(await server.gql(REVOKE_SESSION, { id: admin.sessionId }, as(sessions)), 'users:manage');
+    notHeld(await server.gql(rootPage('cart { itemCount }'), {}, as(shop)), 'users:manage');
+    notHeld(await server.gql(rootPage('wishlists { id }'), {}, as(shop)), 'users:manage');
+    notHeld(await server.gql(API_TOKENS, { userId: admin.user.id }, as(tokens)), 'users:read');
+    notHeld(await server.gql(REVOKE_API_TOKEN, { id: adminToken.apiToken.id }, as(tokens)), 'users:read');
+    // Roles too: a role manager without users:manage gives or takes no role of root's.
+    await createRole(server, admin, 'DESK', ['users:read', 'roles:manage']);
+    const desk = await userWithRole(server, admin, 'desk2', 'DESK');
+    notHeld(await server.gql(GRANT_ROLE, { userId: admin.user.id, role: 'DIRECTORY' }, as(desk)), 'users:manage');
+    notHeld(await server.gql(REVOKE_ROLE, { userId: admin.user.id, role: 'DIRECTORY' }, as(desk)), 'users:manage');
+    // Nothing happened to root.
+    expect((await server.gql(ME, {}, as(admin))).status).toBe(200);
+    expect((await server.gql(ME, {}, as(adminToken.token))).status).toBe(200);
+
+    // An account holding nothing the actor lacks stays reachable: a peer with the same role, an admin over anyone.
+    expect(await ok(server.gql(REVOKE_SESSION, { id: peer.sessionId }, as(sessions)), 'revokeSession')).toBe(true);
+    expect(await ok(server.gql(REVOKE_SESSION, { id: sessions.sessionId }, as(admin)), 'revokeSession')).toBe(true);
   });
 });

@@ -94,6 +94,76 @@ describe('WebSocket connection init', () => {
   }, 10_000);
 });
 
+describe('WebSocket per-address and idle limits', () => {
+  const SUB = 'subscription ($id: ID!) { productChanged(id: $id) { id } }';
+  const ID = { id: '00000000-0000-0000-0000-000000000000' };
+
+  describe('with the defaults and WS_MAX_ANONYMOUS_SOCKETS_PER_IP=2', () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await createTestServer({ WS_MAX_ANONYMOUS_SOCKETS_PER_IP: '2' });
+    });
+    afterAll(() => server.close());
+    const open = () => new RawSocket(wsUrl(server));
+
+    it('closes an anonymous socket past the per-address cap with 4429 TOO_MANY_SOCKETS; signed-in sockets do not count', async () => {
+      const [a, b, c] = [open(), open(), open()];
+      expect(await a.init()).toBe('ack');
+      expect(await b.init()).toBe('ack');
+      expect(await c.init()).toEqual({ code: 4429, reason: 'TOO_MANY_SOCKETS' });
+      const { accessToken } = await register(server, 'ws_anon_cap');
+      const signedIn = open();
+      expect(await signedIn.init({ accessToken })).toBe('ack');
+      a.close();
+      await a.closed;
+      // A closed socket frees its place.
+      const d = open();
+      expect(await d.init()).toBe('ack');
+      for (const s of [b, d, signedIn]) s.close();
+    });
+
+    it('runs 20 subscriptions on a socket and refuses the 21st (WS_MAX_SUBSCRIPTIONS default)', async () => {
+      const s = open();
+      expect(await s.init()).toBe('ack');
+      for (let i = 1; i <= 20; i++) s.subscribe(`s${i}`, SUB, ID);
+      await sleep(200);
+      expect(s.messages.filter((m) => m.type === 'error')).toEqual([]);
+      let closed = false;
+      void s.closed.then(() => (closed = true));
+      expect(closed).toBe(false);
+      s.subscribe('s21', SUB, ID);
+      expect(await s.closed).toEqual({ code: 4429, reason: 'TOO_MANY_SUBSCRIPTIONS' });
+    });
+  });
+
+  describe('with WS_IDLE_TIMEOUT=1', () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await createTestServer({ WS_IDLE_TIMEOUT: '1' });
+    });
+    afterAll(() => server.close());
+    const open = () => new RawSocket(wsUrl(server));
+
+    it('closes a socket holding no subscription (1000 IDLE_TIMEOUT), anonymous or signed in; one with a subscription stays', async () => {
+      const { accessToken } = await register(server, 'ws_idle');
+      const [idle, signedIn, busy] = [open(), open(), open()];
+      expect(await idle.init()).toBe('ack');
+      expect(await signedIn.init({ accessToken })).toBe('ack');
+      expect(await busy.init()).toBe('ack');
+      busy.subscribe('p', SUB, ID);
+      let busyClosed = false;
+      void busy.closed.then(() => (busyClosed = true));
+      expect(await idle.closed).toEqual({ code: 1000, reason: 'IDLE_TIMEOUT' });
+      expect(await signedIn.closed).toEqual({ code: 1000, reason: 'IDLE_TIMEOUT' });
+      await sleep(1500);
+      expect(busyClosed).toBe(false);
+      // Once its subscription completes, it is idle too.
+      busy.send({ id: 'p', type: 'complete' });
+      expect(await busy.closed).toEqual({ code: 1000, reason: 'IDLE_TIMEOUT' });
+    }, 15_000);
+  });
+});
+
 describe('WebSocket operations', () => {
   let server: TestServer;
   beforeAll(async () => {

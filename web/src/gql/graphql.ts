@@ -6,6 +6,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type ChangePasswordInput = {
   currentPassword: string;
+  /** Keep the account's API tokens working; by default changePassword revokes them all. */
+  keepApiTokens?: boolean | null | undefined;
   newPassword: string;
 };
 
