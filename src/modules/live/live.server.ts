@@ -1,11 +1,11 @@
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context as WsContext, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/@fastify/websocket';
-import { isIP } from 'node:net';
 import type { Context } from '../../context';
 import { readBearer } from '../../context';
 import { AppError, RateLimitedError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
+import { clientMeta } from '../../http/client-address';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
 import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
@@ -59,7 +59,7 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
     connectionInitWaitTimeout: 3000,
     async onConnect(ctx) {
       const { socket, request } = ctx.extra;
-      const meta: ClientMeta = { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
+      const meta: ClientMeta = clientMeta(request);
       const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
       connections.set(ctx, { auth, meta });
       if (auth.failure) {
