@@ -4,7 +4,7 @@ import type { Config } from '../../config';
 import { RateLimitedError, ServiceUnavailableError } from '../../errors';
 import { normalizeIp } from '../../lib/address';
 
-export type LimitName = 'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp';
+export type LimitName = 'loginAccount' | 'loginIp' | 'loginSuccessIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp';
 export interface LimitRule {
   points: number;
   duration: number;
@@ -17,7 +17,11 @@ export type LimiterStore =
   | { kind: 'redis'; client: unknown }
   | { kind: 'postgres'; knex: unknown };
 
-/** Brute-force limits: every attempt is counted before any password work, and a successful login refunds it. */
+/**
+ * Brute-force limits: every attempt is counted before any password work, against the client's failures and
+ * its successes alike; the outcome refunds the other one (a correct password its failure point, a wrong one
+ * its success point), so good logins have a generous budget of their own and never spend the failure one.
+ */
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterAbstract>;
   /** Clients this instance saw spend their API-token failures, until when (epoch ms): checked without a store round trip. */
@@ -46,16 +50,22 @@ export class RateLimits {
     return new RateLimits(Object.fromEntries(names.map((n) => [n, make(n)])) as Record<LimitName, RateLimiterAbstract>);
   }
 
-  /** Counts one login attempt for the client and the account name; throws RATE_LIMITED when either is spent. */
+  /** Counts one login attempt for the client and the account name; throws RATE_LIMITED when any budget is spent. */
   async loginAttempt(username: string, ip: string | null): Promise<void> {
     await this.take('loginIp', clientKey(ip));
+    await this.take('loginSuccessIp', clientKey(ip));
     await this.take('loginAccount', accountKey(username));
   }
 
-  /** A correct password clears the account's failures and refunds the client's attempt. */
+  /** A correct password clears the account's failures and refunds the client's failure point. */
   async loginSucceeded(username: string, ip: string | null): Promise<void> {
     // Best effort: a store hiccup here must not fail a login whose password was right.
     await Promise.allSettled([this.limiters.loginAccount.delete(accountKey(username)), this.limiters.loginIp.reward(clientKey(ip), 1)]);
+  }
+
+  /** A wrong password (or unknown user) refunds the client's success point. */
+  async loginFailed(ip: string | null): Promise<void> {
+    await Promise.allSettled([this.limiters.loginSuccessIp.reward(clientKey(ip), 1)]);
   }
 
   /**
