@@ -45,7 +45,8 @@ export interface Config {
   rateLimitPrefix: string;
   redisUrl: string | null;
   corsOrigins: string[];
-  graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Per document (bytes of query text, comments included; tokens; depth; aliases; directives; cost) and per answer (bytes). */
+  graphqlLimits: { maxDocumentBytes: number; maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number; maxResponseBytes: number };
   introspection: boolean;
   landingPage: boolean;
   /** The web app (web/dist) at /app, and its GraphQL explorer at /app/explorer (which needs the app). */
@@ -143,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: parseIntIn('GRAPHQL_MAX_DIRECTIVES', env.GRAPHQL_MAX_DIRECTIVES, 20, 0, 10000),
       maxTokens: parseIntIn('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 2000, 100, 1_000_000),
       maxCost: parseIntIn('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 5000, 1, 10_000_000),
+      maxDocumentBytes: parseByteSize('GRAPHQL_MAX_DOCUMENT_BYTES', env.GRAPHQL_MAX_DOCUMENT_BYTES, '32kb'),
+      maxResponseBytes: parseByteSize('GRAPHQL_MAX_RESPONSE_BYTES', env.GRAPHQL_MAX_RESPONSE_BYTES, '1mb'),
     },
     introspection: parseBool('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, !prod),
     landingPage: parseBool('GRAPHQL_LANDING_PAGE', env.GRAPHQL_LANDING_PAGE, !prod),

@@ -26,7 +26,7 @@ import {
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const SET_ACTIVE = `mutation ($id: ID!, $active: Boolean!) { setUserActive(userId: $id, active: $active) { id isActive } }`;
-const USERS_WISHLISTS = `{ users(first: 10) { edges { node { username wishlists { name products { id } } } } } }`;
+const USERS_WISHLISTS = `{ users(first: 10) { edges { node { username wishlists { name products(first: 3) { id } } } } } }`;
 
 describe('wishlists', () => {
   let server: TestServer;
@@ -144,10 +144,10 @@ describe('wishlists', () => {
       const ids = await insertProducts(server, 501, { prefix: 'Many' });
       const list = await ok(create(bob, 'Everything'), 'createWishlist');
       await fillWishlist(server, list.id, ids.slice(0, 499));
-      expect((await ok(addTo(bob, list.id, ids[499]), 'addToWishlist')).products).toHaveLength(500);
+      expect((await ok(addTo(bob, list.id, ids[499]), 'addToWishlist')).productCount).toBe(500);
       expectError(await addTo(bob, list.id, ids[500]), { code: 'BAD_USER_INPUT', field: 'productId', reason: 'WISHLIST_FULL' });
       // Adding one already there is still a no-op, not an error.
-      expect((await ok(addTo(bob, list.id, ids[0]), 'addToWishlist')).products).toHaveLength(500);
+      expect((await ok(addTo(bob, list.id, ids[0]), 'addToWishlist')).productCount).toBe(500);
     });
   });
 
