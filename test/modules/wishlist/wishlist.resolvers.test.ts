@@ -140,6 +140,33 @@ describe('wishlists', () => {
       expect(await mine(carol)).toHaveLength(50);
     });
 
+    it('pages the products in the order they were added (productPage), and gives the first `first` (products)', async () => {
+      const list = await ok(create(bob, 'Paged'), 'createWishlist');
+      const ids = await insertProducts(server, 5, { prefix: 'Paged' });
+      for (const id of [ids[3], ids[0], ids[4], ids[1], ids[2]]) {
+        server.clock.advance(1);
+        await ok(addTo(bob, list.id, id), 'addToWishlist');
+      }
+      const order = [ids[3], ids[0], ids[4], ids[1], ids[2]];
+      const PAGE = `query ($id: ID!, $after: String) { wishlist(id: $id) { productCount products(first: 2) { id } productPage(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } totalCount } } }`;
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 3; page++) {
+        const w = await ok(server.gql(PAGE, { id: list.id, after }, as(bob)), 'wishlist');
+        expect(w.productCount).toBe(5);
+        expect(w.products.map((p: any) => p.id)).toEqual(order.slice(0, 2));
+        expect(w.productPage.totalCount).toBe(5);
+        seen.push(...w.productPage.edges.map((e: any) => e.node.id));
+        expect(w.productPage.pageInfo.hasNextPage).toBe(page < 2);
+        after = w.productPage.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(order);
+      const tooBig = await server.gql(`query ($id: ID!) { wishlist(id: $id) { products(first: 101) { id } } }`, { id: list.id }, as(bob));
+      expect(tooBig.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      const foreign = await server.gql(`query ($id: ID!, $after: String) { wishlist(id: $id) { productPage(after: $after) { totalCount } } }`, { id: list.id, after: products[0] && Buffer.from(`product:${products[4].id}`).toString('base64url') }, as(bob));
+      expect(foreign.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    });
+
     it('allows at most 500 products per wishlist', async () => {
       const ids = await insertProducts(server, 501, { prefix: 'Many' });
       const list = await ok(create(bob, 'Everything'), 'createWishlist');
