@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { parse, specifiedRules, validate } from 'graphql';
+import { armor } from '../src/armor';
+import { loadConfig } from '../src/config';
+import { buildSchema } from '../src/schema';
 import { createTestServer, register, type GqlResponse, type TestServer } from './helpers/server';
 import { CREATE_WISHLIST, ADD_TO_WISHLIST, insertProducts, ok } from './helpers/shop';
 
@@ -66,5 +71,16 @@ describe('GRAPHQL_MAX_RESPONSE_BYTES', () => {
     expect(res.body).toEqual({ data: null, errors: [{ message: expect.any(String), extensions: { code: 'RESPONSE_TOO_LARGE', max: 4096 } }] });
     const small = await server.gql('{ products(first: 5) { edges { node { id name } } } }');
     expect(small.body.data.products.edges).toHaveLength(5);
+  });
+});
+
+describe('the web app', () => {
+  it('sends only documents within the default limits (its trusted-documents manifest)', () => {
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'a-test-secret-that-is-at-least-32-bytes', DATA_DIR: '/nonexistent-data-dir' });
+    const rules = [...specifiedRules, ...armor(config).validationRules];
+    const schema = buildSchema();
+    const manifest: Record<string, string> = JSON.parse(readFileSync(`${__dirname}/../web/src/gql/persisted-documents.json`, 'utf8'));
+    const refused = Object.values(manifest).flatMap((query) => validate(schema, parse(query), rules).map((e) => `${/\w+ (\w+)/.exec(query)?.[1]}: ${e.message}`));
+    expect(refused).toEqual([]);
   });
 });
