@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
     DATA_DIR: dir,
     DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-    ...Object.fromEntries(['LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER_IP', 'REFRESH_IP', 'WS_IP'].map((n) => [`RATE_${n}_MAX`, HUGE])),
+    ...Object.fromEntries(['LOGIN_IP', 'LOGIN_SUCCESS_IP', 'LOGIN_ACCOUNT', 'REGISTER_IP', 'REFRESH_IP', 'WS_IP'].map((n) => [`RATE_${n}_MAX`, HUGE])),
   };
   for (const k of ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM', 'REFRESH_GRACE_PERIOD']) delete env[k];
   const profileDir = resolve(__dirname, 'profiles');

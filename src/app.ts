@@ -13,6 +13,7 @@ import { createLogger, type AppLogger } from './lib/logger';
 import { buildSchema } from './schema';
 import { armor } from './armor';
 import { nulBytesPlugin } from './lib/nul-bytes';
+import { DOCUMENT_CACHE_BYTES, DocumentCache } from './document-cache';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
@@ -84,6 +85,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     formatError,
     ...protection,
     parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
+    documentStore: new DocumentCache(DOCUMENT_CACHE_BYTES),
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     csrfPrevention: true,

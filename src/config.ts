@@ -34,16 +34,19 @@ export interface Config {
     idleTtl: number;
     graceSeconds: number;
     freshLoginWindow: number;
+    /** Live sessions one account may hold; the oldest ends when a login would pass it. */
+    maxPerUser: number;
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
-  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp', { points: number; duration: number; block: number }>;
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'loginSuccessIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
   /** Namespace of the counters, so deployments can share one Redis or database. */
   rateLimitPrefix: string;
   redisUrl: string | null;
   corsOrigins: string[];
-  graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Per document (bytes of query text, comments included; tokens; depth; aliases; directives; cost) and per answer (bytes). */
+  graphqlLimits: { maxDocumentBytes: number; maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number; maxResponseBytes: number };
   introspection: boolean;
   landingPage: boolean;
   /** The web app (web/dist) at /app, and its GraphQL explorer at /app/explorer (which needs the app). */
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTtl: parseDuration('REFRESH_IDLE_TTL', env.REFRESH_IDLE_TTL, 7 * 86400),
       graceSeconds: parseDuration('REFRESH_GRACE_PERIOD', env.REFRESH_GRACE_PERIOD, 10, 0),
       freshLoginWindow: parseDuration('FRESH_LOGIN_WINDOW', env.FRESH_LOGIN_WINDOW, 600),
+      maxPerUser: parseIntIn('SESSION_MAX_PER_USER', env.SESSION_MAX_PER_USER, 50, 1, 10_000),
       cookie: {
         enabled: parseBool('REFRESH_COOKIE', env.REFRESH_COOKIE, false),
         secure: cookieSecure,
@@ -117,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       loginAccount: rule(env, 'LOGIN_ACCOUNT', 100, 3600, 0),
       loginIp: rule(env, 'LOGIN_IP', 10, 60, 300),
+      // Correct passwords per client: generous, but no client keeps the password-hash pool busy for everyone.
+      loginSuccessIp: rule(env, 'LOGIN_SUCCESS_IP', 60, 60, 0),
       register: rule(env, 'REGISTER_IP', 30, 600, 0),
       refresh: rule(env, 'REFRESH_IP', 600, 60, 0),
       websocket: rule(env, 'WS_IP', 60, 60, 0),
@@ -143,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: parseIntIn('GRAPHQL_MAX_DIRECTIVES', env.GRAPHQL_MAX_DIRECTIVES, 20, 0, 10000),
       maxTokens: parseIntIn('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 2000, 100, 1_000_000),
       maxCost: parseIntIn('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 5000, 1, 10_000_000),
+      maxDocumentBytes: parseByteSize('GRAPHQL_MAX_DOCUMENT_BYTES', env.GRAPHQL_MAX_DOCUMENT_BYTES, '32kb'),
+      maxResponseBytes: parseByteSize('GRAPHQL_MAX_RESPONSE_BYTES', env.GRAPHQL_MAX_RESPONSE_BYTES, '1mb'),
     },
     introspection: parseBool('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, !prod),
     landingPage: parseBool('GRAPHQL_LANDING_PAGE', env.GRAPHQL_LANDING_PAGE, !prod),

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseCookies } from 'cookie';
@@ -10,6 +9,7 @@ import { TokenError, type AccessClaims } from './modules/auth/token.service';
 import { loadViewer } from './modules/auth/viewer';
 import { withRetry } from './db/retry';
 import type { ClientMeta } from './modules/session/session.service';
+import { clientMeta } from './http/client-address';
 import type { User } from './modules/user/user.entity';
 import { hashApiToken, isWellFormedApiToken, looksLikeApiToken, type PresentedApiToken } from './modules/access/api-token.secret';
 import type { TokenCredential } from './modules/access/api-token.service';
@@ -112,7 +112,7 @@ class RequestContext extends ViewerContext implements Context {
 
   constructor(deps: Deps, readonly req: FastifyRequest, readonly reply: FastifyReply) {
     super(deps);
-    this.meta = { ip: isIP(req.ip) ? req.ip : null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null };
+    this.meta = clientMeta(req);
     this.cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
     this.auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
   }

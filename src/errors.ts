@@ -157,6 +157,32 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** Which GraphQL limit a document passed; sent as `extensions.limit`, with the limit's value as `max`. */
+export type QueryLimit = 'DOCUMENT_BYTES' | 'TOKENS' | 'DEPTH' | 'ALIASES' | 'DIRECTIVES' | 'COST';
+
+const LIMIT_MESSAGES: Record<QueryLimit, (max: number) => string> = {
+  DOCUMENT_BYTES: (max) => `The document is longer than ${max} bytes (comments included).`,
+  TOKENS: (max) => `The document has more than ${max} tokens.`,
+  DEPTH: (max) => `The query is nested deeper than ${max} levels.`,
+  ALIASES: (max) => `The query has more than ${max} aliases.`,
+  DIRECTIVES: (max) => `The query has more than ${max} directives.`,
+  COST: (max) => `The query could return more than ${max} values; ask for fewer fields, aliases or smaller pages.`,
+};
+
+/** A document refused by a GraphQL limit before anything ran (never a syntax error: the document may be valid). */
+export class QueryLimitError extends AppError {
+  constructor(readonly limit: QueryLimit, max: number, extra: { cost?: number } = {}) {
+    super(LIMIT_MESSAGES[limit](max), 'QUERY_LIMIT_EXCEEDED', 400, { limit, max, ...extra });
+  }
+}
+
+/** GRAPHQL_MAX_RESPONSE_BYTES: the answer was built but is not sent (a mutation in it has run). */
+export class ResponseTooLargeError extends AppError {
+  constructor(max: number) {
+    super(`The answer is larger than ${max} bytes; ask for fewer fields, aliases or smaller pages.`, 'RESPONSE_TOO_LARGE', undefined, { max });
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   constructor() {
     super('The service is temporarily unavailable; try again shortly.', 'SERVICE_UNAVAILABLE', 503, {}, { 'retry-after': '5' });
@@ -240,12 +266,14 @@ type Logger = { error: (msg: string, err: unknown) => void; warn: (msg: string, 
 /** The one place errors become client-visible: known errors keep their code, everything else is masked. */
 export function makeFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = ownError(unwrapResolverError(error));
     if (original instanceof AppError) {
       const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code;
+    const tokens = code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitError(formatted.message) : null;
+    if (tokens) return { message: tokens.message, extensions: { code: tokens.extensions.code, limit: 'TOKENS', max: tokens.extensions.max } };
     if (original instanceof GraphQLError && typeof code === 'string' && APOLLO_CODES.has(code)) {
       const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
@@ -258,6 +286,15 @@ export function makeFormatError(logger: Logger) {
     return { message: 'Internal server error.', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+/** graphql-js's parser limit (GRAPHQL_MAX_TOKENS) is a "Syntax Error" worded "more that N tokens" upstream: ours names the limit. */
+export function tokenLimitError(message: string): QueryLimitError | null {
+  const m = /^Syntax Error: Document contains more th(?:at|an) (\d+) tokens/.exec(message);
+  return m ? new QueryLimitError('TOKENS', Number(m[1])) : null;
+}
+
+/** Apollo wraps what a validation rule reports (our limits) in its own ValidationError: the rule's error is the one to show. */
+const ownError = (error: unknown): unknown => (error instanceof GraphQLError && !(error instanceof AppError) && error.originalError instanceof AppError ? error.originalError : error);
 
 /** An unreachable database anywhere in a request makes it a 503 with Retry-After, so clients and balancers back off. */
 export const unavailableStatusPlugin: ApolloServerPlugin = {

@@ -94,8 +94,11 @@ describe('GraphQL armor', () => {
   });
 
   describe('tokens (GRAPHQL_MAX_TOKENS=100)', () => {
-    it('refuses 101 tokens with GRAPHQL_PARSE_FAILED and runs 100', async () => {
-      expect(refused(await tokenLimit.gql(tokens(101)))).toEqual(['GRAPHQL_PARSE_FAILED']);
+    it('refuses 101 tokens with QUERY_LIMIT_EXCEEDED (not a syntax error, without upstream\'s "more that") and runs 100', async () => {
+      const res = await tokenLimit.gql(tokens(101));
+      expect(refused(res)).toEqual(['QUERY_LIMIT_EXCEEDED']);
+      expect(res.body.errors![0].extensions).toEqual({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'TOKENS', max: 100 });
+      expect(res.body.errors![0].message).not.toMatch(/syntax|more that/i);
       ran(await tokenLimit.gql(tokens(100)));
     });
   });
@@ -128,13 +131,58 @@ describe('GraphQL armor', () => {
     const seen: Record<string, string[]> = {};
     for (const [name, server, query] of cases) seen[name] = [...new Set(refused(await server.gql(query)))];
     expect(seen).toEqual({
-      depth: ['GRAPHQL_VALIDATION_FAILED'],
-      depthByFragment: ['GRAPHQL_VALIDATION_FAILED'],
-      aliases: ['GRAPHQL_VALIDATION_FAILED'],
-      directives: ['GRAPHQL_VALIDATION_FAILED'],
-      tokens: ['GRAPHQL_PARSE_FAILED'],
-      cost: ['GRAPHQL_VALIDATION_FAILED'],
+      depth: ['QUERY_LIMIT_EXCEEDED'],
+      depthByFragment: ['QUERY_LIMIT_EXCEEDED'],
+      aliases: ['QUERY_LIMIT_EXCEEDED'],
+      directives: ['QUERY_LIMIT_EXCEEDED'],
+      tokens: ['QUERY_LIMIT_EXCEEDED'],
+      cost: ['QUERY_LIMIT_EXCEEDED'],
       syntax: ['GRAPHQL_PARSE_FAILED'],
+    });
+  });
+
+  it('names the limit and its value, and calls no limit refusal a syntax error', async () => {
+    const cases: Array<[TestServer, string, string, number]> = [
+      [depth, DEEP, 'DEPTH', 3],
+      [defaults, aliased(31, 'me { id }'), 'ALIASES', 30],
+      [defaults, directives(21), 'DIRECTIVES', 20],
+      [tokenLimit, tokens(101), 'TOKENS', 100],
+      [cost, COSTLY, 'COST', 5],
+      [defaults, `# ${'x'.repeat(40_000)}\n{ __typename }`, 'DOCUMENT_BYTES', 32 * 1024],
+    ];
+    for (const [server, query, limit, max] of cases) {
+      const res = await server.gql(query, undefined, { token: server === cost ? costToken : token });
+      expect(refused(res)).toEqual(['QUERY_LIMIT_EXCEEDED']);
+      expect(res.body.errors![0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit, max });
+      expect(res.body.errors![0].message).not.toMatch(/syntax error/i);
+    }
+  });
+
+  describe('document size (GRAPHQL_MAX_DOCUMENT_BYTES, default 32kb)', () => {
+    it('counts comments: a small query behind a 40 KB comment is refused, the same behind a 30 KB one runs', async () => {
+      const behind = (n: number) => `# ${'x'.repeat(n)}\n{ __typename }`;
+      expect(refused(await defaults.gql(behind(40_000)))).toEqual(['QUERY_LIMIT_EXCEEDED']);
+      ran(await defaults.gql(behind(30_000)));
+    });
+
+    it('counts bytes, not characters', async () => {
+      const res = await defaults.gql(`# ${'é'.repeat(17_000)}\n{ __typename }`); // 17,000 characters, 34,000 bytes
+      expect(refused(res)).toEqual(['QUERY_LIMIT_EXCEEDED']);
+    });
+  });
+
+  describe('argument limits come before the cost', () => {
+    it('answers products(first: 100000) with BAD_USER_INPUT on `first`, not a cost or syntax error', async () => {
+      const res = await defaults.gql('{ products(first: 100000) { edges { node { id name } } } }');
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors![0]).toMatchObject({ message: 'first must be between 1 and 100.', extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
+    });
+
+    it('runs products(first: 100) and answers a page size past 100 in a variable with BAD_USER_INPUT too', async () => {
+      ran(await defaults.gql('{ products(first: 100) { edges { node { id name } } } }'));
+      const res = await defaults.gql('query ($n: Int) { products(first: $n) { totalCount } }', { n: 100000 });
+      expect(res.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     });
   });
 });

@@ -671,9 +671,29 @@ export type Wishlist = {
   id: Scalars['ID']['output'];
   /** 1 to 80 characters; unique among the owner's wishlists regardless of case. */
   name: Scalars['String']['output'];
-  /** In the order they were added. */
+  /** How many products the wishlist holds (at most 500). */
+  productCount: Scalars['Int']['output'];
+  /** The products in the order they were added, a page at a time: `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
+  productPage: ProductConnection;
+  /**
+   * The first `first` products (1 to 100), in the order they were added. Before paging existed this was every
+   * product; a wishlist holds up to 500, so read `productCount`, and `productPage` for the rest.
+   */
   products: Array<Product>;
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+/** A named list of products, visible to its owner (and with carts:read) only. */
+export type WishlistProductPageArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A named list of products, visible to its owner (and with carts:read) only. */
+export type WishlistProductsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -826,6 +846,14 @@ export type ResolversParentTypes = {
 export type AuthenticatedDirectiveArgs = { };
 
 export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ListSizeDirectiveArgs = {
+  max: Scalars['Int']['input'];
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArgument?: Maybe<Scalars['String']['input']>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type PolicyDirectiveArgs = {
   policies: Array<Array<Scalars['String']['input']>>;
@@ -1061,7 +1089,9 @@ export type WishlistResolvers<ContextType = Context, ParentType extends Resolver
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  productPage?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<WishlistProductPageArgs, 'first'>>;
+  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<WishlistProductsArgs, 'first'>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
@@ -1095,6 +1125,7 @@ export type Resolvers<ContextType = Context> = {
 
 export type DirectiveResolvers<ContextType = Context> = {
   authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   policy?: PolicyDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import { corsOptions } from './security';
 import { trustedDocumentsHook, type TrustedDocuments } from './trusted-documents';
+import { documentLimitHook, responseLimitHook } from './graphql-limits';
 
 interface Options {
   apollo: ApolloServer<Context>;
@@ -26,7 +27,9 @@ export async function graphqlRoute(scope: FastifyInstance, { apollo, config, con
   // Bodies that are not JSON reach Apollo empty, so it answers them (CSRF prevention, content type) with its own 400.
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
   const handler = fastifyApolloHandler(apollo, { context });
-  const preHandler = trusted ? trustedDocumentsHook(trusted) : undefined;
+  // The size of the document as sent is checked first; a trusted document swapped in is the server's own.
+  const preHandler = [documentLimitHook(config.graphqlLimits.maxDocumentBytes), ...(trusted ? [trustedDocumentsHook(trusted)] : [])];
+  scope.addHook('onSend', responseLimitHook(config.graphqlLimits.maxResponseBytes));
   scope.route({ method: 'GET', url: '/graphql', exposeHeadRoute: false, handler, wsHandler, preValidation: upgradeGuard, preHandler });
   // Other methods reach Apollo too, which answers 405 with Allow.
   scope.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: '/graphql', handler, preHandler });

@@ -5,6 +5,7 @@ import { AppError, RateLimitedError, ServiceUnavailableError } from '../errors';
 import type { RateLimits } from '../modules/auth/rate-limit';
 import { CLOSE } from '../modules/live/live.codes';
 import { allowedOrigins } from './security';
+import { clientAddress } from './client-address';
 
 /** @fastify/websocket, registered before any route so it can route upgrades; on close every socket hears 1001 (going away). */
 export async function registerWebSocket(app: FastifyInstance, config: Config): Promise<void> {
@@ -30,7 +31,7 @@ export function upgradeGuard(config: Config, limits: RateLimits) {
       return reply.code(403).send({ errors: [{ message: 'Cross-site WebSocket upgrade refused.', extensions: { code: 'FORBIDDEN', reason: 'CROSS_SITE_REQUEST' } }] });
     }
     try {
-      await limits.attempt('websocket', request.ip);
+      await limits.attempt('websocket', clientAddress(request));
     } catch (err) {
       if (!(err instanceof RateLimitedError || err instanceof ServiceUnavailableError)) throw err;
       return refuse(reply, err);

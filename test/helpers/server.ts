@@ -40,6 +40,7 @@ export async function createTestServer(env: Record<string, string> = {}, clock =
     // Suites register and fail logins from one address; rate-limit tests set these back to real values.
     RATE_REGISTER_IP_MAX: '1000',
     RATE_LOGIN_IP_MAX: '1000',
+    RATE_LOGIN_SUCCESS_IP_MAX: '1000',
     ...env,
   });
   const app = await createApp(config, { ...options, clock });

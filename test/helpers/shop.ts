@@ -8,7 +8,8 @@ export const PASSWORD = 'correct horse battery';
 
 export const PRODUCT_FIELDS = 'id name description priceCents currency createdAt';
 export const CART_FIELDS = 'items { quantity lineTotalCents product { id name priceCents currency } } totalCents currency itemCount updatedAt';
-export const WISHLIST_FIELDS = 'id name products { id name } createdAt updatedAt';
+// products(first: 20): under myWishlists (up to 50 lists) the default 100 would pass the cost limit.
+export const WISHLIST_FIELDS = 'id name productCount products(first: 20) { id name } createdAt updatedAt';
 
 export const MY_CART = `{ myCart { ${CART_FIELDS} } }`;
 export const ADD_TO_CART = `mutation ($productId: ID!, $quantity: Int) { addToCart(productId: $productId, quantity: $quantity) { ${CART_FIELDS} } }`;

@@ -65,6 +65,7 @@ export class AuthService {
       // Unknown usernames are not stored: people sometimes type their password there.
       const reason = !user ? 'UNKNOWN_USER' : !ok ? 'BAD_PASSWORD' : 'DISABLED';
       this.audit.record({ type: 'LOGIN_FAILED', userId: user?.id, ...meta, detail: { reason } });
+      await this.limits.loginFailed(meta.ip);
       throw new BadCredentialsError();
     }
     await this.limits.loginSucceeded(input.username, meta.ip);
@@ -158,6 +159,7 @@ export class AuthService {
     await this.countAttempt(viewer.username, meta);
     if (!(await this.passwords.verify(viewer.passwordHash, password))) {
       this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during } });
+      await this.limits.loginFailed(meta.ip);
       throw new BadCredentialsError();
     }
     await this.limits.loginSucceeded(viewer.username, meta.ip);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../../config';
 import { RateLimitedError, ServiceUnavailableError } from '../../errors';
+import { normalizeIp } from '../../lib/address';
 
-export type LimitName = 'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp';
+export type LimitName = 'loginAccount' | 'loginIp' | 'loginSuccessIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp';
 export interface LimitRule {
   points: number;
   duration: number;
@@ -17,7 +17,11 @@ export type LimiterStore =
   | { kind: 'redis'; client: unknown }
   | { kind: 'postgres'; knex: unknown };
 
-/** Brute-force limits: every attempt is counted before any password work, and a successful login refunds it. */
+/**
+ * Brute-force limits: every attempt is counted before any password work, against the client's failures and
+ * its successes alike; the outcome refunds the other one (a correct password its failure point, a wrong one
+ * its success point), so good logins have a generous budget of their own and never spend the failure one.
+ */
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterAbstract>;
   /** Clients this instance saw spend their API-token failures, until when (epoch ms): checked without a store round trip. */
@@ -46,16 +50,22 @@ export class RateLimits {
     return new RateLimits(Object.fromEntries(names.map((n) => [n, make(n)])) as Record<LimitName, RateLimiterAbstract>);
   }
 
-  /** Counts one login attempt for the client and the account name; throws RATE_LIMITED when either is spent. */
+  /** Counts one login attempt for the client and the account name; throws RATE_LIMITED when any budget is spent. */
   async loginAttempt(username: string, ip: string | null): Promise<void> {
-    if (ip) await this.take('loginIp', clientKey(ip));
+    await this.take('loginIp', clientKey(ip));
+    await this.take('loginSuccessIp', clientKey(ip));
     await this.take('loginAccount', accountKey(username));
   }
 
-  /** A correct password clears the account's failures and refunds the client's attempt. */
+  /** A correct password clears the account's failures and refunds the client's failure point. */
   async loginSucceeded(username: string, ip: string | null): Promise<void> {
     // Best effort: a store hiccup here must not fail a login whose password was right.
-    await Promise.allSettled([this.limiters.loginAccount.delete(accountKey(username)), ip ? this.limiters.loginIp.reward(clientKey(ip), 1) : null]);
+    await Promise.allSettled([this.limiters.loginAccount.delete(accountKey(username)), this.limiters.loginIp.reward(clientKey(ip), 1)]);
+  }
+
+  /** A wrong password (or unknown user) refunds the client's success point. */
+  async loginFailed(ip: string | null): Promise<void> {
+    await Promise.allSettled([this.limiters.loginSuccessIp.reward(clientKey(ip), 1)]);
   }
 
   /**
@@ -64,7 +74,7 @@ export class RateLimits {
    * block ends. The check is local (no store round trip on the hot path); the count is shared.
    */
   apiTokenAllowed(ip: string | null): void {
-    if (!ip || !this.tokenBlocks.size) return;
+    if (!this.tokenBlocks.size) return;
     const key = clientKey(ip);
     const until = this.tokenBlocks.get(key);
     if (until === undefined) return;
@@ -75,7 +85,6 @@ export class RateLimits {
 
   /** Counts an unknown API token against the client; throws RATE_LIMITED once the budget is spent. */
   async apiTokenFailed(ip: string | null): Promise<void> {
-    if (!ip) return;
     const key = clientKey(ip);
     try {
       await this.take('apiTokenIp', key);
@@ -89,7 +98,7 @@ export class RateLimits {
   }
 
   async attempt(name: 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange', ip: string | null): Promise<void> {
-    if (ip) await this.take(name, clientKey(ip));
+    await this.take(name, clientKey(ip));
   }
 
   private async take(name: LimitName, key: string): Promise<void> {
@@ -103,16 +112,22 @@ export class RateLimits {
   }
 }
 
-/** IPv6 clients are limited by /64, the block one subscriber usually holds; IPv4 by address. */
-export function clientKey(ip: string): string {
-  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (v4mapped) return v4mapped[1];
-  if (!isIPv6(ip)) return ip;
-  const [head, tail = ''] = ip.split('::');
+/** The one key every client without a usable address shares (never no limit at all). */
+export const UNKNOWN_CLIENT = 'unknown';
+
+/**
+ * IPv6 clients are limited by /64, the block one subscriber usually holds; IPv4 by address, however it is
+ * written (IPv4-mapped and -compatible IPv6 included). No address, or one that is not an IP: one shared key.
+ */
+export function clientKey(ip: string | null | undefined): string {
+  const address = normalizeIp(ip);
+  if (!address) return UNKNOWN_CLIENT;
+  if (!address.includes(':')) return address;
+  const [head, tail = ''] = address.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':') + '::/64';
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return groups.slice(0, 4).join(':') + '::/64';
 }
 
 const accountKey = (username: string) => createHash('sha256').update(username.toLowerCase()).digest('base64url');

@@ -1,11 +1,13 @@
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Context as WsContext, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/@fastify/websocket';
-import { isIP } from 'node:net';
 import type { Context } from '../../context';
 import { readBearer } from '../../context';
-import { AppError, RateLimitedError } from '../../errors';
+import { AppError, QueryLimitError, RateLimitedError, tokenLimitError } from '../../errors';
+import { overBytes } from '../../http/graphql-limits';
+import { DocumentCache } from '../../document-cache';
 import type { ClientMeta } from '../session/session.service';
+import { clientMeta } from '../../http/client-address';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
 import { assertNoNul, NulCharacterError } from '../../lib/nul-bytes';
 import { clientKey } from '../auth/rate-limit';
@@ -13,7 +15,8 @@ import { CLOSE } from './live.codes';
 import { SocketContext, type SocketDeps } from './live.context';
 import type { LiveSocket, SocketInspector, SocketRegistry } from './live.sockets';
 
-const DOCUMENT_CACHE = 500;
+/** Subscriptions are few and small: a smaller budget than HTTP's, counted the same way. */
+const DOCUMENT_CACHE_BYTES = 8 * 1024 * 1024;
 
 type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
 type FormatError = (formatted: ReturnType<GraphQLError['toJSON']>, error: unknown) => ReturnType<GraphQLError['toJSON']>;
@@ -56,7 +59,7 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
   const connections = new WeakMap<Ctx, Connection>();
   const rules = [...specifiedRules, ...opts.validationRules];
   // Parsed and validated once per distinct document: a thousand sockets with the same subscription share one AST.
-  const documents = new Map<string, DocumentNode>();
+  const documents = new DocumentCache(DOCUMENT_CACHE_BYTES);
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => hideSuggestions(formatError(e.toJSON(), e)));
   const hideSuggestions = <T extends { message: string }>(e: T): T =>
     config.env === 'production' ? { ...e, message: e.message.replace(/ ?Did you mean .*\?$/, '') } : e;
@@ -82,7 +85,7 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
     connectionInitWaitTimeout: 3000,
     async onConnect(ctx) {
       const { socket, request } = ctx.extra;
-      const meta: ClientMeta = { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
+      const meta: ClientMeta = clientMeta(request);
       const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
       const connection: Connection = { auth, meta, lastActive: Date.now() };
       connections.set(ctx, connection);
@@ -145,17 +148,17 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
         if (err instanceof TrustedDocumentError) return [err];
         throw err;
       }
-      let document = documents.get(query);
+      let document = documents.lookup(query);
       if (!document) {
+        if (overBytes(query, config.graphqlLimits.maxDocumentBytes)) return [new QueryLimitError('DOCUMENT_BYTES', config.graphqlLimits.maxDocumentBytes)];
         try {
           document = parse(query, { maxTokens: config.graphqlLimits.maxTokens });
         } catch (err) {
-          return [withCode(err, 'GRAPHQL_PARSE_FAILED')];
+          return [(err instanceof GraphQLError && tokenLimitError(err.message)) || withCode(err, 'GRAPHQL_PARSE_FAILED')];
         }
         const invalid = validate(schema, document, rules);
         if (invalid.length) return invalid.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-        if (documents.size >= DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
-        documents.set(query, document);
+        documents.store(query, document);
       }
       try {
         assertNoNul(document, payload.variables);
@@ -192,6 +195,7 @@ function bearerFrom(params: Record<string, unknown> | undefined): string | undef
 
 /** Parse and validation errors keep Apollo's codes, so clients match the same codes on both transports. */
 function withCode(err: unknown, code: string): GraphQLError {
+  if (err instanceof AppError) return err; // our own limits, reported by a validation rule
   const e = err instanceof GraphQLError ? err : new GraphQLError(String(err));
   return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { ...e.extensions, code } });
 }

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseCookies, serialize } from 'cookie';
@@ -7,7 +6,7 @@ import { AppError, type OidcFailure } from '../../errors';
 import { isUnavailable } from '../../db/unavailable';
 import type { Services } from '../../services';
 import { setRefreshCookie } from '../auth/refresh-cookie';
-import type { ClientMeta } from '../session/session.service';
+import { clientMeta } from '../../http/client-address';
 import { FLOW_TTL, type FlowOutcome } from './oidc.flow';
 
 interface Options {
@@ -86,6 +85,3 @@ async function guarded(reply: FastifyReply, work: () => Promise<FastifyReply>): 
   }
 }
 
-function clientMeta(request: FastifyRequest): ClientMeta {
-  return { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
-}

@@ -2,7 +2,7 @@ import { EntitySchema } from '@mikro-orm/core';
 import { uuidv7 } from '../../lib/ids';
 import { User } from '../user/user.entity';
 
-export type RevokeReason = 'LOGOUT' | 'LOGOUT_ALL' | 'REVOKED' | 'PASSWORD_CHANGED' | 'DEACTIVATED' | 'ROLE_CHANGED' | 'REFRESH_REUSED';
+export type RevokeReason = 'LOGOUT' | 'LOGOUT_ALL' | 'REVOKED' | 'PASSWORD_CHANGED' | 'DEACTIVATED' | 'ROLE_CHANGED' | 'REFRESH_REUSED' | 'SESSION_LIMIT';
 
 /** A login and every refresh token rotated from it (the token family). */
 export class Session {

@@ -64,7 +64,7 @@ export class SessionService {
     const now = this.clock.now();
     const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta });
     const refreshToken = newToken();
-    await em.transactional(async (tx) => {
+    const evicted = await em.transactional(async (tx) => {
       if (guard) {
         const changes = guard.rehashed ? { passwordHash: guard.rehashed, updatedAt: now } : { passwordHash: guard.verifiedHash };
         if ((await tx.nativeUpdate(User, { id: user.id, passwordHash: guard.verifiedHash }, changes)) !== 1) throw new BadCredentialsError();
@@ -72,9 +72,30 @@ export class SessionService {
         tx.persist(user);
       }
       tx.persist([session, new RefreshToken(session.id, hashToken(refreshToken), now)]);
+      return this.evictOldest(tx, user.id, session.id, now);
     });
     if (guard?.rehashed) user.passwordHash = guard.rehashed;
+    if (evicted.length) {
+      for (const id of evicted) this.audit.record({ type: 'SESSION_REVOKED', userId: user.id, sessionId: id, ...meta, detail: { reason: 'SESSION_LIMIT', limit: this.cfg.maxPerUser } });
+      if (!em.isInTransaction()) this.announce(user.id); // their sockets close like any revocation
+    }
     return { session, user, refreshToken, ...sign(user, session, true) };
+  }
+
+  /**
+   * SESSION_MAX_PER_USER: the oldest live sessions past the cap end as the new one starts. After a password
+   * login the user row is already updated in this transaction, so concurrent logins of one account count in turn.
+   */
+  private async evictOldest(tx: EntityManager, userId: string, newId: string, now: Date): Promise<string[]> {
+    const idleSince = new Date(now.getTime() - this.cfg.idleTtl * 1000);
+    const live = { userId, id: { $ne: newId }, revokedAt: null, expiresAt: { $gt: now }, lastUsedAt: { $gt: idleSince } };
+    const count = await tx.count(Session, live);
+    const excess = count + 1 - this.cfg.maxPerUser;
+    if (excess <= 0) return [];
+    const oldest = await tx.find(Session, live, { fields: ['id'], orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: excess, disableIdentityMap: true });
+    const ids = oldest.map((s) => s.id);
+    await this.revoke(tx, ids, 'SESSION_LIMIT');
+    return ids;
   }
 
   /** Trades a refresh token for a new pair; a retired token ends the session unless it is the grace-window predecessor. */

@@ -27,7 +27,9 @@ const User: Pick<UserResolvers, 'wishlists'> = {
 };
 
 const Wishlist: WishlistResolvers = {
-  products: (list, _a, ctx) => ctx.services.wishlists.products(list),
+  products: (list, { first }, ctx) => ctx.services.wishlists.products(list, first ?? 100),
+  productCount: (list, _a, ctx) => ctx.services.wishlists.productCount(list),
+  productPage: (list, { first, after }, ctx) => ctx.services.wishlists.productPage(ctx.em, list, first ?? 20, after),
 };
 
 export const wishlistResolvers = {

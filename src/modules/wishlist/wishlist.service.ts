@@ -1,13 +1,14 @@
-import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException, type EntityManager, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import { BadUserInputError, NameTakenError, NotFoundError } from '../../errors';
 import { withRetry } from '../../db/retry';
 import { execute } from '../../db/query';
 import type { Clock } from '../../lib/clock';
 import { isUuid, uuidv7 } from '../../lib/ids';
+import { checkFirst, decodeCursor } from '../../lib/pagination';
 import { cleanName, nameKey } from '../../lib/text';
 import type { Product } from '../product/product.entity';
-import { getProduct, type CatalogueHooks } from '../product/product.service';
+import { getProduct, PRODUCT_CURSOR, type CatalogueHooks, type ProductPage } from '../product/product.service';
 import { Shopper } from '../shopper/shopper.entity';
 import type { ShopperService } from '../shopper/shopper.service';
 import type { User } from '../user/user.entity';
@@ -17,6 +18,7 @@ import { Wishlist } from './wishlist.entity';
 export const WISHLISTS_MAX = 50;
 export const WISHLIST_PRODUCTS_MAX = 500;
 export const WISHLIST_NAME_MAX = 80;
+const ITEM_ORDER: QueryOrderMap<WishlistItem>[] = [{ addedAt: 'asc' }, { id: 'asc' }];
 
 /**
  * Named product lists, reachable only by their owner: another user's wishlist is looked up with the owner in
@@ -37,10 +39,32 @@ export class WishlistService implements CatalogueHooks {
     return isUuid(id) ? em.findOne(Wishlist, { id, shopper: ownerId }) : Promise.resolve(null);
   }
 
-  /** The products in the order they were added; one statement for every wishlist of the request (MikroORM's dataloader). */
-  async products(wishlist: Wishlist): Promise<Product[]> {
-    const items = await wishlist.items.load({ dataloader: true, populate: ['product'], orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] });
-    return items.getItems().map((item) => item.product);
+  /** The first `first` products in the order they were added; one statement for every wishlist of the request (MikroORM's dataloader). */
+  async products(wishlist: Wishlist, first: number): Promise<Product[]> {
+    checkFirst(first);
+    const items = await wishlist.items.load({ dataloader: true, populate: ['product'], orderBy: ITEM_ORDER });
+    return items.getItems().slice(0, first).map((item) => item.product);
+  }
+
+  /** How many products the wishlist holds (the loaded list's length when it is loaded). */
+  productCount(wishlist: Wishlist): Promise<number> {
+    return wishlist.items.loadCount();
+  }
+
+  /** A page in the order the products were added; a cursor names the page's last product, which is on the list once. */
+  async productPage(em: EntityManager, wishlist: Wishlist, first: number, after: string | null | undefined): Promise<ProductPage> {
+    checkFirst(first);
+    let where: FilterQuery<WishlistItem> = { wishlist: wishlist.id };
+    if (after) {
+      const last = await em.findOne(WishlistItem, { wishlist: wishlist.id, product: decodeCursor(PRODUCT_CURSOR, after) }, { fields: ['addedAt'] });
+      if (!last) throw new BadUserInputError('after', 'after is not a cursor from this wishlist (or that product has left it).');
+      where = { wishlist: wishlist.id, $or: [{ addedAt: { $gt: last.addedAt } }, { addedAt: last.addedAt, id: { $gt: last.id } }] };
+    }
+    const [rows, totalCount] = await Promise.all([
+      em.find(WishlistItem, where, { populate: ['product'], orderBy: ITEM_ORDER, limit: first + 1 }),
+      em.count(WishlistItem, { wishlist: wishlist.id }),
+    ]);
+    return { products: rows.slice(0, first).map((item) => item.product), hasNextPage: rows.length > first, totalCount };
   }
 
   async create(em: EntityManager, owner: User, name: string): Promise<Wishlist> {

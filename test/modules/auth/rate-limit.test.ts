@@ -97,6 +97,41 @@ describe('login limit per client', () => {
   });
 });
 
+describe('clients whose forwarded address is not an IP (TRUST_PROXY)', () => {
+  const unknown = { 'x-forwarded-for': 'unknown' }; // what Squid sends with forwarded_for off
+
+  it('limits failed logins from `X-Forwarded-For: unknown` like any address', async () => {
+    const server = await start({ RATE_LOGIN_IP_MAX: '2', RATE_LOGIN_ACCOUNT_MAX: '1000', TRUST_PROXY: '1' });
+    expect((await attempt(server, 'ghost', 'wrong password', unknown)).code).toBe('BAD_CREDENTIALS');
+    expect((await attempt(server, 'ghost2', 'wrong password', unknown)).code).toBe('BAD_CREDENTIALS');
+    expectLimited(await attempt(server, 'ghost3', 'wrong password', unknown), 300);
+  });
+
+  it('counts register from such clients too', async () => {
+    const server = await start({ RATE_REGISTER_IP_MAX: '1', TRUST_PROXY: '1' });
+    const reg = (username: string) => server.gql(REGISTER, { input: { username, password: GOOD } }, { headers: unknown });
+    expect(outcome(await reg('first_one')).code).toBe('OK');
+    expectLimited(outcome(await reg('second_one')), 600);
+  });
+
+  it('counts unknown API tokens from such clients', async () => {
+    const server = await start({ TRUST_PROXY: '1', RATE_API_TOKEN_IP_MAX: '2' });
+    const me = (n: number) => server.gql('{ me { id } }', {}, { token: `tg_pat_${String(n).repeat(48)}`, headers: unknown });
+    for (const n of [1, 2]) expect((await me(n)).body.errors?.[0]?.extensions?.reason).toBe('TOKEN_INVALID');
+    expectLimited(outcome(await me(3)), 300);
+  });
+});
+
+describe('one IPv4 address in every spelling is one client (TRUST_PROXY)', () => {
+  it('shares one login budget between 127.0.0.2, ::ffff:7f00:2, 0:0:0:0:0:ffff:127.0.0.2 and ::127.0.0.2', async () => {
+    const server = await start({ RATE_LOGIN_IP_MAX: '3', RATE_LOGIN_ACCOUNT_MAX: '1000', TRUST_PROXY: '1' });
+    const fail = (ip: string) => attempt(server, 'ghost', 'wrong password', { 'x-forwarded-for': ip });
+    for (const ip of ['::ffff:7f00:2', '0:0:0:0:0:ffff:127.0.0.2', '::127.0.0.2']) expect((await fail(ip)).code).toBe('BAD_CREDENTIALS');
+    expectLimited(await fail('127.0.0.2'), 300);
+    expect((await fail('127.0.0.3')).code).toBe('BAD_CREDENTIALS');
+  });
+});
+
 describe('login limit per account name', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -220,6 +255,16 @@ describe('clientKey', () => {
     expect(clientKey('1.2.3.4')).toBe('1.2.3.4');
     expect(clientKey('::ffff:1.2.3.4')).toBe('1.2.3.4');
     expect(clientKey('::FFFF:1.2.3.4')).toBe('1.2.3.4');
+    expect(clientKey('::ffff:7f00:2')).toBe('127.0.0.2');
+    expect(clientKey('0:0:0:0:0:ffff:127.0.0.2')).toBe('127.0.0.2');
+    expect(clientKey('::127.0.0.2')).toBe('127.0.0.2');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+  });
+
+  it('gives every address that is not an IP, and none, one shared key', () => {
+    expect(clientKey('unknown')).toBe(clientKey(null));
+    expect(clientKey('_hidden')).toBe(clientKey(null));
+    expect(clientKey(null)).not.toBe(clientKey('127.0.0.1'));
   });
 
   it('gives addresses in one IPv6 /64 one key, whatever their spelling, and another /64 a different key', () => {

@@ -40,6 +40,6 @@ describe('concurrent wishlist changes', () => {
     const results = await Promise.all(ids.slice(498).map((productId) => server.gql(ADD_TO_WISHLIST, { wishlistId: list.id, productId }, { token: jo.accessToken })));
     expect(results.map(code).sort()).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'OK', 'OK']);
     const [after] = await ok(server.gql(MY_WISHLISTS, {}, { token: jo.accessToken }), 'myWishlists');
-    expect(after.products).toHaveLength(500);
+    expect(after.productCount).toBe(500);
   });
 });

@@ -26,7 +26,7 @@ import {
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const SET_ACTIVE = `mutation ($id: ID!, $active: Boolean!) { setUserActive(userId: $id, active: $active) { id isActive } }`;
-const USERS_WISHLISTS = `{ users(first: 10) { edges { node { username wishlists { name products { id } } } } } }`;
+const USERS_WISHLISTS = `{ users(first: 10) { edges { node { username wishlists { name products(first: 3) { id } } } } } }`;
 
 describe('wishlists', () => {
   let server: TestServer;
@@ -140,14 +140,41 @@ describe('wishlists', () => {
       expect(await mine(carol)).toHaveLength(50);
     });
 
+    it('pages the products in the order they were added (productPage), and gives the first `first` (products)', async () => {
+      const list = await ok(create(bob, 'Paged'), 'createWishlist');
+      const ids = await insertProducts(server, 5, { prefix: 'Paged' });
+      for (const id of [ids[3], ids[0], ids[4], ids[1], ids[2]]) {
+        server.clock.advance(1);
+        await ok(addTo(bob, list.id, id), 'addToWishlist');
+      }
+      const order = [ids[3], ids[0], ids[4], ids[1], ids[2]];
+      const PAGE = `query ($id: ID!, $after: String) { wishlist(id: $id) { productCount products(first: 2) { id } productPage(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } totalCount } } }`;
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 3; page++) {
+        const w = await ok(server.gql(PAGE, { id: list.id, after }, as(bob)), 'wishlist');
+        expect(w.productCount).toBe(5);
+        expect(w.products.map((p: any) => p.id)).toEqual(order.slice(0, 2));
+        expect(w.productPage.totalCount).toBe(5);
+        seen.push(...w.productPage.edges.map((e: any) => e.node.id));
+        expect(w.productPage.pageInfo.hasNextPage).toBe(page < 2);
+        after = w.productPage.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(order);
+      const tooBig = await server.gql(`query ($id: ID!) { wishlist(id: $id) { products(first: 101) { id } } }`, { id: list.id }, as(bob));
+      expect(tooBig.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      const foreign = await server.gql(`query ($id: ID!, $after: String) { wishlist(id: $id) { productPage(after: $after) { totalCount } } }`, { id: list.id, after: products[0] && Buffer.from(`product:${products[4].id}`).toString('base64url') }, as(bob));
+      expect(foreign.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    });
+
     it('allows at most 500 products per wishlist', async () => {
       const ids = await insertProducts(server, 501, { prefix: 'Many' });
       const list = await ok(create(bob, 'Everything'), 'createWishlist');
       await fillWishlist(server, list.id, ids.slice(0, 499));
-      expect((await ok(addTo(bob, list.id, ids[499]), 'addToWishlist')).products).toHaveLength(500);
+      expect((await ok(addTo(bob, list.id, ids[499]), 'addToWishlist')).productCount).toBe(500);
       expectError(await addTo(bob, list.id, ids[500]), { code: 'BAD_USER_INPUT', field: 'productId', reason: 'WISHLIST_FULL' });
       // Adding one already there is still a no-op, not an error.
-      expect((await ok(addTo(bob, list.id, ids[0]), 'addToWishlist')).products).toHaveLength(500);
+      expect((await ok(addTo(bob, list.id, ids[0]), 'addToWishlist')).productCount).toBe(500);
     });
   });
 

@@ -34,7 +34,8 @@ type Documents = {
     "\n  mutation LogoutThisDevice {\n    logout\n  }\n": typeof types.LogoutThisDeviceDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
-    "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n": typeof types.WishlistFieldsFragmentDoc,
+    "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    productCount\n    products(first: 10) {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n": typeof types.WishlistFieldsFragmentDoc,
+    "\n  query WishlistProducts($id: ID!, $after: String) {\n    wishlist(id: $id) {\n      id\n      productPage(first: 100, after: $after) {\n        edges {\n          node {\n            id\n            name\n            priceCents\n            currency\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.WishlistProductsDocument,
     "\n  query MyWishlists {\n    myWishlists {\n      ...WishlistFields\n    }\n  }\n": typeof types.MyWishlistsDocument,
     "\n  mutation CreateWishlist($name: String!) {\n    createWishlist(name: $name) {\n      ...WishlistFields\n    }\n  }\n": typeof types.CreateWishlistDocument,
     "\n  mutation RenameWishlist($id: ID!, $name: String!) {\n    renameWishlist(id: $id, name: $name) {\n      ...WishlistFields\n    }\n  }\n": typeof types.RenameWishlistDocument,
@@ -65,7 +66,8 @@ const documents: Documents = {
     "\n  mutation LogoutThisDevice {\n    logout\n  }\n": types.LogoutThisDeviceDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
-    "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n": types.WishlistFieldsFragmentDoc,
+    "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    productCount\n    products(first: 10) {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n": types.WishlistFieldsFragmentDoc,
+    "\n  query WishlistProducts($id: ID!, $after: String) {\n    wishlist(id: $id) {\n      id\n      productPage(first: 100, after: $after) {\n        edges {\n          node {\n            id\n            name\n            priceCents\n            currency\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.WishlistProductsDocument,
     "\n  query MyWishlists {\n    myWishlists {\n      ...WishlistFields\n    }\n  }\n": types.MyWishlistsDocument,
     "\n  mutation CreateWishlist($name: String!) {\n    createWishlist(name: $name) {\n      ...WishlistFields\n    }\n  }\n": types.CreateWishlistDocument,
     "\n  mutation RenameWishlist($id: ID!, $name: String!) {\n    renameWishlist(id: $id, name: $name) {\n      ...WishlistFields\n    }\n  }\n": types.RenameWishlistDocument,
@@ -173,7 +175,11 @@ export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    rev
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    products {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n"];
+export function graphql(source: "\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    productCount\n    products(first: 10) {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment WishlistFields on Wishlist {\n    id\n    name\n    productCount\n    products(first: 10) {\n      id\n      name\n      priceCents\n      currency\n    }\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WishlistProducts($id: ID!, $after: String) {\n    wishlist(id: $id) {\n      id\n      productPage(first: 100, after: $after) {\n        edges {\n          node {\n            id\n            name\n            priceCents\n            currency\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WishlistProducts($id: ID!, $after: String) {\n    wishlist(id: $id) {\n      id\n      productPage(first: 100, after: $after) {\n        edges {\n          node {\n            id\n            name\n            priceCents\n            currency\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -9,7 +9,7 @@ import type { WishlistFieldsFragment } from '../../gql/graphql';
 import { describeError } from '../../lib/errors';
 import { formatMoney } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { CreateWishlistDocument, DeleteWishlistDocument, MyWishlistsDocument, RemoveFromWishlistDocument, RenameWishlistDocument } from './wishlist.documents';
+import { CreateWishlistDocument, DeleteWishlistDocument, MyWishlistsDocument, RemoveFromWishlistDocument, RenameWishlistDocument, WishlistProductsDocument } from './wishlist.documents';
 
 /** Create, rename and delete wishlists; remove products from them (add them from the product list). */
 export function WishlistsView() {
@@ -49,10 +49,11 @@ export function WishlistsView() {
 function WishlistCard({ wishlist }: { wishlist: WishlistFieldsFragment }) {
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [showAll, setShowAll] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [rename, { loading: saving }] = useMutation(RenameWishlistDocument);
   const [remove, { loading: deleting }] = useMutation(DeleteWishlistDocument, { refetchQueries: [MyWishlistsDocument] });
-  const [removeProduct] = useMutation(RemoveFromWishlistDocument);
+  const [removeProduct] = useMutation(RemoveFromWishlistDocument, { refetchQueries: showAll ? [WishlistProductsDocument] : [] });
   const titleId = `wishlist-${wishlist.id}`;
 
   const run = async (action: () => Promise<unknown>) => {
@@ -65,6 +66,7 @@ function WishlistCard({ wishlist }: { wishlist: WishlistFieldsFragment }) {
       return false;
     }
   };
+  const onRemove = (productId: string) => void run(() => removeProduct({ variables: { wishlistId: wishlist.id, productId } }));
   const onRename = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const name = String(new FormData(event.currentTarget).get('name'));
@@ -85,25 +87,25 @@ function WishlistCard({ wishlist }: { wishlist: WishlistFieldsFragment }) {
         <h2 id={titleId}>{wishlist.name}</h2>
       )}
       {problem && <Alert>{problem}</Alert>}
-      {wishlist.products.length === 0 ? (
+      {wishlist.productCount === 0 ? (
         <p className="muted">
           Empty. Add products from the <Link to="/products">product list</Link>.
         </p>
+      ) : showAll ? (
+        <AllProducts wishlist={wishlist} onRemove={onRemove} />
       ) : (
-        <ul className="plain">
-          {wishlist.products.map((product) => (
-            <li key={product.id}>
-              {product.name} · {formatMoney(product.priceCents, product.currency)}{' '}
-              <Button
-                variant="link"
-                onClick={() => void run(() => removeProduct({ variables: { wishlistId: wishlist.id, productId: product.id } }))}
-                aria-label={`Remove ${product.name} from ${wishlist.name}`}
-              >
-                Remove
-              </Button>
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="plain">
+            {wishlist.products.map((product) => (
+              <ProductLine key={product.id} product={product} wishlistName={wishlist.name} onRemove={onRemove} />
+            ))}
+          </ul>
+          {wishlist.productCount > wishlist.products.length && (
+            <Button variant="link" onClick={() => setShowAll(true)}>
+              Show all {wishlist.productCount} products
+            </Button>
+          )}
+        </>
       )}
       <div className="actions">
         {!renaming && (
@@ -125,5 +127,47 @@ function WishlistCard({ wishlist }: { wishlist: WishlistFieldsFragment }) {
         )}
       </div>
     </article>
+  );
+}
+
+type WishlistProduct = WishlistFieldsFragment['products'][number];
+
+function ProductLine({ product, wishlistName, onRemove }: { product: WishlistProduct; wishlistName: string; onRemove: (productId: string) => void }) {
+  return (
+    <li>
+      {product.name} · {formatMoney(product.priceCents, product.currency)}{' '}
+      <Button variant="link" onClick={() => onRemove(product.id)} aria-label={`Remove ${product.name} from ${wishlistName}`}>
+        Remove
+      </Button>
+    </li>
+  );
+}
+
+/** Every product of a list, 100 a page (a list holds up to 500). */
+function AllProducts({ wishlist, onRemove }: { wishlist: WishlistFieldsFragment; onRemove: (productId: string) => void }) {
+  // Cursors of the pages before the current one ("after" values); the first page has none.
+  const [pages, setPages] = useState<Array<string | null>>([null]);
+  const { data, loading, error } = useQuery(WishlistProductsDocument, { variables: { id: wishlist.id, after: pages[pages.length - 1] } });
+  const page = data?.wishlist?.productPage;
+  if (error) return <Alert>{describeError(error).message}</Alert>;
+  if (!page) return <Loading />;
+  return (
+    <>
+      <ul className="plain">
+        {page.edges.map(({ node }) => (
+          <ProductLine key={node.id} product={node} wishlistName={wishlist.name} onRemove={onRemove} />
+        ))}
+      </ul>
+      {(pages.length > 1 || page.pageInfo.hasNextPage) && (
+        <nav aria-label={`Pages of ${wishlist.name}`} className="pager">
+          <Button onClick={() => setPages(pages.slice(0, -1))} disabled={pages.length === 1 || loading}>
+            Previous page
+          </Button>
+          <Button onClick={() => setPages([...pages, page.pageInfo.endCursor ?? null])} disabled={!page.pageInfo.hasNextPage || loading}>
+            Next page
+          </Button>
+        </nav>
+      )}
+    </>
   );
 }

@@ -1,16 +1,40 @@
 import { graphql } from '../../gql';
 
+/** The first products of each list only: all of them for up to 50 lists would pass the server's cost limit. */
 export const WishlistFieldsFragment = graphql(`
   fragment WishlistFields on Wishlist {
     id
     name
-    products {
+    productCount
+    products(first: 10) {
       id
       name
       priceCents
       currency
     }
     updatedAt
+  }
+`);
+
+export const WishlistProductsDocument = graphql(`
+  query WishlistProducts($id: ID!, $after: String) {
+    wishlist(id: $id) {
+      id
+      productPage(first: 100, after: $after) {
+        edges {
+          node {
+            id
+            name
+            priceCents
+            currency
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
   }
 `);
 
