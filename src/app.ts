@@ -77,7 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const trusted = config.trustedDocuments;
   const protection = armor(config);
   const schema = buildSchema();
-  const formatError = makeFormatError(logger);
+  const formatError = makeFormatError(logger, { hideSuggestions: config.env === 'production' });
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
