@@ -14,6 +14,8 @@ export function httpErrorHandler(logger: Logger) {
     }
     if (status === 413) return reply.code(413).send(body('Request body is too large.', 'PAYLOAD_TOO_LARGE'));
     if (status === 404) return notFound(_request, reply);
+    // A static file's Range outside it: 416 (with the Content-Range the file server set), not a malformed body.
+    if (status === 416) return reply.code(416).send(body('The requested range is not satisfiable.', 'RANGE_NOT_SATISFIABLE'));
     return reply.code(400).send(body('Malformed request body: expected JSON.', 'BAD_REQUEST'));
   };
 }
