@@ -135,7 +135,6 @@ describe('loadConfig', () => {
       ['TRUST_PROXY=10.0.0.1/33', { TRUST_PROXY: '10.0.0.1/33' }],
       ['CORS_ORIGINS=null', { CORS_ORIGINS: 'null' }],
       ['JWT_SECRET of 48 spaces', { JWT_SECRET: ' '.repeat(48) }],
-      ['JWT_SECRET of one letter', { JWT_SECRET: 'a'.repeat(48) }],
       ['JWT_SECRET with a trailing space', { JWT_SECRET: SECRET + ' ' }],
       ['JWT_CLOCK_TOLERANCE of ten years', { JWT_CLOCK_TOLERANCE: '3650d' }],
       ['JWT_CLOCK_TOLERANCE=6m', { JWT_CLOCK_TOLERANCE: '6m' }],
@@ -180,7 +179,7 @@ describe('loadConfig', () => {
       expect(() => load({ NODE_ENV: 'production', JWT_SECRET: SECRET.slice(1) })).toThrow(TypeError);
       expect(load({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwt.secret).toHaveLength(32);
       expect(() => load({ NODE_ENV: 'production', JWT_SECRET: '\u00e9'.repeat(15) + 'a' })).toThrow(TypeError); // 31 bytes
-      expect(load({ NODE_ENV: 'production', JWT_SECRET: 'àáâãäåæçèéêëìíîï' }).jwt.secret).toHaveLength(32); // 16 chars
+      expect(load({ NODE_ENV: 'production', JWT_SECRET: '\u00e9'.repeat(16) }).jwt.secret).toHaveLength(32); // 16 chars
     });
 
     it('is also checked for length outside production', () => {
