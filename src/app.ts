@@ -20,6 +20,7 @@ import { openLimiterStore } from './db/limiter-store';
 import { AccessLog, genReqId } from './http/request-log';
 import { httpErrorHandler, notFound } from './http/errors';
 import { helmetOptions } from './http/security';
+import { httpEdges } from './http/edges';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
 import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
@@ -79,7 +80,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const trusted = config.trustedDocuments;
   const protection = armor(config);
   const schema = buildSchema();
-  const formatError = makeFormatError(logger);
+  const formatError = makeFormatError(logger, { hideSuggestions: config.env === 'production' });
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -118,6 +119,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     reply.header('x-request-id', request.id);
     done();
   });
+  httpEdges(app, config.bodyLimit);
   app.setErrorHandler(httpErrorHandler(logger));
   app.setNotFoundHandler(notFound);
   await app.register(helmet, helmetOptions(config));

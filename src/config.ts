@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, parseIntIn, parseList, parseLogLevel, parseTrustProxy, redactUrl, requireValue } from './lib/env';
+import { MAX_TIMER_DURATION, parseBool, parseByteSize, parseDuration, parseEnum, parseIdentifier, parseIntIn, parseList, parseLogLevel, parseTrustProxy, redactUrl, requireValue } from './lib/env';
 import type { LogLevel } from './lib/logger';
+import { ensurePrivateDir } from './lib/private-files';
 import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 import { parseOidcConfig, type OidcConfig } from './modules/oidc/oidc.config';
@@ -74,7 +75,8 @@ const HOW_TO_MAKE_SECRET =
 /** Parses and validates the environment once; throws a TypeError that says how to fix a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
-  if (env.NODE_ENV && !['production', 'test', 'development'].includes(env.NODE_ENV)) {
+  // An empty NODE_ENV is refused rather than read as development (a production unit with NODE_ENV= would lose its protections).
+  if (env.NODE_ENV !== undefined && !['production', 'test', 'development'].includes(env.NODE_ENV)) {
     throw new TypeError(`NODE_ENV must be development, production or test, got "${env.NODE_ENV}"`);
   }
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -85,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cookieSecure = parseBool('REFRESH_COOKIE_SECURE', env.REFRESH_COOKIE_SECURE, nodeEnv !== 'development');
   const config: Config = {
     env: nodeEnv,
-    host: env.HOST ?? '0.0.0.0',
+    host: parseHost(env.HOST),
     port: parseIntIn('PORT', env.PORT, 4000, 0, 65535),
     dataDir,
     database: parseDatabaseUrl(env, dataDir),
@@ -93,11 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret,
       algorithm,
       keys: algorithm === 'HS256' ? symmetricKeyRing(secret) : asymmetricKeyRing(algorithm, requireValue('JWT_PRIVATE_KEY_FILE', env.JWT_PRIVATE_KEY_FILE, 'a PEM private key for ' + algorithm), parseList(env.JWT_VERIFY_KEY_FILES)),
-      issuer: env.JWT_ISSUER ?? 'tokengate',
-      audience: env.JWT_AUDIENCE ?? 'tokengate',
+      issuer: parseClaimValue('JWT_ISSUER', env.JWT_ISSUER),
+      audience: parseClaimValue('JWT_AUDIENCE', env.JWT_AUDIENCE),
       accessTtl,
       maxLifetime: parseDuration('JWT_MAX_LIFETIME', env.JWT_MAX_LIFETIME, Math.max(accessTtl, 15 * 60)),
-      clockTolerance: parseDuration('JWT_CLOCK_TOLERANCE', env.JWT_CLOCK_TOLERANCE, 30),
+      // Skew allowance only: beyond minutes it would keep expired tokens alive.
+      clockTolerance: parseDuration('JWT_CLOCK_TOLERANCE', env.JWT_CLOCK_TOLERANCE, 30, 0, 5 * 60),
     },
     argon2: {
       memoryCost: parseIntIn('ARGON2_MEMORY_KIB', env.ARGON2_MEMORY_KIB, 19456, 1024, 4 * 1024 * 1024),
@@ -107,7 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: {
       refreshTtl: parseDuration('REFRESH_TOKEN_TTL', env.REFRESH_TOKEN_TTL, 30 * 86400),
       idleTtl: parseDuration('REFRESH_IDLE_TTL', env.REFRESH_IDLE_TTL, 7 * 86400),
-      graceSeconds: parseDuration('REFRESH_GRACE_PERIOD', env.REFRESH_GRACE_PERIOD, 10, 0),
+      // A window for a lost answer's retry, during which a stolen predecessor also works: seconds, not days.
+      graceSeconds: parseDuration('REFRESH_GRACE_PERIOD', env.REFRESH_GRACE_PERIOD, 10, 0, 60),
       freshLoginWindow: parseDuration('FRESH_LOGIN_WINDOW', env.FRESH_LOGIN_WINDOW, 600),
       maxPerUser: parseIntIn('SESSION_MAX_PER_USER', env.SESSION_MAX_PER_USER, 50, 1, 10_000),
       cookie: {
@@ -137,12 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSocketsPerUser: parseIntIn('WS_MAX_SOCKETS_PER_USER', env.WS_MAX_SOCKETS_PER_USER, 10, 1, 10000),
       maxAnonymousSocketsPerIp: parseIntIn('WS_MAX_ANONYMOUS_SOCKETS_PER_IP', env.WS_MAX_ANONYMOUS_SOCKETS_PER_IP, 20, 1, 10000),
       idleTimeoutSeconds: parseIdleTimeout(env.WS_IDLE_TIMEOUT),
-      recheckSeconds: parseDuration('SUBSCRIPTION_RECHECK', env.SUBSCRIPTION_RECHECK, 60),
+      recheckSeconds: parseDuration('SUBSCRIPTION_RECHECK', env.SUBSCRIPTION_RECHECK, 60, 1, 86400),
     },
     rateLimitStore: parseEnum('RATE_LIMIT_STORE', env.RATE_LIMIT_STORE, ['auto', 'memory', 'redis', 'database'] as const, 'auto'),
     rateLimitPrefix: parseIdentifier('RATE_LIMIT_PREFIX', env.RATE_LIMIT_PREFIX, 'tg'),
     redisUrl: env.REDIS_URL || null,
-    corsOrigins: parseList(env.CORS_ORIGINS),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     graphqlLimits: {
       maxDepth: parseIntIn('GRAPHQL_MAX_DEPTH', env.GRAPHQL_MAX_DEPTH, 12, 1, 1000),
       maxAliases: parseIntIn('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, 30, 0, 10000),
@@ -158,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: parseByteSize('BODY_LIMIT', env.BODY_LIMIT, '100kb'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     trustedDocuments: parseTrustedDocuments(env),
-    shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
+    shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0, 3600),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
     oidc: parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535)),
   };
@@ -169,18 +173,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.rateLimitStore === 'database' && config.database.kind !== 'postgresql') {
     throw new TypeError('RATE_LIMIT_STORE=database needs a PostgreSQL DATABASE_URL; SQLite runs a single instance, use memory');
   }
-  if (config.corsOrigins.includes('*')) {
-    throw new TypeError('CORS_ORIGINS may not contain "*": list each origin that may call the API with credentials');
-  }
   return Object.freeze(config);
+}
+
+/** HOST: unset listens on every interface; an empty value is a mistake, not a wish for the same. */
+function parseHost(raw: string | undefined): string {
+  if (raw === undefined) return '0.0.0.0';
+  if (raw.trim() === '' || raw.trim() !== raw) throw new TypeError(`HOST must be an address to listen on such as 127.0.0.1 or 0.0.0.0 (unset: 0.0.0.0); got "${raw}"`);
+  return raw;
+}
+
+/** JWT_ISSUER / JWT_AUDIENCE: an empty value would switch that claim's check off, so it is refused. */
+function parseClaimValue(name: string, raw: string | undefined): string {
+  if (raw === undefined) return 'tokengate';
+  if (raw.trim() === '' || raw.trim() !== raw) throw new TypeError(`${name} must be a non-empty value without surrounding spaces (unset: tokengate); got "${raw}"`);
+  return raw;
+}
+
+/** "*" would allow every site and "null" every sandboxed iframe or file: page, each with credentials. */
+function parseCorsOrigins(raw: string | undefined): string[] {
+  const origins = parseList(raw);
+  if (origins.includes('*')) throw new TypeError('CORS_ORIGINS may not contain "*": list each origin that may call the API with credentials');
+  if (origins.some((o) => o.toLowerCase() === 'null')) {
+    throw new TypeError('CORS_ORIGINS may not contain "null" (the origin of sandboxed iframes and file: pages): list each origin that may call the API with credentials');
+  }
+  return origins;
 }
 
 /** RATE_<NAME>_MAX attempts per RATE_<NAME>_WINDOW, then locked for RATE_<NAME>_BLOCK (0: until the window ends). */
 function rule(env: NodeJS.ProcessEnv, name: string, points: number, duration: number, block: number) {
   return {
     points: parseIntIn(`RATE_${name}_MAX`, env[`RATE_${name}_MAX`], points, 1, 1_000_000_000),
-    duration: parseDuration(`RATE_${name}_WINDOW`, env[`RATE_${name}_WINDOW`], duration),
-    block: parseDuration(`RATE_${name}_BLOCK`, env[`RATE_${name}_BLOCK`], block, 0),
+    // The memory store expires keys with timers, which cannot wait longer than MAX_TIMER_DURATION.
+    duration: parseDuration(`RATE_${name}_WINDOW`, env[`RATE_${name}_WINDOW`], duration, 1, MAX_TIMER_DURATION),
+    block: parseDuration(`RATE_${name}_BLOCK`, env[`RATE_${name}_BLOCK`], block, 0, MAX_TIMER_DURATION),
   };
 }
 
@@ -216,7 +242,7 @@ function parseDatabaseUrl(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConf
       kind: 'postgresql',
       url: raw,
       poolMax: parseIntIn('DATABASE_POOL_MAX', env.DATABASE_POOL_MAX, 10, 1, 1000),
-      statementTimeoutMs: parseDuration('DATABASE_STATEMENT_TIMEOUT', env.DATABASE_STATEMENT_TIMEOUT, 5) * 1000,
+      statementTimeoutMs: parseDuration('DATABASE_STATEMENT_TIMEOUT', env.DATABASE_STATEMENT_TIMEOUT, 5, 1, 3600) * 1000,
     };
   }
   const m = /^(?:sqlite|file):(.+)$/i.exec(raw);
@@ -232,6 +258,8 @@ function loadSecret(raw: string | undefined, env: Config['env'], dataDir: string
     if (secret.length < 32) {
       throw new TypeError(`JWT_SECRET must be at least 32 bytes (got ${secret.length}); ${HOW_TO_MAKE_SECRET}`);
     }
+    // 48 spaces are 48 bytes and no secret; surrounding whitespace is a quoting slip that would also differ between instances.
+    if (raw.trim() !== raw) throw new TypeError(`JWT_SECRET must not be blank or start or end with whitespace; ${HOW_TO_MAKE_SECRET}`);
     return secret;
   }
   if (env === 'production') {
@@ -240,7 +268,7 @@ function loadSecret(raw: string | undefined, env: Config['env'], dataDir: string
   // Development keeps a generated secret in the data folder so restarts keep tokens valid.
   const file = join(dataDir, 'jwt-secret');
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir); // 0700: under umask 000 another user could otherwise replace the secret
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);

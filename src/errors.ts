@@ -239,6 +239,7 @@ export type OidcFailure =
   | 'ACCOUNT_DISABLED'
   | 'IDENTITY_IN_USE'
   | 'LINK_TICKET_INVALID'
+  | 'LINK_BROWSER_MISMATCH'
   | 'SERVICE_UNAVAILABLE'
   | 'SERVER_ERROR';
 
@@ -263,8 +264,27 @@ const APOLLO_CODES = new Set([
 
 type Logger = { error: (msg: string, err: unknown) => void; warn: (msg: string, data?: Record<string, unknown>) => void };
 
-/** The one place errors become client-visible: known errors keep their code, everything else is masked. */
-export function makeFormatError(logger: Logger) {
+/**
+ * graphql-js's hints in every form ('Did you mean "me"?', 'Did you mean the enum value "LOGIN_FAILED" or …?',
+ * 'Did you mean to use an inline fragment on "X"?'), in validation and variable errors alike: from the hint to the end.
+ */
+const SUGGESTION = /\s*Did you mean\b[\s\S]*$/;
+export const withoutSuggestions = (message: string): string => message.replace(SUGGESTION, '');
+
+/**
+ * The one place errors become client-visible: known errors keep their code, everything else is masked. With
+ * `hideSuggestions` (production) no message names a field, argument, type or enum value the client did not write.
+ */
+export function makeFormatError(logger: Logger, opts: { hideSuggestions: boolean } = { hideSuggestions: false }) {
+  const format = makeFormatter(logger);
+  if (!opts.hideSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    return { ...result, message: withoutSuggestions(result.message) };
+  };
+}
+
+function makeFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = ownError(unwrapResolverError(error));
     if (original instanceof AppError) {

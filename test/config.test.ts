@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config';
@@ -114,6 +115,63 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('settings that would switch a protection off are refused', () => {
+    it.each<[string, NodeJS.ProcessEnv]>([
+      // Longer than a timer can wait (Node fires those after 1 ms): the limit, recheck or drain would not hold.
+      ['RATE_LOGIN_IP_WINDOW=25d', { RATE_LOGIN_IP_WINDOW: '25d' }],
+      ['RATE_LOGIN_IP_BLOCK=25d', { RATE_LOGIN_IP_BLOCK: '25d' }],
+      ['RATE_API_TOKEN_IP_BLOCK=30d', { RATE_API_TOKEN_IP_BLOCK: '30d' }],
+      ['SUBSCRIPTION_RECHECK=30d', { SUBSCRIPTION_RECHECK: '30d' }],
+      ['SHUTDOWN_TIMEOUT=30d', { SHUTDOWN_TIMEOUT: '30d' }],
+      ['DATABASE_STATEMENT_TIMEOUT=30d', { DATABASE_URL: 'postgres://u@h/db', DATABASE_STATEMENT_TIMEOUT: '30d' }],
+      ['ACCESS_TOKEN_TTL of a million years', { ACCESS_TOKEN_TTL: '365000000d' }],
+      ['JWT_ISSUER empty', { JWT_ISSUER: '' }],
+      ['JWT_AUDIENCE empty', { JWT_AUDIENCE: '' }],
+      ['JWT_AUDIENCE blank', { JWT_AUDIENCE: '  ' }],
+      ['TRUST_PROXY=0.0.0.0/1,128.0.0.0/1', { TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' }],
+      ['TRUST_PROXY=0.0.0.0/0', { TRUST_PROXY: '0.0.0.0/0' }],
+      ['TRUST_PROXY=::/0', { TRUST_PROXY: '::/0' }],
+      ['TRUST_PROXY=::ffff:0:0/96', { TRUST_PROXY: '::ffff:0:0/96' }],
+      ['TRUST_PROXY=10.0.0.0/0.0.0.0', { TRUST_PROXY: '10.0.0.0/0.0.0.0' }],
+      ['TRUST_PROXY=999', { TRUST_PROXY: '999' }],
+      ['TRUST_PROXY=" true"', { TRUST_PROXY: ' true' }],
+      ['TRUST_PROXY=proxy.internal', { TRUST_PROXY: 'proxy.internal' }],
+      ['TRUST_PROXY=10.0.0.1/33', { TRUST_PROXY: '10.0.0.1/33' }],
+      ['CORS_ORIGINS=null', { CORS_ORIGINS: 'null' }],
+      ['JWT_SECRET of 48 spaces', { JWT_SECRET: ' '.repeat(48) }],
+      ['JWT_SECRET with a trailing space', { JWT_SECRET: SECRET + ' ' }],
+      ['JWT_CLOCK_TOLERANCE of ten years', { JWT_CLOCK_TOLERANCE: '3650d' }],
+      ['JWT_CLOCK_TOLERANCE=6m', { JWT_CLOCK_TOLERANCE: '6m' }],
+      ['REFRESH_GRACE_PERIOD=30d', { REFRESH_GRACE_PERIOD: '30d' }],
+      ['NODE_ENV empty', { NODE_ENV: '' }],
+      ['HOST empty', { HOST: '' }],
+    ])('%s', (_name, env) => {
+      expect(() => load(env)).toThrow(TypeError);
+      try {
+        load(env);
+      } catch (err) {
+        expect((err as Error).message).not.toMatch(/\n/); // the one-line message index.ts prints before exit 78
+        expect((err as Error).message).toMatch(new RegExp(Object.keys(env).at(-1)!));
+      }
+    });
+
+    it('keeps the values at the bounds', () => {
+      const cfg = load({ RATE_LOGIN_IP_WINDOW: '24d', RATE_LOGIN_IP_BLOCK: '24d', SUBSCRIPTION_RECHECK: '1d', SHUTDOWN_TIMEOUT: '1h', JWT_CLOCK_TOLERANCE: '5m', REFRESH_GRACE_PERIOD: '60' });
+      expect(cfg.rateLimits.loginIp).toMatchObject({ duration: 24 * 86400, block: 24 * 86400 });
+      expect([cfg.live.recheckSeconds, cfg.shutdownTimeout, cfg.jwt.clockTolerance, cfg.session.graceSeconds]).toEqual([86400, 3600, 300, 60]);
+    });
+
+    it.each([
+      ['1', 1],
+      ['5', 5],
+      ['10.0.0.0/8, 192.168.1.10', '10.0.0.0/8,192.168.1.10'],
+      ['loopback,fc00::/7', 'loopback,fc00::/7'],
+      ['10.0.0.0/255.0.0.0', '10.0.0.0/255.0.0.0'],
+    ])('accepts TRUST_PROXY=%s', (raw, parsed) => {
+      expect(load({ TRUST_PROXY: raw }).trustProxy).toBe(parsed);
+    });
+  });
+
   describe('JWT secret', () => {
     it('is required in production, and says so', () => {
       expect(() => load({ NODE_ENV: 'production', JWT_SECRET: undefined })).toThrow(TypeError);
@@ -205,5 +263,26 @@ describe('loadConfig', () => {
     it.each([['WEB_APP'], ['EXPLORER']])('%s must be a boolean', (name) => {
       expect(() => load({ [name]: 'sometimes' })).toThrow(new RegExp(`${name} must be true or false`));
     });
+  });
+});
+
+describe('the process with a bad setting', () => {
+  const run = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/index.ts'], {
+        cwd: resolve(__dirname, '..'),
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: '/nonexistent-data-dir', JWT_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('exit', (code) => done({ code, stderr }));
+    });
+
+  it.each([[' true']])('TRUST_PROXY=%j stops the start with exit 78 and one line, no stack trace', async (value) => {
+    const { code, stderr } = await run({ TRUST_PROXY: value });
+    expect(code).toBe(78);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^tokengate: configuration error: TRUST_PROXY/);
   });
 });

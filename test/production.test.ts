@@ -1,5 +1,6 @@
 import { loadConfig } from '../src/config';
 import { createTestServer, LOGIN, register, TEST_SECRET, type TestServer } from './helpers/server';
+import { RawSocket, wsUrl } from './helpers/ws';
 
 const INTROSPECTION = '{ __schema { types { name } } }';
 const TYPE_QUERY = '{ __type(name: "User") { name fields { name } } }';
@@ -77,6 +78,34 @@ describe('production server', () => {
     }
     // Development keeps them, so the check above is not vacuous.
     expect(JSON.stringify((await dev.gql('{ mee { id } }')).body)).toMatch(/did you mean/i);
+  });
+
+  it('hides every form of suggestion: enum values, arguments, input fields, types, fragments, variables', async () => {
+    const cases: Array<[string, Record<string, unknown>?]> = [
+      ['{ auditEvents(type: LOGIN_FAILE) { totalCount } }'],
+      ['query($t: AuditEventType) { auditEvents(type: $t) { totalCount } }', { t: 'LOGIN_FAILE' }],
+      ['query($t: AuditEventTyp) { auditEvents(type: $t) { totalCount } }'],
+      ['{ auditEvents(typ: LOGIN_FAILED) { totalCount } }'],
+      ['mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { usernam: 'a', password: 'b' } }],
+      ['mutation { login(input: { usernam: "a", password: "b" }) { accessToken } }'],
+    ];
+    for (const [query, variables] of cases) {
+      const res = await prod.gql(query, variables);
+      expect(res.body.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(res.body)).not.toMatch(/did you mean|LOGIN_FAILED|LOGIN_LOCKED|AuditEventType"|"username"/i);
+      // Development keeps them, so each case above does carry a suggestion.
+      expect(JSON.stringify((await dev.gql(query, variables)).body)).toMatch(/did you mean/i);
+    }
+  });
+
+  it('hides suggestions over WebSocket too', async () => {
+    const socket = new RawSocket(wsUrl(prod));
+    expect(await socket.init()).toBe('ack');
+    socket.subscribe('1', 'subscription($t: AuditEventTyp) { productChanged(id: "x") { nam } }');
+    const error = await socket.next((m) => m.type === 'error');
+    expect(error.payload.length).toBeGreaterThan(0);
+    expect(JSON.stringify(error.payload)).not.toMatch(/did you mean|"name"|AuditEventType"/i);
+    socket.close();
   });
 
   it('sends HSTS and nosniff, and a locked-down CSP since Sandbox is off', async () => {

@@ -23,7 +23,8 @@ commands:
   deactivate   disable the account, end its sessions and stop its API tokens
   activate     re-enable the account
   set-password set a new password (prompt or stdin) and end the user's sessions
-Passwords are never accepted on the command line.`;
+passwords are read from a prompt or stdin, never from the command line`;
+const COMMANDS = ['create', 'set-role', 'grant-role', 'revoke-role', 'deactivate', 'activate', 'set-password'];
 
 /** Operator tool against the configured database: first admin, roles, deactivation. */
 async function main(argv: string[]): Promise<number> {
@@ -34,8 +35,11 @@ async function main(argv: string[]): Promise<number> {
   });
   const command = positionals[0];
   if (values.help || !command) return fail(USAGE, values.help ? 0 : 64);
+  // What is wrong comes first, the usage after it: checked before the database is opened.
+  if (!COMMANDS.includes(command)) return fail(`unknown command "${command}"\n${USAGE}`, 64);
   if (values.password !== undefined) return fail('refusing --password: command lines end up in shell history and ps; pipe it on stdin', 64);
-  if (!values.username) return fail('--username is required\n' + USAGE, 64);
+  if (values.username === undefined) return fail(`--username is required for ${command}\n${USAGE}`, 64);
+  if (values.username.trim() === '') return fail(`--username is empty: give the account's name\n${USAGE}`, 64);
   const roleName = (values.role ?? 'USER').toUpperCase();
   const builtIn = ['create', 'set-role'].includes(command);
   if (builtIn && !ROLES.includes(roleName as Role)) return fail(`--role must be one of ${ROLES.join(', ')} for ${command}`, 64);

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDatabase, ensurePrivateDir } from '../lib/private-files';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import type { DatabaseConfig } from '../config';
@@ -31,7 +31,10 @@ export function ormOptions(db: DatabaseConfig): Options {
   // better-sqlite3 runs each statement synchronously (microseconds) instead of queueing it on libuv's
   // thread pool, where it would wait behind argon2 hashes; see README "Benchmark".
   const { BetterSqliteDriver } = require('@mikro-orm/better-sqlite') as typeof import('@mikro-orm/better-sqlite');
-  if (db.file !== ':memory:') mkdirSync(dirname(db.file), { recursive: true });
+  if (db.file !== ':memory:') {
+    ensurePrivateDir(dirname(db.file));
+    ensurePrivateDatabase(db.file);
+  }
   return {
     ...common,
     driver: BetterSqliteDriver,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -82,7 +83,12 @@ export async function webApp(scope: FastifyInstance, { config, root }: Options):
     }
     // Tells the app whether to offer the explorer (a build serves development and production alike).
     const meta = `<meta name="tokengate-explorer" content="${config.web.explorer ? 'on' : 'off'}">`;
-    return reply.type('text/html; charset=utf-8').send(html.replace('</head>', `${meta}</head>`));
+    const body = html.replace('</head>', `${meta}</head>`);
+    // The page is revalidated every time (no-cache): an ETag lets that be a 304 instead of the whole page.
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    reply.header('etag', etag);
+    if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    return reply.type('text/html; charset=utf-8').send(body);
   };
 
   // Missing files under assets/ are 404s; any other unknown path is a client-side route.
@@ -104,6 +110,10 @@ export async function webApp(scope: FastifyInstance, { config, root }: Options):
     preCompressed: false,
     suppressWarning: true,
   });
+}
+
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  return !!header && header.split(',').some((tag) => ['*', etag, `W/${etag}`].includes(tag.trim()));
 }
 
 function notFound(reply: FastifyReply) {

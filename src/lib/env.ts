@@ -1,14 +1,27 @@
+import { isIP } from 'node:net';
+
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** Seconds from "900", "900s", "15m", "12h" or "30d". */
-export function parseDuration(name: string, raw: string | undefined, fallback: number, min = 1): number {
+/** The longest duration any setting takes: ten years, so every date computed from one stays valid. */
+export const MAX_DURATION = 3650 * 86400;
+/** The longest duration a timer can wait (setTimeout fires anything over 2^31-1 ms, about 24.8 days, at once): 24 days. */
+export const MAX_TIMER_DURATION = 24 * 86400;
+
+/** Seconds from "900", "900s", "15m", "12h" or "30d", from `min` to `max` seconds. */
+export function parseDuration(name: string, raw: string | undefined, fallback: number, min = 1, max = MAX_DURATION): number {
   if (raw === undefined || raw === '') return fallback;
   const m = /^(\d+)\s*([smhd]?)$/.exec(raw.trim());
   const value = m ? Number(m[1]) * UNITS[m[2] || 's'] : NaN;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new TypeError(`${name} must be a duration of at least ${min}s such as 900, 15m, 12h or 30d; got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be a duration from ${formatSeconds(min)} to ${formatSeconds(max)} such as 900, 15m, 12h or 30d; got "${raw}"`);
   }
   return value;
+}
+
+/** 86400 → "1d", 90 → "90s": the largest unit that divides evenly. */
+function formatSeconds(seconds: number): string {
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  return `${seconds}s`;
 }
 
 export function parseIntIn(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -43,15 +56,53 @@ export function parseByteSize(name: string, raw: string | undefined, fallback: s
   return bytes;
 }
 
-/** Fastify's trustProxy: off by default, so X-Forwarded-For is ignored unless a proxy is declared. */
+/** Most proxies (hops) TRUST_PROXY may count: more than really stand in front lets a client pick its address. */
+export const MAX_TRUSTED_HOPS = 5;
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Fastify's trustProxy: off by default, so X-Forwarded-For is ignored unless a proxy is declared. Refused: values
+ * that trust every address (true, a hop count over MAX_TRUSTED_HOPS, ranges wider than an IPv4 /8 or IPv6 /7)
+ * and anything Fastify could not parse (which would otherwise fail the start with a stack trace).
+ */
 export function parseTrustProxy(raw: string | undefined): false | number | string {
-  if (raw === undefined || raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
-  if (/^(true|yes|on)$/i.test(raw)) {
+  const text = raw?.trim() ?? '';
+  if (text === '' || /^(false|0|no|off)$/i.test(text)) return false;
+  if (/^(true|yes|on)$/i.test(text)) {
     // "true" trusts every hop, so any client could choose its own address (and its own rate-limit key).
     throw new TypeError('TRUST_PROXY=true trusts any client-supplied X-Forwarded-For; give the number of proxies (e.g. 1) or their addresses/CIDRs');
   }
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw; // addresses, CIDRs or "loopback", "linklocal", "uniquelocal", comma-separated
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > MAX_TRUSTED_HOPS) throw new TypeError(`TRUST_PROXY must count 1 to ${MAX_TRUSTED_HOPS} proxies (more than stand in front lets clients pick their address); got "${raw}"`);
+    return hops;
+  }
+  const entries = parseList(text);
+  for (const entry of entries) checkProxyEntry(entry, raw!);
+  return entries.join(',');
+}
+
+function checkProxyEntry(entry: string, raw: string): void {
+  if (PROXY_NAMES.includes(entry)) return;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  const bits = family === 4 ? 32 : 128;
+  const length = prefix === undefined ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : family === 4 && isIP(prefix) === 4 ? maskLength(prefix) : NaN;
+  if (!family || rest.length || !(length >= 0 && length <= bits)) {
+    throw new TypeError(`TRUST_PROXY must be a number of proxies, or addresses/CIDRs or loopback, linklocal, uniquelocal, comma-separated; "${entry}" is none of these (got "${raw}")`);
+  }
+  // An IPv4-mapped IPv6 range covers IPv4 addresses: held to the IPv4 bound (/8 is ::ffff:0:0/104).
+  const widest = family === 4 ? 8 : /^::ffff:/i.test(address) ? 104 : 7;
+  if (length < widest) {
+    throw new TypeError(`TRUST_PROXY ranges may be at most an IPv4 /8 or IPv6 /7 (wider lets any client pick its address); got "${entry}"`);
+  }
+}
+
+/** 255.255.0.0 → 16; NaN for a mask that is not contiguous ones. */
+function maskLength(mask: string): number {
+  const value = mask.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const ones = value.toString(2).replace(/0+$/, '');
+  return /^1*$/.test(ones) && value.toString(2).length === 32 ? ones.length : value === 0 ? 0 : NaN;
 }
 
 export function parseLogLevel<T extends string>(raw: string | undefined, fallback: T): T {

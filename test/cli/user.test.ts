@@ -41,6 +41,19 @@ describe('npm run user', () => {
     expect(res.body.data.users.edges).toEqual([{ node: { username: 'root', role: 'ADMIN' } }]);
   });
 
+  it('says what is wrong, then the usage, for an unknown command and an empty username', async () => {
+    const unknown = await cli(['frobnicate', '--username', 'bob'], { DATABASE_URL: db.url });
+    expect(unknown.status).toBe(64);
+    expect(unknown.stderr.split('\n')[0]).toBe('unknown command "frobnicate"');
+    expect(unknown.stderr).toMatch(/^usage: npm run user/m);
+    for (const username of ['', '  ']) {
+      const empty = await cli(['create', '--username', username], { DATABASE_URL: db.url });
+      expect(empty.status).toBe(64);
+      expect(empty.stderr.split('\n')[0]).toBe("--username is empty: give the account's name");
+      expect(empty.stderr).toMatch(/^usage: npm run user/m);
+    }
+  });
+
   it('refuses a password on the command line', async () => {
     const res = await cli(['create', '--username', 'eve', '--password', 'secret password'], { DATABASE_URL: db.url });
     expect(res.status).toBe(64);

@@ -57,6 +57,11 @@ describe('migrations', () => {
 
   it('steps back one migration at a time, to nothing, and up again', async () => {
     const migrator = fresh.orm.getMigrator();
+    expect(await knex().schema.hasColumn('login_codes', 'binding_hash')).toBe(true);
+    await migrator.down();
+    expect(await present()).toEqual(TABLES);
+    expect(await knex().schema.hasColumn('login_codes', 'binding_hash')).toBe(false);
+    expect(await knex().schema.hasColumn('oidc_flows', 'binding_hash')).toBe(false);
     await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES]);
     await migrator.down();

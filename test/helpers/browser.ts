@@ -23,17 +23,20 @@ export class Browser {
   readonly received: string[] = [];
 
   /** One request, redirects not followed; cookies sent and stored. */
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Page> {
+  async request(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Page> {
     const target = new URL(url);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...init.headers };
     const cookie = this.cookieHeader(target);
     if (cookie) headers.cookie = cookie;
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
+    } else if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
     }
-    const res = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(url, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const header of res.headers.getSetCookie()) this.store(target, header);
     return { url, status: res.status, headers: res.headers, body: await res.text() };
   }
@@ -68,6 +71,11 @@ export class Browser {
       form = { ...parsed.fields, ...fill };
     }
     throw new Error('too many steps from ' + url);
+  }
+
+  /** Drops a cookie from the jar, as a user clearing it (or another tab replacing it) would. */
+  forget(name: string): void {
+    for (let i = this.jar.length - 1; i >= 0; i--) if (this.jar[i].name === name) this.jar.splice(i, 1);
   }
 
   cookie(name: string): string | undefined {

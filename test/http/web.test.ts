@@ -54,6 +54,24 @@ describe('the web app at /app (development defaults)', () => {
     expect(icon.headers.get('cache-control')).toBe('no-cache');
   });
 
+  it('sends an ETag on the page, and a 304 when it has not changed', async () => {
+    const first = await page(server, '/app/');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect((await page(server, '/app/products')).headers.get('etag')).toBe(etag);
+    const again = await server.http('/app/', { headers: { accept: 'text/html', 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect((await server.http('/app/', { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+
+  it('answers an unsatisfiable Range on a static file with 416', async () => {
+    const res = await server.http('/app/favicon.svg', { headers: { range: 'bytes=5000-6000' } });
+    expect(res.status).toBe(416);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('RANGE_NOT_SATISFIABLE');
+    expect((await server.http('/app/favicon.svg', { headers: { range: 'bytes=0-3' } })).status).toBe(206);
+  });
+
   it('answers a missing asset with 404, not the page; dotfiles are not served', async () => {
     const res = await server.http('/app/assets/gone-123.js');
     expect(res.status).toBe(404);

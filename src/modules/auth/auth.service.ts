@@ -9,7 +9,8 @@ import { User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
 import type { PasswordService } from './password.service';
 import { assertNotGuessable } from './password.policy';
-import type { RateLimits } from './rate-limit';
+import { lockOf, type RateLimits } from './rate-limit';
+import { LockoutLog } from './lockout-log';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessClaims, TokenService } from './token.service';
 import { revokeAllApiTokens } from '../access/api-token.service';
@@ -21,6 +22,8 @@ export interface Credentials {
 
 /** Password checks that open or renew sessions: register, login, refresh, changePassword. */
 export class AuthService {
+  private readonly lockouts: LockoutLog;
+
   constructor(
     private readonly tokens: TokenService,
     private readonly passwords: PasswordService,
@@ -30,7 +33,9 @@ export class AuthService {
     private readonly freshWindow: number,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.lockouts = new LockoutLog(audit, clock);
+  }
 
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
   readonly sign: AccessSigner = (user: User, session: Session, fresh: boolean) => {
@@ -165,12 +170,16 @@ export class AuthService {
     await this.limits.loginSucceeded(viewer.username, meta.ip);
   }
 
-  /** Counts one password attempt; a refusal is audited as a lockout. */
+  /** Counts one password attempt; a lockout is audited when it starts and when it ends, not per refused request. */
   private async countAttempt(username: string, meta: ClientMeta): Promise<void> {
+    this.lockouts.sweep();
     try {
       await this.limits.loginAttempt(username, meta.ip);
     } catch (err) {
-      if (err instanceof RateLimitedError) this.audit.record({ type: 'LOGIN_LOCKED', ...meta, detail: { retryAfter: err.extensions.retryAfter } });
+      const lock = err instanceof RateLimitedError ? lockOf(err) : undefined;
+      if (lock && (lock.limit === 'loginIp' || lock.limit === 'loginAccount')) {
+        this.lockouts.refused({ limit: lock.limit, key: lock.key }, Number((err as RateLimitedError).extensions.retryAfter), meta);
+      }
       throw err;
     }
   }

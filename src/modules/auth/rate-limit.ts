@@ -11,6 +11,9 @@ export interface LimitRule {
   block: number;
 }
 
+/** The lock a RATE_LIMITED from `take` carries: which limit, and its key (never the raw account name). */
+export const lockOf = (err: RateLimitedError): { limit: LimitName; key: string } | undefined => (err as RateLimitedError & { lock?: { limit: LimitName; key: string } }).lock;
+
 /** Where counters live; shared stores make limits hold across instances. */
 export type LimiterStore =
   | { kind: 'memory' }
@@ -105,7 +108,7 @@ export class RateLimits {
     try {
       await this.limiters[name].consume(key, 1);
     } catch (res) {
-      if (res instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+      if (res instanceof RateLimiterRes) throw Object.assign(new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000))), { lock: { limit: name, key } });
       throw new ServiceUnavailableError(); // the shared store is down: fail closed, never unlimited
 
     }

@@ -1,5 +1,6 @@
 import type { CartItemResolvers, CartResolvers, MutationResolvers, QueryResolvers, UserResolvers } from '../../generated/graphql';
 import { DEFAULT_CURRENCY } from '../product/product.input';
+import { TOTAL_MAX } from './cart.service';
 
 const myCart: NonNullable<QueryResolvers['myCart']> = async (_p, _a, ctx) => ctx.services.carts.view(ctx.em, await ctx.getUser());
 
@@ -19,17 +20,23 @@ const User: Pick<UserResolvers, 'cart'> = {
   cart: (user, _a, ctx) => ctx.services.carts.view(ctx.em, user),
 };
 
+/**
+ * Writes keep every total within TOTAL_MAX; should a cart still hold more (rows changed by hand, data from an older
+ * release) it reads as TOTAL_MAX instead of failing every read of the cart with a non-32-bit Int.
+ */
+const asInt = (cents: number) => Math.min(cents, TOTAL_MAX);
+
 // Totals come from the lines as loaded, never from the client.
 const Cart: CartResolvers = {
   items: (cart) => cart.lines,
-  totalCents: (cart) => cart.lines.reduce((sum, line) => sum + line.quantity * line.product.priceCents, 0),
+  totalCents: (cart) => asInt(cart.lines.reduce((sum, line) => sum + line.quantity * line.product.priceCents, 0)),
   currency: (cart) => cart.lines[0]?.product.currency ?? DEFAULT_CURRENCY,
   itemCount: (cart) => cart.lines.reduce((sum, line) => sum + line.quantity, 0),
   updatedAt: (cart) => cart.shopper?.cartUpdatedAt ?? cart.owner.createdAt,
 };
 
 const CartItem: CartItemResolvers = {
-  lineTotalCents: (line) => line.quantity * line.product.priceCents,
+  lineTotalCents: (line) => asInt(line.quantity * line.product.priceCents),
 };
 
 export const cartResolvers = { Query: { myCart }, Mutation: { addToCart, setCartQuantity, removeFromCart, clearCart }, User, Cart, CartItem };

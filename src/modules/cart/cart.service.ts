@@ -109,6 +109,9 @@ export class CartService implements CatalogueHooks {
     const holders = await this.holders(tx, product);
     const notify = () => holders.forEach((id) => this.live.cartChanged(id));
     if (next.priceCents <= product.priceCents) return notify;
+    // The holders' carts are locked before their totals are read, so rises of several products in one cart take
+    // turns: each sees the prices the others committed (PostgreSQL's READ COMMITTED reads anew per statement).
+    await this.shoppers.lockExisting(tx, holders);
     const [row] = await (tx as SqlEntityManager).execute<Array<{ total: string | number | null }>>(
       `select max(total) as total from (
          select sum(cast(ci.quantity as bigint) * case when ci.product_id = ? then ? else p.price_cents end) as total

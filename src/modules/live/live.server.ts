@@ -60,9 +60,8 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
   const rules = [...specifiedRules, ...opts.validationRules];
   // Parsed and validated once per distinct document: a thousand sockets with the same subscription share one AST.
   const documents = new DocumentCache(DOCUMENT_CACHE_BYTES);
-  const format = (errors: readonly GraphQLError[]) => errors.map((e) => hideSuggestions(formatError(e.toJSON(), e)));
-  const hideSuggestions = <T extends { message: string }>(e: T): T =>
-    config.env === 'production' ? { ...e, message: e.message.replace(/ ?Did you mean .*\?$/, '') } : e;
+  // formatError is the HTTP one: in production it already strips every suggestion.
+  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
 
   const idleMs = config.live.idleTimeoutSeconds * 1000;
   const active = (ctx: Ctx) => {

@@ -13,15 +13,18 @@ export class LoginCode {
   userId: string;
   /** LINK: the session that asked for the ticket, which must still be live when the flow starts. */
   sessionId: string | null;
+  /** LINK: SHA-256 of the link cookie of the browser that asked, which /start and the callback must present. */
+  bindingHash: string | null;
   provider: string;
   createdAt: Date;
   expiresAt: Date;
 
-  constructor(init: { codeHash: string; purpose: LoginCodePurpose; userId: string; sessionId?: string | null; provider: string; now: Date; ttlSeconds: number }) {
+  constructor(init: { codeHash: string; purpose: LoginCodePurpose; userId: string; sessionId?: string | null; bindingHash?: string | null; provider: string; now: Date; ttlSeconds: number }) {
     this.codeHash = init.codeHash;
     this.purpose = init.purpose;
     this.userId = init.userId;
     this.sessionId = init.sessionId ?? null;
+    this.bindingHash = init.bindingHash ?? null;
     this.provider = init.provider;
     this.createdAt = init.now;
     this.expiresAt = new Date(init.now.getTime() + init.ttlSeconds * 1000);
@@ -37,6 +40,7 @@ export const LoginCodeSchema = new EntitySchema<LoginCode>({
     purpose: { type: 'string', length: 8 },
     userId: { kind: 'm:1', entity: () => User, fieldName: 'user_id', mapToPk: true, deleteRule: 'cascade' },
     sessionId: { type: 'string', length: 36, fieldName: 'session_id', nullable: true },
+    bindingHash: { type: 'string', length: 64, fieldName: 'binding_hash', nullable: true },
     provider: { type: 'string', length: 32 },
     createdAt: { type: 'Date', fieldName: 'created_at' },
     expiresAt: { type: 'Date', fieldName: 'expires_at' },

@@ -11,7 +11,7 @@ export const hashSecret = (secret: string): string => createHash('sha256').updat
 export class LoginCodes {
   constructor(private readonly clock: Clock) {}
 
-  async issue(em: EntityManager, init: { purpose: LoginCodePurpose; userId: string; sessionId?: string | null; provider: string; ttlSeconds: number }): Promise<{ code: string; expiresAt: Date }> {
+  async issue(em: EntityManager, init: { purpose: LoginCodePurpose; userId: string; sessionId?: string | null; bindingHash?: string | null; provider: string; ttlSeconds: number }): Promise<{ code: string; expiresAt: Date }> {
     const code = PREFIX[init.purpose] + randomBytes(32).toString('base64url');
     const row = new LoginCode({ ...init, codeHash: hashSecret(code), now: this.clock.now() });
     await em.insert(row);

@@ -18,6 +18,8 @@ export class OidcFlow {
   delivery: FlowDelivery;
   /** Set for a link flow: the signed-in user the new identity joins. */
   linkUserId: string | null;
+  /** A link flow: SHA-256 of the browser's link cookie, checked again at the callback. */
+  bindingHash: string | null;
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null = null;
@@ -30,6 +32,7 @@ export class OidcFlow {
     this.redirect = init.redirect;
     this.delivery = init.delivery;
     this.linkUserId = init.linkUserId;
+    this.bindingHash = init.bindingHash;
     this.createdAt = init.now;
     this.expiresAt = new Date(init.now.getTime() + init.ttlSeconds * 1000);
   }
@@ -47,6 +50,7 @@ export const OidcFlowSchema = new EntitySchema<OidcFlow>({
     redirect: { type: 'text' },
     delivery: { type: 'string', length: 8 },
     linkUserId: { kind: 'm:1', entity: () => User, fieldName: 'link_user_id', mapToPk: true, nullable: true, deleteRule: 'cascade' },
+    bindingHash: { type: 'string', length: 64, fieldName: 'binding_hash', nullable: true },
     createdAt: { type: 'Date', fieldName: 'created_at' },
     expiresAt: { type: 'Date', fieldName: 'expires_at' },
     usedAt: { type: 'Date', fieldName: 'used_at', nullable: true },

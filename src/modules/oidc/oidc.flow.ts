@@ -37,6 +37,14 @@ export interface StartInput {
   redirect: unknown;
   mode: unknown;
   link: unknown;
+  /** The browser's link cookie (set by linkIdentity), which a link ticket must have been issued to. */
+  linkCookie?: string;
+}
+
+/** What the callback reads from the browser's cookies. */
+export interface CallbackCookies {
+  state: string | undefined;
+  link: string | undefined;
 }
 
 /** The browser half of "Sign in with …": start and callback, each ending in a redirect (or a JSON 400). */
@@ -66,13 +74,13 @@ export class OidcBrowserFlow {
       if (input.mode !== undefined && input.mode !== 'code') throw new OidcFlowError('INVALID_REQUEST', 'mode');
       if (input.link !== undefined && typeof input.link !== 'string') throw new OidcFlowError('INVALID_REQUEST', 'link');
       const { provider, client } = this.providerOrThrow(input.provider);
-      const linkUserId = input.link === undefined ? null : await this.redeemLinkTicket(em, input.link, provider.id);
+      const ticket = input.link === undefined ? null : await this.redeemLinkTicket(em, input.link, provider.id, input.linkCookie);
       await this.purge(em);
       const state = openid.randomState();
       const nonce = openid.randomNonce();
       const codeVerifier = openid.randomPKCECodeVerifier();
       const delivery = target.sameOrigin && this.cookieMode && input.mode !== 'code' ? 'COOKIE' : 'CODE';
-      const flow = new OidcFlow({ stateHash: hashSecret(state), provider: provider.id, nonce, codeVerifier, redirect: target.url, delivery, linkUserId, now: this.clock.now(), ttlSeconds: FLOW_TTL });
+      const flow = new OidcFlow({ stateHash: hashSecret(state), provider: provider.id, nonce, codeVerifier, redirect: target.url, delivery, linkUserId: ticket?.userId ?? null, bindingHash: ticket?.bindingHash ?? null, now: this.clock.now(), ttlSeconds: FLOW_TTL });
       await withRetry(() => em.insert(flow));
       const url = openid.buildAuthorizationUrl(client, {
         redirect_uri: provider.redirectUri,
@@ -89,10 +97,11 @@ export class OidcBrowserFlow {
   }
 
   /**
-   * GET /auth/oidc/:provider/callback: the state is spent (once), the browser must hold it in the flow cookie,
-   * then openid-client exchanges the code and validates the ID token; the account is found, created or linked.
+   * GET /auth/oidc/:provider/callback: the browser must hold the state in the flow cookie (checked before the state
+   * is spent, so a forged callback cannot burn a real one), and a link flow its link cookie; the state is spent
+   * (once), then openid-client exchanges the code and validates the ID token; the account is found, created or linked.
    */
-  async callback(em: EntityManager, providerId: string, query: string, cookieState: string | undefined, meta: ClientMeta): Promise<FlowOutcome> {
+  async callback(em: EntityManager, providerId: string, query: string, cookies: CallbackCookies, meta: ClientMeta): Promise<FlowOutcome> {
     await this.limits.attempt('oidcCallback', meta.ip);
     const params = new URLSearchParams(query);
     const states = params.getAll('state');
@@ -102,11 +111,12 @@ export class OidcBrowserFlow {
     const state = states[0];
     try {
       const now = this.clock.now();
+      if (!cookies.state || !sameSecret(cookies.state, state)) throw new OidcFlowError('STATE_MISMATCH', cookies.state ? 'cookie differs' : 'no flow cookie');
+      if (flow.linkUserId && !boundTo(flow.bindingHash, cookies.link)) throw new OidcFlowError('LINK_BROWSER_MISMATCH', cookies.link ? 'link cookie differs' : 'no link cookie');
       if (flow.usedAt || (await withRetry(() => em.nativeUpdate(OidcFlow, { id: flow.id, usedAt: null }, { usedAt: now }))) !== 1) {
         throw new OidcFlowError('STATE_REPLAYED');
       }
       if (flow.expiresAt.getTime() <= now.getTime()) throw new OidcFlowError('STATE_EXPIRED');
-      if (!cookieState || !sameSecret(cookieState, state)) throw new OidcFlowError('STATE_MISMATCH', cookieState ? 'cookie differs' : 'no flow cookie');
       if (flow.provider !== providerId) throw new OidcFlowError('STATE_MISMATCH', `flow of ${flow.provider}`);
       const { provider, client } = this.providerOrThrow(providerId);
       const profile = await exchangeCode(provider, client, flow, query, state, this.logger);
@@ -135,17 +145,21 @@ export class OidcBrowserFlow {
     return { provider, client };
   }
 
-  /** A link ticket is spent when the flow starts; its session must still be live and its user active. */
-  private async redeemLinkTicket(em: EntityManager, ticket: string, providerId: string): Promise<string> {
+  /**
+   * A link ticket is spent when the flow starts, and only in the browser it was issued to (so a link URL sent to
+   * someone else cannot attach their provider account to the sender's); its session must still be live and its user active.
+   */
+  private async redeemLinkTicket(em: EntityManager, ticket: string, providerId: string, linkCookie: string | undefined): Promise<{ userId: string; bindingHash: string }> {
     const row = await withRetry(() => this.codes.consume(em, ticket, 'LINK'));
     if (!row) throw new OidcFlowError('LINK_TICKET_INVALID', 'unknown, used or expired');
     if (row.provider !== providerId) throw new OidcFlowError('LINK_TICKET_INVALID', `ticket for ${row.provider}`);
+    if (!row.bindingHash || !boundTo(row.bindingHash, linkCookie)) throw new OidcFlowError('LINK_BROWSER_MISMATCH', linkCookie ? 'link cookie differs' : 'no link cookie');
     const session = row.sessionId ? await em.findOne(Session, { id: row.sessionId }) : null;
     const user = await em.findOne(User, { id: row.userId });
     if (!session || session.userId !== row.userId || !this.sessions.isLive(session) || !user?.isActive) {
       throw new OidcFlowError('LINK_TICKET_INVALID', 'session ended');
     }
-    return row.userId;
+    return { userId: row.userId, bindingHash: row.bindingHash };
   }
 
   private asFlowError(err: unknown): OidcFlowError {
@@ -184,3 +198,4 @@ export class OidcBrowserFlow {
 }
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const boundTo = (bindingHash: string | null, cookie: string | undefined) => !!bindingHash && !!cookie && sameSecret(hashSecret(cookie), bindingHash);

@@ -30,6 +30,8 @@ interface Entry {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { firstSeconds: 1, maxSeconds: 60, timeoutSeconds: 10 };
+/** The largest response read from a provider (discovery, JWKS, token, userinfo): real ones are a few kilobytes. */
+export const MAX_PROVIDER_RESPONSE = 1024 * 1024;
 
 /**
  * The configured providers and their discovered metadata. A provider whose discovery fails is reported
@@ -94,7 +96,38 @@ export class OidcProviders {
 function discovery(config: OidcProviderConfig, timeout: number): Promise<ClientConfiguration> {
   const execute = [openid.enableNonRepudiationChecks, ...(config.allowInsecure ? [openid.allowInsecureRequests] : [])];
   const metadata = config.clientSecret ? { client_secret: config.clientSecret } : undefined;
-  return openid.discovery(new URL(config.issuer), config.clientId, metadata, clientAuth(config.clientSecret), { execute, timeout });
+  // The configuration keeps this fetch for every later request to the provider (JWKS, token, userinfo).
+  return openid.discovery(new URL(config.issuer), config.clientId, metadata, clientAuth(config.clientSecret), { execute, timeout, [openid.customFetch]: cappedFetch(MAX_PROVIDER_RESPONSE) });
+}
+
+/**
+ * fetch that reads at most `limit` bytes of a body (a provider's 300 MB discovery document would otherwise be held
+ * in memory whole) and refuses the response beyond it; openid-client's timeout signal covers the body read too.
+ */
+export function cappedFetch(limit: number): OpenId.CustomFetch {
+  return async (url, options) => {
+    const response = await fetch(url, options as RequestInit);
+    const tooLarge = () => Object.assign(new Error(`response from ${new URL(url).host} is over ${limit} bytes`), { code: 'OIDC_RESPONSE_TOO_LARGE' });
+    if (Number(response.headers.get('content-length')) > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!response.body || [101, 204, 205, 304].includes(response.status)) return response;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
 }
 
 /**

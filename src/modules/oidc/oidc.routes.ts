@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parse as parseCookies, serialize } from 'cookie';
 import type { Config } from '../../config';
 import { AppError, type OidcFailure } from '../../errors';
 import { isUnavailable } from '../../db/unavailable';
@@ -8,6 +7,7 @@ import type { Services } from '../../services';
 import { setRefreshCookie } from '../auth/refresh-cookie';
 import { clientMeta } from '../../http/client-address';
 import { FLOW_TTL, type FlowOutcome } from './oidc.flow';
+import { clearCookie, oidcCookies, readCookie, setCookie } from './oidc.cookies';
 
 interface Options {
   config: Config;
@@ -30,21 +30,15 @@ export async function oidcRoutes(app: FastifyInstance, { config, services, em }:
   const oidc = services.oidc;
   await oidc.providers.start();
   app.addHook('onClose', async () => oidc.providers.stop());
-  const { secure } = config.session.cookie;
-  // The flow cookie must come back on the provider's top-level redirect to the callback: SameSite=Lax, not Strict.
-  const flowCookie = {
-    name: secure ? '__Secure-tokengate-oidc' : 'tokengate-oidc',
-    options: { httpOnly: true, secure, sameSite: 'lax' as const, path: `${new URL(config.oidc.publicUrl).pathname.replace(/\/$/, '')}/auth/oidc` },
-  };
+  const cookies = oidcCookies(config);
 
   // No HEAD twins: a HEAD must not start a flow or spend a state.
   app.get('/auth/oidc/:provider/start', { exposeHeadRoute: false }, async (request: ProviderRequest, reply) => {
     const { redirect, mode, link } = request.query;
     return guarded(reply, async () => {
-      const outcome = await oidc.flow.start(em.fork(), { provider: request.params.provider, redirect, mode, link }, clientMeta(request));
-      if (outcome.kind === 'redirect' && outcome.flowCookie) {
-        reply.header('set-cookie', serialize(flowCookie.name, outcome.flowCookie, { ...flowCookie.options, maxAge: FLOW_TTL }));
-      }
+      const linkCookie = readCookie(request.headers.cookie, cookies.link.name);
+      const outcome = await oidc.flow.start(em.fork(), { provider: request.params.provider, redirect, mode, link, linkCookie }, clientMeta(request));
+      if (outcome.kind === 'redirect' && outcome.flowCookie) reply.header('set-cookie', setCookie(cookies.flow, outcome.flowCookie, FLOW_TTL));
       return answer(reply, outcome);
     });
   });
@@ -52,11 +46,12 @@ export async function oidcRoutes(app: FastifyInstance, { config, services, em }:
   app.get('/auth/oidc/:provider/callback', { exposeHeadRoute: false }, async (request: ProviderRequest, reply) => {
     const meta = clientMeta(request);
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-    const cookieState = request.headers.cookie ? parseCookies(request.headers.cookie)[flowCookie.name] : undefined;
-    // The flow cookie has done its job whatever the outcome.
-    reply.header('set-cookie', serialize(flowCookie.name, '', { ...flowCookie.options, maxAge: 0, expires: new Date(0) }));
+    const state = readCookie(request.headers.cookie, cookies.flow.name);
+    const link = readCookie(request.headers.cookie, cookies.link.name);
+    // The flow cookie has done its job whatever the outcome (the link cookie is left to other tickets and its expiry).
+    reply.header('set-cookie', clearCookie(cookies.flow));
     return guarded(reply, async () => {
-      const outcome = await oidc.flow.callback(em.fork(), request.params.provider, query, cookieState, meta);
+      const outcome = await oidc.flow.callback(em.fork(), request.params.provider, query, { state, link }, meta);
       if (outcome.kind === 'redirect' && outcome.refresh) {
         setRefreshCookie({ config, reply }, outcome.refresh.refreshToken, services.sessions.refreshExpiresIn(outcome.refresh.session));
       }

@@ -10,7 +10,7 @@ import type { AccessClaims } from '../auth/token.service';
 import type { ClientMeta, IssuedSession, SessionService } from '../session/session.service';
 import { User } from '../user/user.entity';
 import { assertFreshLogin, type IdentityService } from './identity.service';
-import type { LoginCodes } from './login-code.service';
+import { hashSecret, type LoginCodes } from './login-code.service';
 import type { OidcBrowserFlow } from './oidc.flow';
 import type { OidcProviders } from './oidc.providers';
 import { parseRedirect } from './redirect';
@@ -61,9 +61,10 @@ export class OidcService {
 
   /**
    * A URL that starts the flow with a link intent: it carries a single-use ticket (LINK_TICKET_TTL seconds) bound
-   * to this user and session, so the browser flow knows whom the new identity joins.
+   * to this user and session, so the browser flow knows whom the new identity joins, and to `binding`, the link
+   * cookie the caller sets in the asking browser.
    */
-  async linkIdentity(em: EntityManager, viewer: User, claims: AccessClaims, providerId: string, redirect: string | null | undefined): Promise<{ url: string; expiresAt: Date }> {
+  async linkIdentity(em: EntityManager, viewer: User, claims: AccessClaims, providerId: string, redirect: string | null | undefined, binding: string): Promise<{ url: string; expiresAt: Date }> {
     assertFreshLogin(claims, this.clock.now(), this.freshWindow);
     const provider = this.providers.config(providerId);
     if (!provider) throw new BadUserInputError('provider', 'No such sign-in provider.', 'UNKNOWN_PROVIDER');
@@ -71,7 +72,7 @@ export class OidcService {
     const target = parseRedirect(redirect ?? undefined, this.config.publicOrigin, this.config.redirectOrigins);
     if (!target) throw new BadUserInputError('redirect', 'The redirect must be a path on this server or an origin in OIDC_REDIRECT_ORIGINS.', 'REDIRECT_NOT_ALLOWED');
     const { code, expiresAt } = await withRetry(() =>
-      this.codes.issue(em, { purpose: 'LINK', userId: viewer.id, sessionId: claims.sid, provider: provider.id, ttlSeconds: LINK_TICKET_TTL }),
+      this.codes.issue(em, { purpose: 'LINK', userId: viewer.id, sessionId: claims.sid, bindingHash: hashSecret(binding), provider: provider.id, ttlSeconds: LINK_TICKET_TTL }),
     );
     const query = new URLSearchParams({ redirect: target.url, link: code });
     return { url: `${this.config.publicUrl}/auth/oidc/${provider.id}/start?${query}`, expiresAt };

@@ -1,4 +1,4 @@
-import { ForeignKeyConstraintViolationException, raw, wrap, type EntityManager } from '@mikro-orm/core';
+import { ForeignKeyConstraintViolationException, LockMode, raw, wrap, type EntityManager } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import { execute } from '../../db/query';
 import { UnauthenticatedError } from '../../errors';
@@ -24,6 +24,15 @@ export class ShopperService {
       if (err instanceof ForeignKeyConstraintViolationException) throw new UnauthenticatedError('TOKEN_REVOKED');
       throw err;
     }
+  }
+
+  /**
+   * Locks existing shopper rows (PostgreSQL; SQLite's write lock already covers them), in id order so two
+   * transactions locking overlapping sets take turns instead of deadlocking.
+   */
+  async lockExisting(tx: EntityManager, userIds: string[]): Promise<void> {
+    if (!userIds.length) return;
+    await tx.find(Shopper, { userId: { $in: [...new Set(userIds)] } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { userId: 'asc' }, fields: ['userId'], disableIdentityMap: true });
   }
 
   async touchCart(tx: EntityManager, userId: string, now: Date): Promise<void> {

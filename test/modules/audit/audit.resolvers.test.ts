@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { User } from '../../../src/modules/user/user.entity';
+import { AuditEvent } from '../../../src/modules/audit/audit-event.entity';
 import { createTestServer, firstError, LOGIN, ME, REFRESH, REGISTER, type GqlResponse, type TestServer } from '../../helpers/server';
 
 const EVENTS = `query ($first: Int, $after: String, $userId: ID, $type: AuditEventType) {
@@ -230,8 +231,31 @@ describe('LOGIN_LOCKED', () => {
       const all = nodes(res);
       expect(all.map((n) => n.type)).toEqual(['LOGIN_LOCKED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_SUCCEEDED', 'REGISTERED']);
       expect(all[0]).toMatchObject({ userId: null, sessionId: null, ip: '127.0.0.1', userAgent: UA });
-      expect(JSON.parse(all[0].detail!)).toEqual({ retryAfter: firstError(locked).retryAfter });
+      expect(JSON.parse(all[0].detail!)).toEqual({ limit: 'loginIp', retryAfter: firstError(locked).retryAfter });
       expect(JSON.stringify(res.body).toLowerCase()).not.toContain(GHOST.toLowerCase());
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is recorded once when a lockout starts, and once when it ends with the count it refused: 200 refused logins, a handful of rows', async () => {
+    const server = await createTestServer({ RATE_LOGIN_IP_MAX: '2', RATE_LOGIN_IP_BLOCK: '300', RATE_LOGIN_ACCOUNT_MAX: '1000' });
+    try {
+      const em = server.app.orm.em.fork();
+      const count = async () => (await server.app.services.audit.flush(), em.count(AuditEvent, { type: 'LOGIN_LOCKED' }));
+      for (let i = 0; i < 2; i++) await call(server, LOGIN, { input: { username: `${GHOST}${i}`, password: WRONG } });
+      for (let i = 0; i < 200; i++) {
+        // Another name each time: the client's lock, not the account's, refuses them all.
+        expect(firstError(await call(server, LOGIN, { input: { username: `${GHOST}-${i}`, password: WRONG } })).code).toBe('RATE_LIMITED');
+      }
+      expect(await count()).toBe(1);
+      // Once the lockout is over, the next attempt closes it with the number of requests it refused.
+      server.clock.advance(301);
+      await call(server, LOGIN, { input: { username: GHOST, password: WRONG } });
+      await server.app.services.audit.flush();
+      const rows = await em.find(AuditEvent, { type: 'LOGIN_LOCKED' }, { orderBy: { id: 'asc' } });
+      expect(rows.length).toBeLessThanOrEqual(3);
+      expect(rows.map((r) => JSON.parse(r.detail!))).toContainEqual({ limit: 'loginIp', refused: 200, ended: true });
     } finally {
       await server.close();
     }

@@ -1,6 +1,8 @@
 import { CartItem } from '../../../src/modules/cart/cart-item.entity';
 import { createTestServer, register, type GqlResponse, type TestServer } from '../../helpers/server';
-import { ADD_ONE, CREATE_PRODUCT, MY_CART, PASSWORD, insertProducts, makeAdmin, ok, seeded } from '../../helpers/shop';
+import { Product } from '../../../src/modules/product/product.entity';
+import { TOTAL_MAX } from '../../../src/modules/cart/cart.service';
+import { ADD_ONE, ADD_TO_CART, CREATE_PRODUCT, MY_CART, PASSWORD, UPDATE_PRODUCT, insertProducts, makeAdmin, ok, seeded } from '../../helpers/shop';
 
 /** Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set (where requests really overlap). */
 describe('concurrent cart changes', () => {
@@ -56,5 +58,34 @@ describe('concurrent cart changes', () => {
     expect(cart.currency).toBe(won.product.currency);
     expect(results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'CURRENCY_MISMATCH')).toHaveLength(5);
     expect(results.every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('keeps a cart within TOTAL_MAX when the prices of five of its products rise at once', async () => {
+    const admin = await makeAdmin(server, 'price_admin');
+    const hal = await register(server, 'hal', PASSWORD);
+    const ids = await insertProducts(server, 5, { prefix: 'Dear', priceCents: 10_000_000 });
+    for (const productId of ids) await ok(server.gql(ADD_TO_CART, { productId, quantity: 40 }, { token: hal.accessToken }), 'addToCart');
+    // 5 × 40 × 10,000,000 = 2,000,000,000; each rise to 11,000,000 adds 40,000,000: three fit, a fourth would not.
+    const rises = await Promise.all(ids.map((id, i) => server.gql(UPDATE_PRODUCT, { id, input: { name: `Dear ${i}`, priceCents: 11_000_000 } }, { token: admin.accessToken })));
+    const codes = rises.map((r) => r.body.errors?.[0]?.extensions?.reason ?? r.body.errors?.[0]?.extensions?.code ?? 'OK');
+    expect(codes.filter((c) => c === 'OK')).toHaveLength(3);
+    expect(codes.filter((c) => c !== 'OK')).toEqual(['CART_TOTAL_LIMIT', 'CART_TOTAL_LIMIT']);
+    const cart = await server.gql(MY_CART, {}, { token: hal.accessToken });
+    expect(cart.body.errors).toBeUndefined();
+    expect(cart.body.data.myCart.totalCents).toBe(2_120_000_000);
+  });
+
+  it('a stored total over the Int range still reads (as TOTAL_MAX) instead of failing the cart', async () => {
+    const ida = await register(server, 'ida', PASSWORD);
+    const [id] = await insertProducts(server, 1, { prefix: 'Huge', priceCents: 20_000_000 });
+    await ok(server.gql(ADD_TO_CART, { productId: id, quantity: 99 }, { token: ida.accessToken }), 'addToCart');
+    // Past every check: a row changed by hand.
+    await server.app.orm.em.fork().nativeUpdate(Product, { id }, { priceCents: 100_000_000 });
+    const cart = await server.gql(MY_CART, {}, { token: ida.accessToken });
+    expect(cart.body.errors).toBeUndefined();
+    expect(cart.body.data.myCart.totalCents).toBe(TOTAL_MAX);
+    expect(cart.body.data.myCart.items[0].lineTotalCents).toBe(TOTAL_MAX);
+    // And the cart can still be emptied.
+    expect((await server.gql(`mutation { clearCart { totalCents } }`, {}, { token: ida.accessToken })).body.data.clearCart.totalCents).toBe(0);
   });
 });

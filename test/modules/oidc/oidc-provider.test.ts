@@ -225,6 +225,14 @@ describe('accounts without a password', () => {
   });
 });
 
+/** linkIdentity asked from `browser` (as the web app's fetch would), so the link cookie lands in its jar; returns the URL. */
+async function linkUrl(browser: Browser, token: string, variables: Record<string, unknown>): Promise<string> {
+  const page = await browser.request(server.url, { json: { query: LINK, variables }, headers: { authorization: `Bearer ${token}` } });
+  const body = JSON.parse(page.body);
+  if (!body.data?.linkIdentity) throw new Error('linkIdentity failed: ' + page.body);
+  return body.data.linkIdentity.url;
+}
+
 describe('linking', () => {
   let erin: any;
   beforeAll(async () => {
@@ -232,10 +240,10 @@ describe('linking', () => {
   });
 
   it('links a provider account to the signed-in account; signing in with it then opens that account', async () => {
-    const link = await server.gql(LINK, { provider: 'corp', redirect: '/settings' }, { token: erin.accessToken });
-    const { url } = link.body.data.linkIdentity;
+    const browser = new Browser();
+    const url = await linkUrl(browser, erin.accessToken, { provider: 'corp', redirect: '/settings' });
     expect(url).toMatch(new RegExp(`^${base}/auth/oidc/corp/start\\?`));
-    const target = await signIn(url, 'erin-at-corp');
+    const target = await signIn(url, 'erin-at-corp', browser);
     expect(target.origin + target.pathname).toBe(`${base}/settings`);
     expect(target.searchParams.get('linked')).toBe('corp');
     expect(target.searchParams.get('code')).toBeNull();
@@ -245,31 +253,79 @@ describe('linking', () => {
     expect((await audit('IDENTITY_LINKED')).map((e) => e.userId)).toContain(erin.user.id);
   });
 
+  it('binds the link URL to the asking browser with an HttpOnly __Host- cookie', async () => {
+    const browser = new Browser();
+    await linkUrl(browser, erin.accessToken, { provider: 'corp' });
+    const cookie = browser.received.find((c) => c.startsWith('__Host-tokengate-link='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+
+  it("a link URL opened in someone else's browser links nothing (link CSRF)", async () => {
+    const mallory = await register(server, 'mallory', 'mallory local password 1');
+    const url = await linkUrl(new Browser(), mallory.accessToken, { provider: 'corp', redirect: '/app/' });
+    // The victim's browser (another cookie jar) opens the attacker's URL and signs in at the provider as themselves.
+    const target = await signIn(url, 'victim-sub', new Browser());
+    expect(target.searchParams.get('linked')).toBeNull();
+    expect(target.searchParams.get('error')).toBe('LINK_BROWSER_MISMATCH');
+    expect((await server.gql(IDENTITIES, {}, { token: mallory.accessToken })).body.data.myIdentities).toEqual([]);
+    // The victim's next provider sign-in opens the victim's own (new) account, not mallory's.
+    expect((await signInWithCode('victim-sub')).user.id).not.toBe(mallory.user.id);
+  });
+
+  it('a link flow must come back to its callback with the link cookie still there', async () => {
+    const browser = new Browser();
+    const url = await linkUrl(browser, erin.accessToken, { provider: 'corp' });
+    const result = await browser.drive(url, {
+      stop: (next) => next.pathname.endsWith('/callback'),
+      onForm: (_page, hidden): Record<string, string> => (hidden.prompt === 'login' ? { login: 'erin-third', password: 'any password' } : {}),
+    });
+    browser.forget('__Host-tokengate-link');
+    const page = await browser.request(result.location!);
+    expect(new URL(page.headers.get('location')!).searchParams.get('error')).toBe('LINK_BROWSER_MISMATCH');
+    const ids = await server.gql(IDENTITIES, {}, { token: erin.accessToken });
+    expect(ids.body.data.myIdentities.map((i: any) => i.subject)).not.toContain('erin-third');
+  });
+
+  it('one browser can hold two link URLs at once', async () => {
+    const browser = new Browser();
+    const first = await linkUrl(browser, erin.accessToken, { provider: 'corp' });
+    const second = await linkUrl(browser, erin.accessToken, { provider: 'corp' });
+    expect((await signIn(second, 'erin-fourth', browser)).searchParams.get('linked')).toBe('corp');
+    expect((await signIn(first, 'erin-fifth', browser)).searchParams.get('linked')).toBe('corp');
+  });
+
   it('a link URL works once', async () => {
-    const { url } = (await server.gql(LINK, { provider: 'corp', redirect: '/settings' }, { token: erin.accessToken })).body.data.linkIdentity;
-    expect((await signIn(url, 'erin-second')).searchParams.get('linked')).toBe('corp');
-    const replay = await signIn(url, 'someone-else');
+    const browser = new Browser();
+    const url = await linkUrl(browser, erin.accessToken, { provider: 'corp', redirect: '/settings' });
+    expect((await signIn(url, 'erin-second', browser)).searchParams.get('linked')).toBe('corp');
+    const replay = await signIn(url, 'someone-else', browser);
     expect(replay.searchParams.get('error')).toBe('LINK_TICKET_INVALID');
   });
 
   it('a link URL dies with its session and after two minutes', async () => {
+    const browser = new Browser();
     const fresh = await login(server, 'erin', 'erin local password 1');
-    const { url } = (await server.gql(LINK, { provider: 'corp' }, { token: fresh.accessToken })).body.data.linkIdentity;
+    const url = await linkUrl(browser, fresh.accessToken, { provider: 'corp' });
     await server.gql(`mutation { logout }`, {}, { token: fresh.accessToken });
-    expect((await signIn(url, 'never-linked')).searchParams.get('error')).toBe('LINK_TICKET_INVALID');
+    expect((await signIn(url, 'never-linked', browser)).searchParams.get('error')).toBe('LINK_TICKET_INVALID');
     const other = await login(server, 'erin', 'erin local password 1');
-    const late = (await server.gql(LINK, { provider: 'corp' }, { token: other.accessToken })).body.data.linkIdentity.url;
+    const late = await linkUrl(browser, other.accessToken, { provider: 'corp' });
     server.clock.advance(121);
     try {
-      expect((await signIn(late, 'never-linked')).searchParams.get('error')).toBe('LINK_TICKET_INVALID');
+      expect((await signIn(late, 'never-linked', browser)).searchParams.get('error')).toBe('LINK_TICKET_INVALID');
     } finally {
       server.clock.advance(-121);
     }
   });
 
   it('refuses an identity that belongs to another account', async () => {
-    const { url } = (await server.gql(LINK, { provider: 'corp', redirect: '/settings' }, { token: erin.accessToken })).body.data.linkIdentity;
-    const target = await signIn(url, 'alice-sub');
+    const browser = new Browser();
+    const url = await linkUrl(browser, erin.accessToken, { provider: 'corp', redirect: '/settings' });
+    const target = await signIn(url, 'alice-sub', browser);
     expect(target.searchParams.get('error')).toBe('IDENTITY_IN_USE');
   });
 
@@ -292,8 +348,9 @@ describe('unlinking', () => {
     const [only] = (await server.gql(IDENTITIES, {}, { token: frank.accessToken })).body.data.myIdentities;
     expect(firstError(await server.gql(UNLINK, { id: only.id }, { token: frank.accessToken }))).toMatchObject({ code: 'LAST_SIGN_IN_METHOD' });
 
-    const { url } = (await server.gql(LINK, { provider: 'corp' }, { token: frank.accessToken })).body.data.linkIdentity;
-    expect((await signIn(url, 'frank-second')).searchParams.get('linked')).toBe('corp');
+    const browser = new Browser();
+    const url = await linkUrl(browser, frank.accessToken, { provider: 'corp' });
+    expect((await signIn(url, 'frank-second', browser)).searchParams.get('linked')).toBe('corp');
     expect((await server.gql(UNLINK, { id: only.id }, { token: frank.accessToken })).body.data.unlinkIdentity).toBe(true);
     const [left] = (await server.gql(IDENTITIES, {}, { token: frank.accessToken })).body.data.myIdentities;
     expect(left.subject).toBe('frank-second');
@@ -304,8 +361,8 @@ describe('unlinking', () => {
 
   it('lets an account with a password remove its only identity', async () => {
     const grace = await register(server, 'grace', 'grace local password 1');
-    const { url } = (await server.gql(LINK, { provider: 'corp' }, { token: grace.accessToken })).body.data.linkIdentity;
-    await signIn(url, 'grace-at-corp');
+    const browser = new Browser();
+    await signIn(await linkUrl(browser, grace.accessToken, { provider: 'corp' }), 'grace-at-corp', browser);
     const [identity] = (await server.gql(IDENTITIES, {}, { token: grace.accessToken })).body.data.myIdentities;
     expect((await server.gql(UNLINK, { id: identity.id }, { token: grace.accessToken })).body.data.unlinkIdentity).toBe(true);
     expect((await server.gql(IDENTITIES, {}, { token: grace.accessToken })).body.data.myIdentities).toEqual([]);

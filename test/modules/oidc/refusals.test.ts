@@ -93,11 +93,13 @@ describe('a well-formed ID token (the control for every forgery below)', () => {
       code_challenge_method: 'S256',
     });
     for (const p of ['state', 'nonce', 'code_challenge']) expect(authorize.searchParams.get(p)).toMatch(/^[A-Za-z0-9_-]{43,}$/);
-    const cookie = browser.received.find((c) => c.startsWith('__Secure-tokengate-oidc='))!;
+    const cookie = browser.received.find((c) => c.startsWith('__Host-tokengate-oidc='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).toMatch(/Secure/);
-    expect(cookie).toMatch(/Path=\/auth\/oidc/);
+    // __Host-: Secure, Path=/ and no Domain, so no sibling subdomain can plant or overwrite it.
+    expect(cookie).toMatch(/Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
     expect(cookie).toMatch(/Max-Age=600/);
   });
 });
@@ -173,7 +175,7 @@ describe('state', () => {
     // A copy of the flow cookie (the browser's was cleared), as an attacker holding both would present it.
     const replay = await fetch(`${root}/auth/oidc/fake/callback?${new URLSearchParams({ code: 'code-1', state })}`, {
       redirect: 'manual',
-      headers: { cookie: `__Secure-tokengate-oidc=${state}` },
+      headers: { cookie: `__Host-tokengate-oidc=${state}` },
     });
     expect(new URL(replay.headers.get('location')!).searchParams.get('error')).toBe('STATE_REPLAYED');
   });
@@ -182,7 +184,7 @@ describe('state', () => {
     const { browser, state, nonce } = await begin();
     fake.idToken = await fake.sign(fake.claims(nonce));
     await callback(browser, { code: 'code-1', state });
-    expect(browser.cookie('__Secure-tokengate-oidc')).toBeUndefined();
+    expect(browser.cookie('__Host-tokengate-oidc')).toBeUndefined();
   });
 
   it('must come back to the browser that started the flow (flow cookie)', async () => {
@@ -191,6 +193,13 @@ describe('state', () => {
     const tokensBefore = fake.tokenRequests.length;
     expect(errorOf(await callback(new Browser(), { code: 'code-1', state }))).toBe('STATE_MISMATCH');
     expect(fake.tokenRequests.length).toBe(tokensBefore); // the code is never exchanged
+  });
+
+  it('a callback without the flow cookie does not spend the state: the real browser still finishes', async () => {
+    const { browser, state, nonce } = await begin();
+    fake.idToken = await fake.sign(fake.claims(nonce));
+    expect(errorOf(await callback(new Browser(), { code: 'code-1', state }))).toBe('STATE_MISMATCH');
+    expect(location(await callback(browser, { code: 'code-1', state })).searchParams.get('code')).toMatch(/^tgc_/);
   });
 
   it('of one provider is refused at another provider`s callback', async () => {
