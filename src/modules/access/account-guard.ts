@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ForbiddenError } from '../../errors';
 import { User } from '../user/user.entity';
-import { ordered, type Permission } from './permissions';
+import { ALL_PERMISSIONS, ordered, type Permission } from './permissions';
 import { permissionsOf } from './role.service';
 
 /** Who acts: an account with the permissions in effect on its request, or the operator's CLI (user null). */
@@ -22,6 +22,8 @@ export type TargetAccount = Pick<User, 'id' | 'role'> | string;
 export async function permissionNotHeld(em: EntityManager, actor: ActingAccount, target: TargetAccount): Promise<Permission | null> {
   if (!actor.user) return null;
   if (!actor.permissions) throw new Error('permissionNotHeld: an API actor without permissions');
+  // Holding everything, the actor lacks nothing: no need to read the account's roles.
+  if (ALL_PERMISSIONS.every((p) => actor.permissions!.has(p))) return null;
   const account = typeof target === 'string' ? await em.findOne(User, { id: target }, { fields: ['id', 'role'], disableIdentityMap: true }) : target;
   if (!account) return null;
   return ordered(await permissionsOf(em, account)).find((p) => !actor.permissions!.has(p)) ?? null;

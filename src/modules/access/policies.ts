@@ -47,9 +47,15 @@ const ownOrOutranked =
     if (user.id === viewer.id) return own(input);
     const g = await grant();
     if (!g.effective.has(permission)) return { reason: shortfallOf(g, permission), missing: permission };
-    const missing = await permissionNotHeld(ctx.em, { user: viewer, permissions: g.effective }, user);
-    return missing ? { reason: 'PERMISSION_NOT_HELD', missing } : null;
+    // Once per account and request: a page asking for cart and wishlists reads each account's roles once.
+    let seen = outranked.get(ctx);
+    if (!seen) outranked.set(ctx, (seen = new Map()));
+    let missing = seen.get(user.id);
+    if (!missing) seen.set(user.id, (missing = permissionNotHeld(ctx.em, { user: viewer, permissions: g.effective }, user)));
+    const lacking = await missing;
+    return lacking ? { reason: 'PERMISSION_NOT_HELD', missing: lacking } : null;
   };
+const outranked = new WeakMap<Context, Map<string, Promise<Permission | null>>>();
 
 /** A person signed in with a session's access token, never an API token. */
 const sessionToken: Policy = ({ ctx }) => (ctx.auth.apiToken ? { reason: 'API_TOKEN_NOT_ALLOWED' } : null);
