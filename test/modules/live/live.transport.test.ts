@@ -183,19 +183,21 @@ describe('WebSocket operations', () => {
     s.close();
   });
 
-  it('answers syntax and validation errors with the HTTP codes, on that operation only', async () => {
+  it('answers syntax errors, validation errors and limits with the HTTP codes, on that operation only', async () => {
     const s = new RawSocket(wsUrl(server));
     await s.init();
     s.subscribe('a', 'subscription { ');
     expect((await s.next((m) => m.id === 'a')).payload[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     s.subscribe('b', 'subscription { nope }');
     expect((await s.next((m) => m.id === 'b')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    s.subscribe('c', `subscription { ${'a: __typename '.repeat(40)} }`);
-    expect((await s.next((m) => m.id === 'c')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    s.subscribe('d', `subscription { __typename ${'@skip(if: false) '.repeat(30)} }`);
-    expect((await s.next((m) => m.id === 'd')).payload[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    s.subscribe('e', `subscription { ${'__typename '.repeat(3000)} }`);
-    expect((await s.next((m) => m.id === 'e')).payload[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    const limited = async (id: string, query: string, limit: string) => {
+      s.subscribe(id, query);
+      expect((await s.next((m) => m.id === id)).payload[0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit });
+    };
+    await limited('c', `subscription { cartChanged { ${Array.from({ length: 40 }, (_, i) => `a${i}: itemCount`).join(' ')} } }`, 'ALIASES');
+    await limited('d', `subscription { cartChanged { ${'itemCount @skip(if: false) '.repeat(30)} } }`, 'DIRECTIVES');
+    await limited('e', `subscription { ${'__typename '.repeat(3000)} }`, 'TOKENS');
+    await limited('f', `# ${'x'.repeat(40_000)}\nsubscription { cartChanged { itemCount } }`, 'DOCUMENT_BYTES');
     // The socket is still open and usable.
     s.send({ type: 'ping' });
     expect((await s.next((m) => m.type === 'pong')).type).toBe('pong');
