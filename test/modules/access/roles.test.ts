@@ -300,21 +300,22 @@ describe('other accounts’ sessions, carts and wishlists behind their own permi
 
     // users:read shows the accounts, not their sessions, carts or wishlists (each field names what it needs).
     for (const [field, missing] of [['sessions { id }', 'sessions:manage'], ['cart { itemCount }', 'carts:read'], ['wishlists { id }', 'carts:read']]) {
-      const res = await server.gql(`{ users(first: 100) { edges { node { username ${field} } } } }`, {}, as(directory));
+      // A page of 40: 100 accounts with up to 50 sessions each pass the cost limit (GRAPHQL_MAX_COST).
+      const res = await server.gql(`{ users(first: 40) { edges { node { username ${field} } } } }`, {}, as(directory));
       expect(res.status).toBe(403);
       expect(firstError(res)).toMatchObject({ code: 'FORBIDDEN', reason: 'INSUFFICIENT_ROLE', missing });
     }
     // Its own are its own.
     expect((await server.gql(`{ me { sessions { id } cart { itemCount } wishlists { id } } }`, {}, as(directory))).status).toBe(200);
 
-    const bySessions = await ok(server.gql(`{ users(first: 100) { edges { node { username sessions { id } } } } }`, {}, as(sessions)), 'users');
+    const bySessions = await ok(server.gql(`{ users(first: 40) { edges { node { username sessions { id } } } } }`, {}, as(sessions)), 'users');
     const patSessions = bySessions.edges.find((e: any) => e.node.username === 'pat').node.sessions;
     expect(patSessions.map((s: any) => s.id)).toEqual([pat.sessionId]);
     expectError(await server.gql(REVOKE_SESSION, { id: pat.sessionId }, as(directory)), { code: 'NOT_FOUND', field: 'id' });
     expect(await ok(server.gql(REVOKE_SESSION, { id: pat.sessionId }, as(sessions)), 'revokeSession')).toBe(true);
     expect(firstError(await server.gql(ME, {}, as(pat)))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
 
-    const byShop = await ok(server.gql(`{ users(first: 100) { edges { node { username cart { itemCount } wishlists { id } } } } }`, {}, as(shop)), 'users');
+    const byShop = await ok(server.gql(`{ users(first: 40) { edges { node { username cart { itemCount } wishlists { id } } } } }`, {}, as(shop)), 'users');
     expect(byShop.edges.find((e: any) => e.node.username === 'pat').node).toEqual({ username: 'pat', cart: { itemCount: 0 }, wishlists: [] });
   });
 });
