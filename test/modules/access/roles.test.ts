@@ -300,7 +300,8 @@ describe('other accounts’ sessions, carts and wishlists behind their own permi
 
     // users:read shows the accounts, not their sessions, carts or wishlists (each field names what it needs).
     for (const [field, missing] of [['sessions { id }', 'sessions:manage'], ['cart { itemCount }', 'carts:read'], ['wishlists { id }', 'carts:read']]) {
-      const res = await server.gql(`{ users(first: 100) { edges { node { username ${field} } } } }`, {}, as(directory));
+      // A page of 40: 100 accounts with up to 50 sessions each pass the cost limit (GRAPHQL_MAX_COST).
+      const res = await server.gql(`{ users(first: 40) { edges { node { username ${field} } } } }`, {}, as(directory));
       expect(res.status).toBe(403);
       expect(firstError(res)).toMatchObject({ code: 'FORBIDDEN', reason: 'INSUFFICIENT_ROLE', missing });
     }
