@@ -284,5 +284,5 @@ describe('the process with a bad setting', () => {
     expect(code).toBe(78);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^tokengate: configuration error: TRUST_PROXY/);
-  });
+  }, 60_000);
 });

@@ -52,7 +52,7 @@ describe('npm run user', () => {
       expect(empty.stderr.split('\n')[0]).toBe("--username is empty: give the account's name");
       expect(empty.stderr).toMatch(/^usage: npm run user/m);
     }
-  });
+  }, 120_000);
 
   it('refuses a password on the command line', async () => {
     const res = await cli(['create', '--username', 'eve', '--password', 'secret password'], { DATABASE_URL: db.url });
