@@ -500,7 +500,7 @@ export type ProductInput = {
 
 export type Query = {
   __typename?: 'Query';
-  /** An account's API tokens that are not revoked, newest first. */
+  /** An account's API tokens that are not revoked, newest first; PERMISSION_NOT_HELD for an account holding a permission you lack. */
   apiTokens: Array<ApiToken>;
   /** The audit trail, newest first, optionally for one user or one event type. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
   auditEvents: AuditEventConnection;
@@ -627,7 +627,7 @@ export type SubscriptionProductChangedArgs = {
 
 export type User = {
   __typename?: 'User';
-  /** Readable by the user and with carts:read. */
+  /** Readable by the user and with carts:read, for an account holding no permission you lack. */
   cart: Cart;
   createdAt: Scalars['DateTime']['output'];
   /** False for an account created by a provider sign-in until setPassword. */
@@ -643,10 +643,10 @@ export type User = {
   role: Role;
   /** Every role the account holds: USER always, ADMIN when it is an admin, then its custom roles by name. Readable by the account, users:read and roles:manage. */
   roles: Array<Scalars['String']['output']>;
-  /** The account's live sessions, newest first. Readable by the user and with sessions:manage. */
+  /** The account's live sessions, newest first. Readable by the user (from a session) and with sessions:manage, for an account holding no permission you lack. */
   sessions: Array<Session>;
   username: Scalars['String']['output'];
-  /** Oldest first. Readable by the user and with carts:read. */
+  /** Oldest first. Readable by the user and with carts:read, for an account holding no permission you lack. */
   wishlists: Array<Wishlist>;
 };
 
