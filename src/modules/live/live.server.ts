@@ -3,8 +3,8 @@ import type { Context as WsContext, ServerOptions, SubscribePayload } from 'grap
 import type { Extra } from 'graphql-ws/use/@fastify/websocket';
 import { isIP } from 'node:net';
 import type { Context } from '../../context';
-import { readBearer } from '../../context';
-import { AppError, RateLimitedError } from '../../errors';
+import { proveBinding, readBearer } from '../../context';
+import { AppError, RateLimitedError, ServiceUnavailableError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
 import { CLOSE } from './live.codes';
@@ -60,7 +60,17 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
     async onConnect(ctx) {
       const { socket, request } = ctx.extra;
       const meta: ClientMeta = { ip: isIP(request.ip) ? request.ip : null, userAgent: request.headers['user-agent']?.slice(0, 512) ?? null };
-      const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
+      const { dpop } = services;
+      let auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t), { dpopRequired: dpop.required, refuse: (r) => dpop.refuse(r) });
+      // A DPoP token needs connectionParams.dpop: a fresh proof for GET on the /graphql URL, with ath.
+      const proof = ctx.connectionParams?.dpop;
+      try {
+        auth = await proveBinding(auth, (token) => (typeof proof === 'string' && proof !== '' ? dpop.check({ proof, htm: 'GET', accessToken: token }) : Promise.reject(dpop.refuse('DPOP_PROOF_INVALID', 'missing'))), dpop);
+      } catch (err) {
+        if (!(err instanceof ServiceUnavailableError)) throw err;
+        socket.close(1013, 'SERVICE_UNAVAILABLE');
+        return false;
+      }
       connections.set(ctx, { auth, meta });
       if (auth.failure) {
         if (auth.failure === 'TOKEN_MISSING') return true; // anonymous: public subscriptions only
@@ -131,7 +141,7 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
   };
 }
 
-/** connectionParams: { authorization: "Bearer …" } as over HTTP, or { accessToken }. */
+/** connectionParams: { authorization: "Bearer …" | "DPoP …" } as over HTTP, or { accessToken } (Bearer). */
 function bearerFrom(params: Record<string, unknown> | undefined): string | undefined {
   const header = params?.authorization ?? params?.Authorization;
   if (typeof header === 'string') return header;
