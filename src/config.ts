@@ -68,8 +68,8 @@ export interface Config {
     maxAge: number;
     /** Server nonces (RFC 9449 §8): every proof must carry a recent DPoP-Nonce. */
     nonce: boolean;
-    /** The /graphql URL under PUBLIC_URL that every proof's htu must name. */
-    htu: string;
+    /** The /graphql URL under PUBLIC_URL that every proof's htu must name; null without PUBLIC_URL (the request's own URL). */
+    htu: string | null;
   };
 }
 
@@ -164,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mode: parseEnum('DPOP', env.DPOP, ['optional', 'required'] as const, 'optional'),
       maxAge: parseDuration('DPOP_MAX_AGE', env.DPOP_MAX_AGE, 60),
       nonce: parseBool('DPOP_NONCE', env.DPOP_NONCE, false),
-      htu: `${oidc.publicUrl}/graphql`,
+      htu: env.PUBLIC_URL ? `${oidc.publicUrl}/graphql` : null,
     },
   };
   if (config.jwt.maxLifetime < accessTtl) {

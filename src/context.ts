@@ -193,7 +193,7 @@ class RequestContext extends ViewerContext implements Context {
   private prove(accessToken?: string): Promise<string> {
     const header = this.req.headers.dpop;
     this.proved ??=
-      typeof header === 'string' && header !== '' ? this.services.dpop.check({ proof: header, htm: this.req.method, accessToken }) : Promise.reject(this.services.dpop.refuse('DPOP_PROOF_INVALID', 'missing'));
+      typeof header === 'string' && header !== '' ? this.services.dpop.check({ proof: header, htm: this.req.method, accessToken, url: graphqlUrl(this.req) }) : Promise.reject(this.services.dpop.refuse('DPOP_PROOF_INVALID', 'missing'));
     return this.proved;
   }
 
@@ -201,6 +201,9 @@ class RequestContext extends ViewerContext implements Context {
     return (this.forked ??= this.deps.em.fork());
   }
 }
+
+/** The /graphql URL a request reached, as Fastify reads it (X-Forwarded-* only from TRUST_PROXY hops). */
+export const graphqlUrl = (req: FastifyRequest): string => `${req.protocol}://${req.host}/graphql`;
 
 export function makeContextBuilder(deps: Deps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<Context> => {

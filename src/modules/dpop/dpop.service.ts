@@ -12,6 +12,8 @@ export interface ProofRequest {
   proof: string;
   htm: string;
   accessToken?: string;
+  /** The request's own /graphql URL as Fastify sees it: the htu only when PUBLIC_URL is not set. */
+  url: string;
 }
 
 /** `detail` names the failed check (htu, ath, iat window, a jose code) for a log or a counter's label; never a secret. */
@@ -49,7 +51,7 @@ export class DpopService {
     const now = this.clock.now();
     let proof;
     try {
-      proof = await this.verifier.verify(req.proof, { htm: req.htm, htu: this.cfg.htu, accessToken: req.accessToken, now: epochSeconds(now), maxAge: this.cfg.maxAge, tolerance: this.tolerance });
+      proof = await this.verifier.verify(req.proof, { htm: req.htm, htu: this.cfg.htu ?? req.url, accessToken: req.accessToken, now: epochSeconds(now), maxAge: this.cfg.maxAge, tolerance: this.tolerance });
     } catch (err) {
       if (!(err instanceof ProofError)) throw err;
       throw this.refuse('DPOP_PROOF_INVALID', err.detail);

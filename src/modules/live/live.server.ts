@@ -3,7 +3,7 @@ import type { Context as WsContext, ServerOptions, SubscribePayload } from 'grap
 import type { Extra } from 'graphql-ws/use/@fastify/websocket';
 import { isIP } from 'node:net';
 import type { Context } from '../../context';
-import { proveBinding, readBearer } from '../../context';
+import { graphqlUrl, proveBinding, readBearer } from '../../context';
 import { AppError, RateLimitedError, ServiceUnavailableError } from '../../errors';
 import type { ClientMeta } from '../session/session.service';
 import { TrustedDocumentError, type DocumentRequest, type TrustedDocuments } from '../../http/trusted-documents';
@@ -65,7 +65,7 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
       // A DPoP token needs connectionParams.dpop: a fresh proof for GET on the /graphql URL, with ath.
       const proof = ctx.connectionParams?.dpop;
       try {
-        auth = await proveBinding(auth, (token) => (typeof proof === 'string' && proof !== '' ? dpop.check({ proof, htm: 'GET', accessToken: token }) : Promise.reject(dpop.refuse('DPOP_PROOF_INVALID', 'missing'))), dpop);
+        auth = await proveBinding(auth, (token) => (typeof proof === 'string' && proof !== '' ? dpop.check({ proof, htm: 'GET', accessToken: token, url: graphqlUrl(request) }) : Promise.reject(dpop.refuse('DPOP_PROOF_INVALID', 'missing'))), dpop);
       } catch (err) {
         if (!(err instanceof ServiceUnavailableError)) throw err;
         socket.close(1013, 'SERVICE_UNAVAILABLE');
