@@ -57,7 +57,6 @@ describe('DPoP in the web app (Chromium)', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByLabel('Password').press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Hello, dana' }).waitFor();
-    await page.waitForFunction(() => true);
     const deadline = Date.now() + 10_000;
     while (!socketInits.some((p) => p.authorization) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 

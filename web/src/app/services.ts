@@ -1,5 +1,5 @@
 import { createTransport, type Transport } from '../lib/apollo';
-import { DpopKey, signingFetch } from '../lib/dpop';
+import { DpopKey, signingFetch, socketParams } from '../lib/dpop';
 import { httpRefresher } from '../lib/refresh';
 import { AuthSession } from '../lib/session';
 import type { DocumentMode } from '../lib/transport';
@@ -23,7 +23,7 @@ export function createServices(location: Location, documents: DocumentMode): Ser
   const dpop = DpopKey.load();
   const fetch = signingFetch(dpop);
   const session = new AuthSession(httpRefresher({ uri, documents, fetch }));
-  const transport = createTransport({ session, uri, wsUrl, documents, fetch, dpop });
+  const transport = createTransport({ session, uri, wsUrl, documents, fetch, socketParams: (token) => socketParams(dpop, uri, token) });
   const meta = document.querySelector('meta[name="tokengate-explorer"]')?.getAttribute('content');
   return { ...transport, session, documents, explorer: import.meta.env.DEV || meta === 'on', fetch };
 }

@@ -6,7 +6,6 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { Observable, type Subscription } from 'rxjs';
 import type { AuthSession } from './session';
-import { socketParams, type DpopKey } from './dpop';
 import { ACCEPT, COOKIE_MODE_HEADERS, documentHash, errorReason, persistedQuery, type DocumentMode } from './transport';
 
 /** The WebSocket close code for token and session failures; the reason is the HTTP `reason`. */
@@ -29,8 +28,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** A WebSocket implementation where there is no global one (Node tests). */
   webSocketImpl?: unknown;
-  /** The browser's DPoP key: the socket's connectionParams carry a fresh proof (HTTP signs through `fetch`). */
-  dpop?: Promise<DpopKey | null>;
+  /** connectionParams for a token, e.g. with a fresh DPoP proof (HTTP signs through `fetch`); Bearer by default. */
+  socketParams?: (token: string) => Promise<Record<string, string>>;
 }
 
 export interface Transport {
@@ -125,7 +124,7 @@ export function createTransport(options: ClientOptions): Transport {
       if (!token && session.getState().status !== 'starting') throw new Error('Signed out: no live connection');
       if (!token) return {};
       // A fresh proof per attempt: the server refuses a proof it has seen, so a retry on 4403 signs again.
-      return options.dpop ? socketParams(options.dpop, options.uri, token) : { authorization: `Bearer ${token}` };
+      return options.socketParams ? options.socketParams(token) : { authorization: `Bearer ${token}` };
     },
     // 4403 TOKEN_EXPIRED / TOKEN_REVOKED reconnect (after a refresh); any other 4403 means the session is over.
     shouldRetry: (event) => !(isCloseEvent(event) && event.code === AUTH_CLOSE && !REFRESHABLE.has(event.reason)),
