@@ -102,11 +102,18 @@ export class SessionService {
     });
   }
 
-  /** Ends the session that owns a refresh token; false when the token is unknown or already ended. */
-  async endByRefreshToken(em: EntityManager, presented: string, meta: ClientMeta): Promise<boolean> {
+  /**
+   * Ends the session that owns a refresh token; false when the token is unknown or already ended. A DPoP-bound
+   * session ends only with a proof of its key (`jkt`): a copied refresh token cannot log the person out.
+   */
+  async endByRefreshToken(em: EntityManager, presented: string, meta: ClientMeta, jkt: string | null = null): Promise<boolean> {
     if (!FORMAT.test(presented)) return false;
     const token = await em.findOne(RefreshToken, { tokenHash: hashToken(presented) });
-    return token ? this.end(em, token.sessionId, 'LOGOUT', meta) : false;
+    if (!token) return false;
+    const session = await em.findOne(Session, { id: token.sessionId }, { fields: ['dpopJkt'], disableIdentityMap: true });
+    if (session?.dpopJkt && !jkt) throw new UnauthenticatedError('DPOP_REQUIRED');
+    if (session?.dpopJkt && session.dpopJkt !== jkt) throw new UnauthenticatedError('DPOP_KEY_MISMATCH');
+    return this.end(em, token.sessionId, 'LOGOUT', meta);
   }
 
   /** Revokes one session; true when it was live. */

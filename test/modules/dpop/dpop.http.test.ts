@@ -140,6 +140,16 @@ describe('DPoP over HTTP (RFC 9449)', () => {
     expect(reason(await server.gql(REFRESH, { token: next.refreshToken }))).toBe('DPOP_REQUIRED');
   });
 
+  it('refuses a logout by a copied bound refresh token without the key; the owner logs out with a proof', async () => {
+    const { refreshToken, accessToken } = await boundSession('lou');
+    const LOGOUT = `mutation ($token: String) { logout(refreshToken: $token) }`;
+    expect(reason(await server.gql(LOGOUT, { token: refreshToken }))).toBe('DPOP_REQUIRED');
+    expect(reason(await gqlWith(server.url, LOGOUT, { token: refreshToken }, { dpop: await (await dpopClient()).proof() }))).toBe('DPOP_KEY_MISMATCH');
+    expect((await me(accessToken, await client.proof('POST', { accessToken }))).body.data?.me.username).toBe('lou');
+    expect((await gqlWith(server.url, LOGOUT, { token: refreshToken }, { dpop: await client.proof() })).body.data?.logout).toBe(true);
+    expect(reason(await me(accessToken, await client.proof('POST', { accessToken })))).toBe('TOKEN_REVOKED');
+  });
+
   it('binds an unbound session at its first rotation with a proof', async () => {
     const { refreshToken } = (await server.gql(REGISTER, { input: { username: 'una', password: PASSWORD } })).body.data.register;
     const bound = (await gqlWith(server.url, REFRESH, { token: refreshToken }, { dpop: await client.proof() })).body.data.refreshToken;
