@@ -44,6 +44,16 @@ describe('loadConfig', () => {
       expect(Object.isFrozen(cfg)).toBe(true);
     });
 
+    it('reads the DPoP policy: optional, 60 s, no nonces, htu from PUBLIC_URL (none without it)', () => {
+      expect(load().dpop).toEqual({ mode: 'optional', maxAge: 60, nonce: false, htu: null });
+      expect(load({ DPOP: 'required', DPOP_MAX_AGE: '2m', DPOP_NONCE: 'true', PUBLIC_URL: 'https://id.example.com/' }).dpop).toEqual({
+        mode: 'required',
+        maxAge: 120,
+        nonce: true,
+        htu: 'https://id.example.com/graphql',
+      });
+    });
+
     it('turns introspection and the landing page off in production, and makes the cookie secure', () => {
       const cfg = load({ NODE_ENV: 'production' });
       expect(cfg.env).toBe('production');
@@ -100,6 +110,9 @@ describe('loadConfig', () => {
       ['DATABASE_URL=mysql://…', { DATABASE_URL: 'mysql://root@db/app' }],
       ['DATABASE_URL=a bare path', { DATABASE_URL: 'data.sqlite' }],
       ['JWT_ALGORITHM=none', { JWT_ALGORITHM: 'none' }],
+      ['DPOP=always', { DPOP: 'always' }],
+      ['DPOP_MAX_AGE over an hour', { DPOP_MAX_AGE: '2h' }],
+      ['DPOP_NONCE=sometimes', { DPOP_NONCE: 'sometimes' }],
     ])('%s', (_name, env) => {
       expect(() => load(env)).toThrow(TypeError);
     });
