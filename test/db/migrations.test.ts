@@ -58,6 +58,9 @@ describe('migrations', () => {
   it('steps back one migration at a time, to nothing, and up again', async () => {
     const migrator = fresh.orm.getMigrator();
     await migrator.down();
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES]);
+    expect(await knex().schema.hasColumn('sessions', 'dpop_jkt')).toBe(false);
+    await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES]);
     await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES]);

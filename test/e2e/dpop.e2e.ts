@@ -87,6 +87,19 @@ describe('DPoP in the web app (Chromium)', () => {
     expect(key).toEqual({ extractable: false, alg: 'P-256' });
   });
 
+  it('still signs in when the device clock is ten minutes slow (iat follows the server Date header)', async () => {
+    const { context } = await isolatedContext(browser, base);
+    await context.clock.setFixedTime(new Date(Date.now() - 10 * 60 * 1000));
+    const slow = await context.newPage();
+    await slow.goto(`${base}/app/`);
+    await slow.getByRole('button', { name: 'Create an account' }).click();
+    await slow.getByLabel('Username').fill('sloane');
+    await slow.getByLabel('Password').fill(PASSWORD);
+    await slow.getByLabel('Password').press('Enter');
+    await slow.getByRole('heading', { level: 1, name: 'Hello, sloane' }).waitFor();
+    await context.close();
+  });
+
   it('a token and a proof taken from its requests get nothing from Node', async () => {
     const taken = sent.filter((r) => r.authorization).at(-1)!;
     const token = taken.authorization!.replace(/^DPoP /, '');

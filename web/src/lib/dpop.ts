@@ -33,6 +33,8 @@ function idb<T>(run: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTransact
 export class DpopKey {
   /** The last DPoP-Nonce the server sent (DPOP_NONCE=true), echoed in the next proofs. */
   private nonce: string | undefined;
+  /** How far the server's clock (its Date header) is ahead of this one, when that is more than a few seconds. */
+  private skewMs = 0;
 
   private constructor(private readonly pair: CryptoKeyPair, private readonly jwk: JsonWebKey) {}
 
@@ -59,18 +61,27 @@ export class DpopKey {
     const htu = `${target.origin}${target.pathname}`;
     const ath = accessToken ? b64u(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))) : undefined;
     const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: this.jwk };
-    const claims = { htm, htu, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ...(ath ? { ath } : {}), ...(this.nonce ? { nonce: this.nonce } : {}) };
+    const claims = { htm, htu, iat: Math.floor((Date.now() + this.skewMs) / 1000), jti: crypto.randomUUID(), ...(ath ? { ath } : {}), ...(this.nonce ? { nonce: this.nonce } : {}) };
     const input = `${b64uJson(header)}.${b64uJson(claims)}`;
     // WebCrypto's ECDSA signature is r‖s, which is exactly JWS's ES256 form.
     const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.pair.privateKey, new TextEncoder().encode(input));
     return `${input}.${b64u(signature)}`;
   }
 
-  /** Keeps the server's next nonce; true when the answer asked for one (use_dpop_nonce): retry once. */
+  /**
+   * Keeps the server's next nonce and its clock; true when a retry may succeed: the answer asked for a nonce
+   * (use_dpop_nonce), or refused the proof while this device's clock is off by more than the server tolerates.
+   */
   heard(res: Response): boolean {
     const next = res.headers.get('dpop-nonce');
     if (next) this.nonce = next;
-    return res.status === 401 && next !== null && /error="use_dpop_nonce"/.test(res.headers.get('www-authenticate') ?? '');
+    const before = this.skewMs;
+    const serverNow = Date.parse(res.headers.get('date') ?? '');
+    if (Number.isFinite(serverNow)) this.skewMs = Math.abs(serverNow - Date.now()) > 5000 ? serverNow - Date.now() : 0;
+    if (res.status !== 401) return false;
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    if (next !== null && /error="use_dpop_nonce"/.test(challenge)) return true;
+    return /error="invalid_dpop_proof"/.test(challenge) && Math.abs(this.skewMs - before) > 5000;
   }
 }
 
