@@ -15,8 +15,8 @@ interface Pair {
   refreshToken: string;
 }
 
-async function call(url: string, body: string, field: string): Promise<Pair> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+async function call(url: string, body: string, field: string, extra: Record<string, string> = {}): Promise<Pair> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...extra }, body });
   const json = (await res.json()) as { data?: Record<string, Pair>; errors?: unknown };
   const pair = json.data?.[field];
   if (!pair) throw new Error(`${field} failed (HTTP ${res.status}): ${JSON.stringify(json.errors)}`);
@@ -29,6 +29,9 @@ export async function register(url: string): Promise<Pair> {
 }
 
 export const login = (url: string) => call(url, LOGIN, 'login');
+
+/** A login whose tokens are bound to the key that signed `proof` (DPoP). */
+export const loginWithProof = (url: string, proof: string) => call(url, LOGIN, 'login', { dpop: proof });
 
 /** A personal API token (no scopes: `me` needs none) minted with a fresh login's access token. */
 export async function createApiToken(url: string, accessToken: string): Promise<string> {

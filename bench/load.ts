@@ -1,5 +1,7 @@
 // The load generator: runs autocannon jobs sent over IPC and answers with one Measured per spec.
 import autocannon, { type Request } from 'autocannon';
+import type { JsonWebKey } from 'node:crypto';
+import { dpopSigner } from './dpop';
 import { refreshBody } from './gql';
 import { exitOnDisconnect } from './proc';
 import { summarize, type Measured } from './stats';
@@ -12,6 +14,8 @@ export interface LoadSpec {
   overallRate?: number;
   /** Refresh mode: one live refresh token per session; each request spends one and stores its successor. */
   refreshTokens?: string[];
+  /** DPoP mode: the token is bound to this key (private JWK); every request carries a fresh proof signed with it. */
+  dpopKey?: JsonWebKey;
 }
 
 /** Specs run side by side; a warm-up run (discarded) precedes the measured one, which is time- or count-bound. */
@@ -24,7 +28,13 @@ export interface LoadJob {
 
 function request(spec: LoadSpec, failures: { n: number }, pool?: string[]): Request {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (spec.token) headers.authorization = `Bearer ${spec.token}`;
+  if (spec.token) headers.authorization = `${spec.dpopKey ? 'DPoP' : 'Bearer'} ${spec.token}`;
+  if (spec.dpopKey) {
+    const proof = dpopSigner(spec.dpopKey);
+    // A proof is single-use: each request signs its own (in this process, on the load generator's core).
+    const setupRequest = (req: Request) => ({ ...req, headers: { ...headers, dpop: proof('POST', spec.url, spec.token) } });
+    return { method: 'POST', headers, body: spec.body, setupRequest, onResponse: (status, body) => void (status < 300 && body.includes('"errors"') && failures.n++) };
+  }
   if (!pool) {
     return { method: 'POST', headers, body: spec.body, onResponse: (status, body) => void (status < 300 && body.includes('"errors"') && failures.n++) };
   }

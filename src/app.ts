@@ -31,6 +31,8 @@ import { LiveService, socketInspector } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
+import { openReplayCache } from './modules/dpop/dpop.replay';
+import { NativeSql } from './db/native-sql';
 
 export interface App {
   fastify: FastifyInstance;
@@ -72,9 +74,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await orm.close();
     throw err;
   });
+  const replay = await openReplayCache(config, new NativeSql(config.database.kind, () => orm.em), clock, logger).catch(async (err) => {
+    await bus.close();
+    await store.close();
+    await orm.close();
+    throw err;
+  });
   const live = new LiveService(bus, logger);
   const limits = await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix);
-  const services = createServices(config, clock, limits, () => orm.em, logger, live);
+  const services = createServices(config, clock, limits, () => orm.em, logger, live, replay);
   await services.passwords.warmUp();
 
   const trusted = config.trustedDocuments;
@@ -166,6 +174,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await services.audit.flush();
     await live.flush();
     await bus.close();
+    await services.dpop.close();
     await store.close();
     await orm.close();
   };

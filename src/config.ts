@@ -67,6 +67,17 @@ export interface Config {
   logLevel: LogLevel;
   /** Sign-in with OpenID Connect providers: PUBLIC_URL, OIDC_PROVIDERS and OIDC_<ID>_* (docs/oidc.md). */
   oidc: OidcConfig;
+  /** Sender-constrained tokens (RFC 9449, docs/dpop.md). */
+  dpop: {
+    /** optional: tokens are bound when the client sends a proof; required: bearer access tokens are refused. */
+    mode: 'optional' | 'required';
+    /** Seconds a proof's iat may lie in the past (JWT_CLOCK_TOLERANCE is added on both sides). */
+    maxAge: number;
+    /** Server nonces (RFC 9449 §8): every proof must carry a recent DPoP-Nonce. */
+    nonce: boolean;
+    /** The /graphql URL under PUBLIC_URL that every proof's htu must name; null without PUBLIC_URL (the request's own URL). */
+    htu: string | null;
+  };
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -84,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const prod = nodeEnv === 'production';
   const secret = loadSecret(env.JWT_SECRET, nodeEnv, dataDir);
   const algorithm = parseEnum('JWT_ALGORITHM', env.JWT_ALGORITHM, JWT_ALGORITHMS, 'HS256');
+  const oidc = parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535));
   const cookieSecure = parseBool('REFRESH_COOKIE_SECURE', env.REFRESH_COOKIE_SECURE, nodeEnv !== 'development');
   const config: Config = {
     env: nodeEnv,
@@ -164,11 +176,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocuments: parseTrustedDocuments(env),
     shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0, 3600),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
-    oidc: parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535)),
+    oidc,
+    dpop: {
+      mode: parseEnum('DPOP', env.DPOP, ['optional', 'required'] as const, 'optional'),
+      maxAge: parseDuration('DPOP_MAX_AGE', env.DPOP_MAX_AGE, 60),
+      nonce: parseBool('DPOP_NONCE', env.DPOP_NONCE, false),
+      htu: env.PUBLIC_URL ? `${oidc.publicUrl}/graphql` : null,
+    },
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');
   }
+  // A long window keeps every replay-cache entry (and a stolen proof) alive that long.
+  if (config.dpop.maxAge > 3600) throw new TypeError(`DPOP_MAX_AGE must be at most 1h (3600s); got "${env.DPOP_MAX_AGE}"`);
   if (config.rateLimitStore === 'redis' && !config.redisUrl) throw new TypeError('RATE_LIMIT_STORE=redis needs REDIS_URL');
   if (config.rateLimitStore === 'database' && config.database.kind !== 'postgresql') {
     throw new TypeError('RATE_LIMIT_STORE=database needs a PostgreSQL DATABASE_URL; SQLite runs a single instance, use memory');

@@ -34,28 +34,73 @@ export interface Context {
   getUser(): Promise<User>;
   /** What the viewer may do on this request: its roles' permissions, narrowed by an API token's scopes; loaded once. */
   getGrant(): Promise<Grant>;
+  /**
+   * The key (RFC 7638 thumbprint) of the request's DPoP proof, checked once per request, for the mutations that
+   * issue tokens; null without a DPoP header (refused with DPOP=required). Throws UNAUTHENTICATED with a DPOP_* reason.
+   */
+  dpopKey(): Promise<string | null>;
 }
 
+/** `scheme: 'DPoP'` marks a request that used (or, with DPOP=required, must use) DPoP: its refusals challenge with DPoP. */
 export type BearerAuth =
-  | { claims: AccessClaims; failure: null; apiToken?: undefined }
-  | { claims: null; failure: null; apiToken: PresentedApiToken }
-  | { claims: null; failure: AuthFailure; apiToken?: undefined };
+  | { claims: AccessClaims; failure: null; apiToken?: undefined; scheme?: 'DPoP'; token?: string }
+  | { claims: null; failure: null; apiToken: PresentedApiToken; scheme?: undefined }
+  | { claims: null; failure: AuthFailure; apiToken?: undefined; scheme?: 'DPoP' };
 
-const BEARER = /^Bearer +([A-Za-z0-9_~+/.=-]+) *$/i;
+const AUTHORIZATION = /^(Bearer|DPoP) +([A-Za-z0-9_~+/.=-]+) *$/i;
 
-/** Reads the bearer token without touching the database, so public operations never fail on a stale token. */
-export function readBearer(header: string | undefined, verify: (token: string) => AccessClaims): BearerAuth {
-  if (header === undefined || header.trim() === '') return { claims: null, failure: 'TOKEN_MISSING' };
-  const match = BEARER.exec(header);
-  if (!match) return { claims: null, failure: 'TOKEN_INVALID' };
+export interface ReadOptions {
+  /** DPOP=required: an unbound access token is refused. */
+  dpopRequired?: boolean;
+  /** Hears a DPOP_* refusal (the DPoP service's one place for them). */
+  refuse?: (reason: 'DPOP_REQUIRED') => void;
+}
+
+/**
+ * Reads the Bearer or DPoP access token without touching the database, so public operations never fail on a
+ * stale token. A DPoP token comes back with its text (for the proof's ath): proveBinding checks the proof.
+ */
+export function readBearer(header: string | undefined, verify: (token: string) => AccessClaims, opts: ReadOptions = {}): BearerAuth {
+  const dpopScheme = opts.dpopRequired ? ({ scheme: 'DPoP' } as const) : {};
+  if (header === undefined || header.trim() === '') return { claims: null, failure: 'TOKEN_MISSING', ...dpopScheme };
+  const match = AUTHORIZATION.exec(header);
+  if (!match) return { claims: null, failure: 'TOKEN_INVALID', ...(/^dpop /i.test(header) ? { scheme: 'DPoP' as const } : {}) };
+  const dpop = match[1].toLowerCase() === 'dpop';
+  const token = match[2];
   // An API token is looked up on first use; only its hash is kept, so no context object holds the secret.
-  if (looksLikeApiToken(match[1])) {
-    return isWellFormedApiToken(match[1]) ? { claims: null, failure: null, apiToken: { hash: hashApiToken(match[1]) } } : { claims: null, failure: 'TOKEN_INVALID' };
+  if (looksLikeApiToken(token)) {
+    // API tokens stay bearer secrets: under the DPoP scheme one is refused.
+    if (dpop) return { claims: null, failure: 'TOKEN_INVALID', scheme: 'DPoP' };
+    return isWellFormedApiToken(token) ? { claims: null, failure: null, apiToken: { hash: hashApiToken(token) } } : { claims: null, failure: 'TOKEN_INVALID' };
   }
+  let claims: AccessClaims;
   try {
-    return { claims: verify(match[1]), failure: null };
+    claims = verify(token);
   } catch (err) {
-    if (err instanceof TokenError) return { claims: null, failure: err.reason };
+    if (err instanceof TokenError) return { claims: null, failure: err.reason, ...(dpop ? { scheme: 'DPoP' as const } : {}) };
+    throw err;
+  }
+  if (dpop) return claims.cnf ? { claims, failure: null, scheme: 'DPoP', token } : { claims: null, failure: 'TOKEN_INVALID', scheme: 'DPoP' };
+  // A bound token sent as Bearer is worth nothing without its proof; with DPOP=required so is every bearer token.
+  if (claims.cnf || opts.dpopRequired) {
+    opts.refuse?.('DPOP_REQUIRED');
+    return { claims: null, failure: 'DPOP_REQUIRED', scheme: 'DPoP' };
+  }
+  return { claims, failure: null };
+}
+
+/**
+ * A DPoP access token stands only with a proof from its key (RFC 9449 §7.1): `prove` checks the proof against
+ * the token (ath) and returns the key's thumbprint, which must be the token's cnf.jkt.
+ */
+export async function proveBinding(auth: BearerAuth, prove: (token: string) => Promise<string>, dpop: Services['dpop']): Promise<BearerAuth> {
+  if (auth.scheme !== 'DPoP' || !auth.claims) return auth;
+  try {
+    const jkt = await prove(auth.token!);
+    if (jkt !== auth.claims.cnf!.jkt) throw dpop.refuse('DPOP_KEY_MISMATCH');
+    return auth;
+  } catch (err) {
+    if (err instanceof UnauthenticatedError) return { claims: null, failure: err.reason, scheme: 'DPoP' };
     throw err;
   }
 }
@@ -90,10 +135,21 @@ export abstract class ViewerContext {
   getUser(): Promise<User> {
     const { claims, failure, apiToken } = this.auth;
     if (apiToken) return (this.viewer ??= loadTokenViewer(this.services, apiToken, this.meta).then(({ user, token }) => ((this.token = token), user)));
-    if (!claims) return Promise.reject(new UnauthenticatedError(failure!));
-    this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl));
+    const scheme = this.auth.scheme;
+    if (!claims) return Promise.reject(new UnauthenticatedError(failure!, { scheme, ...this.nonceOption() }));
+    this.viewer ??= withRetry(() => loadViewer(this.services.sql, claims, this.clock, this.config.session.idleTtl)).catch((err: unknown) => {
+      throw scheme && err instanceof UnauthenticatedError ? err.withScheme(scheme) : err;
+    });
     return this.viewer;
   }
+
+  /** With DPOP_NONCE=true every DPoP refusal carries a fresh nonce, so the client's retry can succeed. */
+  protected nonceOption(): { nonce?: string } {
+    const nonce = this.auth.scheme ? this.services.dpop.nonce() : null;
+    return nonce ? { nonce } : {};
+  }
+
+  abstract dpopKey(): Promise<string | null>;
 
   getGrant(): Promise<Grant> {
     return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
@@ -107,14 +163,38 @@ export abstract class ViewerContext {
 class RequestContext extends ViewerContext implements Context {
   readonly meta: ClientMeta;
   readonly cookies: Record<string, string | undefined>;
-  readonly auth: Context['auth'];
+  auth: Context['auth'];
   private forked?: EntityManager;
+  /** The request's DPoP proof, checked once: its replay-cache entry is written once, whoever asks first. */
+  private proved?: Promise<string>;
 
   constructor(deps: Deps, readonly req: FastifyRequest, readonly reply: FastifyReply) {
     super(deps);
     this.meta = clientMeta(req);
     this.cookies = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
-    this.auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t));
+    const dpop = deps.services.dpop;
+    this.auth = readBearer(req.headers.authorization, (t) => deps.services.tokens.verify(t), { dpopRequired: dpop.required, refuse: (r) => dpop.refuse(r) });
+  }
+
+  /** Checks a DPoP token's proof before anything reads the claims; with DPOP_NONCE=true hands out the next nonce. */
+  async proveAuthorization(): Promise<void> {
+    const dpop = this.services.dpop;
+    this.auth = await proveBinding(this.auth, (token) => this.prove(token), dpop);
+    const nonce = this.req.headers.dpop !== undefined || this.auth.scheme ? dpop.nonce() : null;
+    if (nonce) this.reply.header('dpop-nonce', nonce);
+  }
+
+  dpopKey(): Promise<string | null> {
+    if (this.req.headers.dpop === undefined) return this.services.dpop.required ? Promise.reject(this.services.dpop.refuse('DPOP_REQUIRED')) : Promise.resolve(null);
+    return this.prove();
+  }
+
+  /** One DPoP header, checked against this request's method (and the access token, when one came under DPoP). */
+  private prove(accessToken?: string): Promise<string> {
+    const header = this.req.headers.dpop;
+    this.proved ??=
+      typeof header === 'string' && header !== '' ? this.services.dpop.check({ proof: header, htm: this.req.method, accessToken, url: graphqlUrl(this.req) }) : Promise.reject(this.services.dpop.refuse('DPOP_PROOF_INVALID', 'missing'));
+    return this.proved;
   }
 
   get em(): EntityManager {
@@ -122,6 +202,13 @@ class RequestContext extends ViewerContext implements Context {
   }
 }
 
+/** The /graphql URL a request reached, as Fastify reads it (X-Forwarded-* only from TRUST_PROXY hops). */
+export const graphqlUrl = (req: FastifyRequest): string => `${req.protocol}://${req.host}/graphql`;
+
 export function makeContextBuilder(deps: Deps) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<Context> => new RequestContext(deps, request, reply);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<Context> => {
+    const context = new RequestContext(deps, request, reply);
+    await context.proveAuthorization();
+    return context;
+  };
 }

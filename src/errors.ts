@@ -13,7 +13,14 @@ export type AuthFailure =
   | 'ACCOUNT_DISABLED'
   | 'REFRESH_REUSED'
   | 'API_TOKEN_REVOKED'
-  | 'API_TOKEN_EXPIRED';
+  | 'API_TOKEN_EXPIRED'
+  | DpopFailure;
+
+/** Why a DPoP proof (RFC 9449) or a token's binding to it was refused; `DPOP_NONCE_REQUIRED` is the use_dpop_nonce answer. */
+export type DpopFailure = 'DPOP_PROOF_INVALID' | 'DPOP_PROOF_REPLAYED' | 'DPOP_KEY_MISMATCH' | 'DPOP_REQUIRED' | 'DPOP_NONCE_REQUIRED';
+
+/** The asymmetric algorithms a DPoP proof may be signed with; never `none` or HMAC. */
+export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519'] as const;
 
 /**
  * Base of every error a client may see: a stable code, and an HTTP status for request-level failures.
@@ -53,13 +60,43 @@ const AUTH_MESSAGES: Record<AuthFailure, string> = {
   REFRESH_REUSED: 'The refresh token was already used; the session has been ended.',
   API_TOKEN_REVOKED: 'The API token has been revoked.',
   API_TOKEN_EXPIRED: 'The API token has expired.',
+  DPOP_PROOF_INVALID: 'The DPoP proof is invalid.',
+  DPOP_PROOF_REPLAYED: 'The DPoP proof was already used.',
+  DPOP_KEY_MISMATCH: 'The DPoP proof is signed by another key than the token is bound to.',
+  DPOP_REQUIRED: 'This token must be sent with a DPoP proof.',
+  DPOP_NONCE_REQUIRED: 'The DPoP proof must carry the nonce the server sent in DPoP-Nonce.',
 };
 
+/** Where a refusal's challenge points: a request that used (or must use) DPoP gets a DPoP challenge. */
+export interface ChallengeOptions {
+  scheme?: 'Bearer' | 'DPoP';
+  /** A fresh server nonce, sent as DPoP-Nonce (with DPOP_NONCE=true). */
+  nonce?: string;
+}
+
+const isDpopFailure = (reason: AuthFailure): reason is DpopFailure => reason.startsWith('DPOP_');
+
+/** RFC 6750 / RFC 9449 §7.1: a missing token gets a bare challenge, a bad token or proof names the error. */
+function challenge(reason: AuthFailure, scheme: 'Bearer' | 'DPoP'): string {
+  if (scheme === 'Bearer') return reason === 'TOKEN_MISSING' ? 'Bearer realm="tokengate"' : 'Bearer realm="tokengate", error="invalid_token"';
+  const error =
+    reason === 'TOKEN_MISSING' ? null : reason === 'DPOP_NONCE_REQUIRED' ? 'use_dpop_nonce' : reason === 'DPOP_PROOF_INVALID' || reason === 'DPOP_PROOF_REPLAYED' || reason === 'DPOP_KEY_MISMATCH' ? 'invalid_dpop_proof' : 'invalid_token';
+  return `DPoP realm="tokengate"${error ? `, error="${error}"` : ''}, algs="${DPOP_ALGORITHMS.join(' ')}"`;
+}
+
 export class UnauthenticatedError extends AppError {
-  constructor(readonly reason: AuthFailure) {
-    // RFC 6750: a request without a token gets a bare challenge, a bad token gets error="invalid_token".
-    const challenge = reason === 'TOKEN_MISSING' ? 'Bearer realm="tokengate"' : 'Bearer realm="tokengate", error="invalid_token"';
-    super(AUTH_MESSAGES[reason], 'UNAUTHENTICATED', 401, { reason }, { 'www-authenticate': challenge });
+  readonly scheme: 'Bearer' | 'DPoP';
+
+  constructor(readonly reason: AuthFailure, readonly options: ChallengeOptions = {}) {
+    const scheme = options.scheme ?? (isDpopFailure(reason) ? 'DPoP' : 'Bearer');
+    const headers: Record<string, string> = { 'www-authenticate': challenge(reason, scheme), ...(options.nonce ? { 'dpop-nonce': options.nonce } : {}) };
+    super(AUTH_MESSAGES[reason], 'UNAUTHENTICATED', 401, { reason }, headers);
+    this.scheme = scheme;
+  }
+
+  /** The same refusal, answered with the challenge of the scheme the request used. */
+  withScheme(scheme: 'Bearer' | 'DPoP'): UnauthenticatedError {
+    return scheme === this.scheme ? this : new UnauthenticatedError(this.reason, { ...this.options, scheme });
   }
 }
 

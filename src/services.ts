@@ -21,6 +21,8 @@ import type { OidcService } from './modules/oidc/oidc.service';
 import { ManagerGuard } from './modules/access/managers';
 import { RoleService } from './modules/access/role.service';
 import { ApiTokenService } from './modules/access/api-token.service';
+import { DpopService } from './modules/dpop/dpop.service';
+import { MemoryReplayCache, type ReplayCache } from './modules/dpop/dpop.replay';
 
 export interface Services {
   tokens: TokenService;
@@ -38,10 +40,11 @@ export interface Services {
   sql: NativeSql;
   roles: RoleService;
   apiTokens: ApiTokenService;
+  dpop: DpopService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
-export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService): Services {
+export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService, replay: ReplayCache = new MemoryReplayCache(clock)): Services {
   const audit = new AuditService(getEm, clock, logger);
   const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
@@ -57,5 +60,6 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens };
+  const dpop = new DpopService(config.dpop, config.jwt.clockTolerance, config.jwt.secret, replay, clock, logger);
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop };
 }

@@ -46,6 +46,16 @@ describe('loadConfig', () => {
       expect(Object.isFrozen(cfg)).toBe(true);
     });
 
+    it('reads the DPoP policy: optional, 60 s, no nonces, htu from PUBLIC_URL (none without it)', () => {
+      expect(load().dpop).toEqual({ mode: 'optional', maxAge: 60, nonce: false, htu: null });
+      expect(load({ DPOP: 'required', DPOP_MAX_AGE: '2m', DPOP_NONCE: 'true', PUBLIC_URL: 'https://id.example.com/' }).dpop).toEqual({
+        mode: 'required',
+        maxAge: 120,
+        nonce: true,
+        htu: 'https://id.example.com/graphql',
+      });
+    });
+
     it('turns introspection and the landing page off in production, and makes the cookie secure', () => {
       const cfg = load({ NODE_ENV: 'production' });
       expect(cfg.env).toBe('production');
@@ -105,6 +115,9 @@ describe('loadConfig', () => {
       ['WS_MAX_ANONYMOUS_SOCKETS_PER_IP=0', { WS_MAX_ANONYMOUS_SOCKETS_PER_IP: '0' }],
       ['WS_IDLE_TIMEOUT=0', { WS_IDLE_TIMEOUT: '0' }],
       ['WS_IDLE_TIMEOUT=2d', { WS_IDLE_TIMEOUT: '2d' }],
+      ['DPOP=always', { DPOP: 'always' }],
+      ['DPOP_MAX_AGE over an hour', { DPOP_MAX_AGE: '2h' }],
+      ['DPOP_NONCE=sometimes', { DPOP_NONCE: 'sometimes' }],
     ])('%s', (_name, env) => {
       expect(() => load(env)).toThrow(TypeError);
     });

@@ -7,6 +7,7 @@ import { freshDatabase } from './helpers/database';
 import { LOGIN, ME, REFRESH, REGISTER } from './helpers/server';
 import { RawSocket } from './helpers/ws';
 import { freePort } from './helpers/process';
+import { dpopClient, gqlWith, PUBLIC_URL as DPOP_PUBLIC_URL } from './helpers/dpop';
 
 /** Two real `src/index.ts` processes on one PostgreSQL database: tokens, revocation and rate limits must hold across them. */
 const describePg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
@@ -306,6 +307,35 @@ describePg('two instances on one PostgreSQL database', () => {
       const closed = await Promise.race([s.closed, sleep(3000).then(() => ({ code: 0, reason: 'still open' }))]);
       expect(closed).toEqual({ code: 4403, reason: 'TOKEN_REVOKED' });
       expect(Date.now() - t0).toBeLessThan(1000);
+    });
+  });
+
+  // DPoP's replay cache: the dpop_proofs table without Redis, SET NX PX with REDIS_URL.
+  const replayStores: Array<[string, Record<string, string>]> = [['the database', {}]];
+  if (process.env.TEST_REDIS_URL) replayStores.push(['Redis', { REDIS_URL: process.env.TEST_REDIS_URL }]);
+  describe.each(replayStores)('DPoP proofs across instances through %s', (_store, storeEnv) => {
+    let a: Instance;
+    let b: Instance;
+    beforeAll(async () => {
+      a = await start(db.url, { PUBLIC_URL: DPOP_PUBLIC_URL, ...storeEnv });
+      b = await start(db.url, { PUBLIC_URL: DPOP_PUBLIC_URL, ...storeEnv });
+    });
+    afterAll(async () => {
+      await Promise.all([a, b].filter(Boolean).map(stop));
+    });
+
+    it('(h) a proof used on A is a replay on B; a bound refresh token without a proof is refused on B and the session lives on', async () => {
+      const key = await dpopClient();
+      const name = `dpop_${storeEnv.REDIS_URL ? 'r' : 'p'}`;
+      const session = (await gqlWith(`${a.root}/graphql`, REGISTER, { input: { username: name, password: PASSWORD } }, { dpop: await key.proof() })).body.data.register;
+      const { accessToken, refreshToken } = session;
+      const proof = await key.proof('POST', { accessToken });
+      const headers = { authorization: `DPoP ${accessToken}`, dpop: proof };
+      expect((await gqlWith(`${a.root}/graphql`, ME, undefined, headers)).body.data?.me.username).toBe(name);
+      expect(error(await gqlWith(`${b.root}/graphql`, ME, undefined, headers)).reason).toBe('DPOP_PROOF_REPLAYED');
+      expect(error(await gql(b, REFRESH, { token: refreshToken })).reason).toBe('DPOP_REQUIRED');
+      const rotated = await gqlWith(`${a.root}/graphql`, REFRESH, { token: refreshToken }, { dpop: await key.proof() });
+      expect(rotated.body.data?.refreshToken.accessToken).toBeTruthy();
     });
   });
 

@@ -19,6 +19,7 @@ import { Migration20261130010000_products_seed } from './migrations/Migration202
 import { Migration20261130020000_oidc } from './migrations/Migration20261130020000_oidc';
 import { Migration20261201000000_access } from './migrations/Migration20261201000000_access';
 import { Migration20261201120000_link_binding } from './migrations/Migration20261201120000_link_binding';
+import { Migration20261201140000_dpop } from './migrations/Migration20261201140000_dpop';
 
 export const entities = [
   UserSchema,
@@ -48,4 +49,5 @@ export const migrationsList = [
   { name: 'Migration20261130020000_oidc', class: Migration20261130020000_oidc },
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
   { name: 'Migration20261201120000_link_binding', class: Migration20261201120000_link_binding },
+  { name: 'Migration20261201140000_dpop', class: Migration20261201140000_dpop },
 ];

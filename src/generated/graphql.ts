@@ -116,7 +116,7 @@ export type AuditEventType =
 
 export type AuthPayload = {
   __typename?: 'AuthPayload';
-  /** A signed JWT; send it as `Authorization: Bearer <accessToken>`. */
+  /** A signed JWT; send it as `Authorization: <tokenType> <accessToken>`. */
   accessToken: Scalars['String']['output'];
   /** changePassword only: how many of the account's live API tokens it revoked (0 with keepApiTokens); null for every other call. */
   apiTokensRevoked?: Maybe<Scalars['Int']['output']>;
@@ -128,7 +128,7 @@ export type AuthPayload = {
   refreshToken?: Maybe<Scalars['String']['output']>;
   /** The session (refresh-token family) these tokens belong to. */
   sessionId: Scalars['ID']['output'];
-  /** Always "Bearer". */
+  /** "DPoP" when the request carried a DPoP proof (RFC 9449): the tokens are bound to its key and every request needs a proof (docs/dpop.md); else "Bearer". */
   tokenType: Scalars['String']['output'];
   user: User;
 };

@@ -18,5 +18,6 @@ export const allowedOrigins = (config: Config): string[] => (config.landingPage 
 
 export function corsOptions(config: Config): FastifyCorsOptions {
   const origins = allowedOrigins(config);
-  return { origin: origins.length ? origins : false, credentials: true, maxAge: 600, methods: ['GET', 'HEAD', 'POST'] };
+  // A browser client on another origin reads the DPoP challenge and the next server nonce (RFC 9449 §8).
+  return { origin: origins.length ? origins : false, credentials: true, maxAge: 600, methods: ['GET', 'HEAD', 'POST'], exposedHeaders: ['WWW-Authenticate', 'DPoP-Nonce'] };
 }

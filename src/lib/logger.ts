@@ -18,7 +18,7 @@ const REDACT = [
   'password', '*.password', '*.currentPassword', '*.newPassword',
   'token', '*.token', '*.accessToken', '*.refreshToken', 'apiToken', '*.apiToken', 'secret', '*.secret',
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', '*.*.headers.authorization',
-  'headers.cookie', '*.headers.cookie', 'cookie', '*.cookie',
+  'headers.cookie', '*.headers.cookie', 'headers.dpop', '*.headers.dpop', 'cookie', '*.cookie',
   // graphql-ws's connection_init payload: { authorization: "Bearer …" } or { accessToken }, a session JWT or an API token.
   'connectionParams', '*.connectionParams', 'payload.authorization', '*.payload.authorization', 'payload.accessToken', '*.payload.accessToken',
   'variables', '*.variables',

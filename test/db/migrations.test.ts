@@ -6,7 +6,7 @@ const AUTH_TABLES = ['users', 'sessions', 'refresh_tokens'];
 const SHOP_TABLES = ['products', 'shoppers', 'cart_items', 'wishlists', 'wishlist_items'];
 const OIDC_TABLES = ['user_identities', 'login_codes', 'oidc_flows'];
 const ACCESS_TABLES = ['roles', 'role_permissions', 'user_roles', 'api_tokens'];
-const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES];
+const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, 'dpop_proofs'];
 
 describe('migrations', () => {
   const fresh = useFreshOrm();
@@ -62,6 +62,9 @@ describe('migrations', () => {
     expect(await present()).toEqual(TABLES);
     expect(await knex().schema.hasColumn('login_codes', 'binding_hash')).toBe(false);
     expect(await knex().schema.hasColumn('oidc_flows', 'binding_hash')).toBe(false);
+    await migrator.down();
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES]);
+    expect(await knex().schema.hasColumn('sessions', 'dpop_jkt')).toBe(false);
     await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES]);
     await migrator.down();

@@ -1,5 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createTestServer, type TestServer } from '../helpers/server';
+import { RunningClock } from '../helpers/dpop';
 import { CREATE_PRODUCT, makeAdmin, ok } from '../helpers/shop';
 import { isolatedContext, launch, Shots, watch } from './browser';
 
@@ -30,7 +31,8 @@ const navLink = (name: string | RegExp) => page.getByRole('navigation', { name: 
 const button = (name: string) => page.getByRole('button', { name, exact: true });
 
 beforeAll(async () => {
-  server = await createTestServer({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
+  // Real time: the app's DPoP proofs carry the browser's clock, which a frozen server clock would fall behind.
+  server = await createTestServer({ NODE_ENV: 'development', LOG_LEVEL: 'silent' }, new RunningClock());
   const admin = await makeAdmin(server, 'shopkeeper');
   await ok(server.gql(CREATE_PRODUCT, { input: { name: 'Test Reading Light', priceCents: 3450 } }, { token: admin.accessToken }), 'createProduct');
   browser = await launch();

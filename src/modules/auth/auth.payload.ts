@@ -7,7 +7,7 @@ import { cookieMode, setRefreshCookie } from './refresh-cookie';
 /** The AuthPayload as resolvers return it; `user` is the entity. */
 export interface AuthPayloadModel {
   accessToken: string;
-  tokenType: 'Bearer';
+  tokenType: 'Bearer' | 'DPoP';
   expiresIn: number;
   refreshToken: string | null;
   refreshExpiresIn: number;
@@ -24,7 +24,7 @@ export function toPayload(ctx: Context, issued: IssuedSession): AuthPayloadModel
   if (inCookie) setRefreshCookie(ctx, issued.refreshToken, refreshExpiresIn);
   return {
     accessToken: issued.accessToken,
-    tokenType: 'Bearer',
+    tokenType: issued.session.dpopJkt ? 'DPoP' : 'Bearer',
     expiresIn: Math.max(0, issued.accessExp - epochSeconds(ctx.clock.now())),
     refreshToken: inCookie ? null : issued.refreshToken,
     refreshExpiresIn,

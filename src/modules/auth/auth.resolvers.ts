@@ -3,16 +3,22 @@ import { UnauthenticatedError } from '../../errors';
 import { toPayload } from './auth.payload';
 import { clearRefreshCookie, cookieMode, presentedRefreshToken } from './refresh-cookie';
 
-const register: NonNullable<MutationResolvers['register']> = async (_p, { input }, ctx) =>
-  toPayload(ctx, await ctx.services.auth.register(ctx.em, input, ctx.meta));
+// A DPoP proof on the request (checked before any password work) binds the new session to its key.
+const register: NonNullable<MutationResolvers['register']> = async (_p, { input }, ctx) => {
+  const jkt = await ctx.dpopKey();
+  return toPayload(ctx, await ctx.services.auth.register(ctx.em, input, ctx.meta, jkt));
+};
 
-const login: NonNullable<MutationResolvers['login']> = async (_p, { input }, ctx) =>
-  toPayload(ctx, await ctx.services.auth.login(ctx.em, input, ctx.meta));
+const login: NonNullable<MutationResolvers['login']> = async (_p, { input }, ctx) => {
+  const jkt = await ctx.dpopKey();
+  return toPayload(ctx, await ctx.services.auth.login(ctx.em, input, ctx.meta, jkt));
+};
 
 const refreshToken: NonNullable<MutationResolvers['refreshToken']> = async (_p, args, ctx) => {
   const presented = presentedRefreshToken(ctx, args.refreshToken);
   if (!presented) throw new UnauthenticatedError('TOKEN_MISSING');
-  return toPayload(ctx, await ctx.services.auth.refresh(ctx.em, presented, ctx.meta));
+  const jkt = await ctx.dpopKey();
+  return toPayload(ctx, await ctx.services.auth.refresh(ctx.em, presented, ctx.meta, jkt).catch((err: unknown) => ctx.services.dpop.rethrow(err)));
 };
 
 const changePassword: NonNullable<MutationResolvers['changePassword']> = async (_p, { input }, ctx) => {

@@ -39,11 +39,12 @@ export class AuthService {
 
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
   readonly sign: AccessSigner = (user: User, session: Session, fresh: boolean) => {
-    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined });
+    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined, jkt: session.dpopJkt });
     return { accessToken: token, accessExp: claims.exp };
   };
 
-  async register(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
+  /** `jkt`: the DPoP key (thumbprint) the request proved; the session and its tokens are bound to it. */
+  async register(em: EntityManager, input: Credentials, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     await this.limits.attempt('register', meta.ip);
     const username = this.users.validateUsername(input.username);
     const password = this.passwords.normalize(input.password);
@@ -51,7 +52,7 @@ export class AuthService {
     if (await this.users.findByUsername(em, username)) throw new UsernameTakenError();
     const user = new User(username, await this.passwords.hash(password), this.clock.now());
     try {
-      const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign));
+      const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, undefined, jkt));
       this.audit.record({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, ...meta });
       return issued;
     } catch (err) {
@@ -61,7 +62,7 @@ export class AuthService {
   }
 
   /** One answer, at one cost, for an unknown user, a wrong password and a disabled account. */
-  async login(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
+  async login(em: EntityManager, input: Credentials, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     const password = this.passwords.normalizeForLogin(input.password);
     await this.countAttempt(input.username, meta);
     const user = await this.users.findByUsername(em, input.username);
@@ -77,14 +78,14 @@ export class AuthService {
     const rehashed = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(password) : undefined;
     // The session starts only if the hash we verified is still the stored one (a racing changePassword wins).
     const guard = { verifiedHash: user.passwordHash, rehashed };
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard));
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard, jkt));
     this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta });
     return issued;
   }
 
-  async refresh(em: EntityManager, refreshToken: string, meta: ClientMeta): Promise<IssuedSession> {
+  async refresh(em: EntityManager, refreshToken: string, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     await this.limits.attempt('refresh', meta.ip);
-    const issued = await this.sessions.rotate(em, refreshToken, this.sign, meta);
+    const issued = await this.sessions.rotate(em, refreshToken, this.sign, meta, jkt);
     this.audit.record({ type: 'REFRESHED', userId: issued.user.id, sessionId: issued.session.id, ...meta });
     return issued;
   }

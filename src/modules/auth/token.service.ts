@@ -14,6 +14,8 @@ export interface AccessClaims {
   aud: string;
   /** Present only on tokens minted by a password check (login, register, changePassword). */
   auth_time?: number;
+  /** A DPoP-bound token (RFC 9449 §6.1): the thumbprint of the key every request must prove. */
+  cnf?: { jkt: string };
 }
 
 /** Thrown by verify(); the reason is what the client will see. */
@@ -40,7 +42,7 @@ export class TokenService {
     return this.cfg.accessTtl;
   }
 
-  sign(input: { userId: string; sessionId: string; authTime?: Date }): { token: string; claims: AccessClaims } {
+  sign(input: { userId: string; sessionId: string; authTime?: Date; jkt?: string | null }): { token: string; claims: AccessClaims } {
     const iat = epochSeconds(this.clock.now());
     const claims: AccessClaims = {
       sub: input.userId,
@@ -51,6 +53,7 @@ export class TokenService {
       iss: this.cfg.issuer,
       aud: this.cfg.audience,
       ...(input.authTime ? { auth_time: epochSeconds(input.authTime) } : {}),
+      ...(input.jkt ? { cnf: { jkt: input.jkt } } : {}),
     };
     const { alg, kid, signKey } = this.cfg.keys.signing;
     const token = jwt.sign(claims, signKey, { algorithm: alg, header: { alg, typ: TYP, kid } });
@@ -85,6 +88,7 @@ export class TokenService {
     if (c.exp! - c.iat! > this.cfg.maxLifetime || c.exp! <= c.iat!) throw new TokenError('TOKEN_INVALID');
     if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.jti !== 'string') throw new TokenError('TOKEN_INVALID');
     if (c.auth_time !== undefined && !Number.isInteger(c.auth_time)) throw new TokenError('TOKEN_INVALID');
+    if (c.cnf !== undefined && (typeof c.cnf !== 'object' || c.cnf === null || typeof c.cnf.jkt !== 'string')) throw new TokenError('TOKEN_INVALID');
     this.remember(token, Object.freeze(c as AccessClaims));
     return c as AccessClaims;
   }

@@ -4,8 +4,8 @@
  */
 export const CLOSE = {
   /**
-   * TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED, ACCOUNT_DISABLED, API_TOKEN_REVOKED, API_TOKEN_EXPIRED: the HTTP
-   * `reason` strings; PERMISSIONS_CHANGED when the account (or its token) lost a permission it had at connect.
+   * TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED, ACCOUNT_DISABLED, API_TOKEN_REVOKED, API_TOKEN_EXPIRED and the
+   * DPOP_* reasons: the HTTP `reason` strings; PERMISSIONS_CHANGED when the account (or its token) lost a permission it had at connect.
    */
   auth: 4403,
   /**

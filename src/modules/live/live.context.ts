@@ -20,6 +20,11 @@ export class SocketContext extends ViewerContext implements Context {
     return this.deps.em.fork();
   }
 
+  // Tokens are issued over HTTP only; a socket's proof is checked on connect.
+  async dpopKey(): Promise<string | null> {
+    return null;
+  }
+
   // Only subscriptions run on a socket; nothing there may set cookies or read HTTP headers.
   get req(): FastifyRequest {
     throw new Error('no HTTP request on a WebSocket operation');

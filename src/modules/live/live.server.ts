@@ -2,8 +2,8 @@ import { GraphQLError, getOperationAST, parse, specifiedRules, validate, type Do
 import type { Context as WsContext, ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/@fastify/websocket';
 import type { Context } from '../../context';
-import { readBearer } from '../../context';
-import { AppError, QueryLimitError, RateLimitedError, tokenLimitError } from '../../errors';
+import { graphqlUrl, proveBinding, readBearer } from '../../context';
+import { AppError, QueryLimitError, RateLimitedError, ServiceUnavailableError, tokenLimitError } from '../../errors';
 import { overBytes } from '../../http/graphql-limits';
 import { DocumentCache } from '../../document-cache';
 import type { ClientMeta } from '../session/session.service';
@@ -85,7 +85,17 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
     async onConnect(ctx) {
       const { socket, request } = ctx.extra;
       const meta: ClientMeta = clientMeta(request);
-      const auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t));
+      const { dpop } = services;
+      let auth = readBearer(bearerFrom(ctx.connectionParams), (t) => services.tokens.verify(t), { dpopRequired: dpop.required, refuse: (r) => dpop.refuse(r) });
+      // A DPoP token needs connectionParams.dpop: a fresh proof for GET on the /graphql URL, with ath.
+      const proof = ctx.connectionParams?.dpop;
+      try {
+        auth = await proveBinding(auth, (token) => (typeof proof === 'string' && proof !== '' ? dpop.check({ proof, htm: 'GET', accessToken: token, url: graphqlUrl(request) }) : Promise.reject(dpop.refuse('DPOP_PROOF_INVALID', 'missing'))), dpop);
+      } catch (err) {
+        if (!(err instanceof ServiceUnavailableError)) throw err;
+        socket.close(1013, 'SERVICE_UNAVAILABLE');
+        return false;
+      }
       const connection: Connection = { auth, meta, lastActive: Date.now() };
       connections.set(ctx, connection);
       if (auth.failure) {
@@ -185,7 +195,7 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
   };
 }
 
-/** connectionParams: { authorization: "Bearer …" } as over HTTP, or { accessToken }. */
+/** connectionParams: { authorization: "Bearer …" | "DPoP …" } as over HTTP, or { accessToken } (Bearer). */
 function bearerFrom(params: Record<string, unknown> | undefined): string | undefined {
   const header = params?.authorization ?? params?.Authorization;
   if (typeof header === 'string') return header;

@@ -10,8 +10,11 @@ const authProviders: NonNullable<QueryResolvers['authProviders']> = (_p, _a, ctx
 const myIdentities: NonNullable<QueryResolvers['myIdentities']> = async (_p, _a, ctx) =>
   ctx.services.oidc.identities.list(ctx.em, (await ctx.getUser()).id);
 
-const completeExternalLogin: NonNullable<MutationResolvers['completeExternalLogin']> = async (_p, { code }, ctx) =>
-  toPayload(ctx, await ctx.services.oidc.completeExternalLogin(ctx.em, code, ctx.meta));
+// The proof is checked before the one-time code is spent.
+const completeExternalLogin: NonNullable<MutationResolvers['completeExternalLogin']> = async (_p, { code }, ctx) => {
+  const jkt = await ctx.dpopKey();
+  return toPayload(ctx, await ctx.services.oidc.completeExternalLogin(ctx.em, code, ctx.meta, jkt));
+};
 
 /** The ticket is bound to this browser by the link cookie, which must last until the flow's callback. */
 const linkIdentity: NonNullable<MutationResolvers['linkIdentity']> = async (_p, { provider, redirect }, ctx) => {

@@ -46,7 +46,7 @@ export class OidcService {
   }
 
   /** Trades a one-time login code (from a callback) for a session, exactly as login starts one. */
-  async completeExternalLogin(em: EntityManager, code: string, meta: ClientMeta): Promise<IssuedSession> {
+  async completeExternalLogin(em: EntityManager, code: string, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     await this.limits.attempt('oidcExchange', meta.ip);
     const row = await withRetry(() => this.codes.consume(em, code, 'LOGIN'));
     const user = row ? await em.findOne(User, { id: row.userId }) : null;
@@ -54,7 +54,7 @@ export class OidcService {
       this.audit.record({ type: 'OIDC_REFUSED', userId: row?.userId, ...meta, detail: { reason: 'INVALID_LOGIN_CODE', ...(row ? { provider: row.provider, account: user ? 'disabled' : 'gone' } : {}) } });
       throw new InvalidLoginCodeError();
     }
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign));
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, undefined, jkt));
     this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta, detail: { method: 'oidc', provider: row.provider, via: 'code' } });
     return issued;
   }

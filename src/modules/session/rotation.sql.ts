@@ -49,6 +49,8 @@ export interface Rotation {
   /** The successor pair, sealed, kept on the retired token for the grace window. */
   sealed: string;
   now: Date;
+  /** The DPoP key the rotation proved: binds an unbound session, and must match a bound one. */
+  jkt: string | null;
 }
 
 /*
@@ -59,7 +61,8 @@ export interface Rotation {
 const ROTATE_PG = pgStatement(
   'tg_refresh_rotate',
   `with touched as (
-    update sessions set last_used_at = $1 where id = $5 and revoked_at is null returning id
+    update sessions set last_used_at = $1, dpop_jkt = coalesce(dpop_jkt, $7::varchar)
+    where id = $5 and revoked_at is null and (dpop_jkt is null or dpop_jkt = $7::varchar) returning id
   ), won as (
     update refresh_tokens set used_at = $1, replaced_by_id = $2, successor_sealed = $3
     where id = $4 and used_at is null and exists (select 1 from touched) returning id
@@ -73,7 +76,10 @@ const ROTATE_PG = pgStatement(
 );
 
 // SQLite: the same steps in one synchronous transaction (shared with the turn's other rotations: one commit).
-const TOUCH = statement('tg_refresh_touch', 'update sessions set last_used_at = ? where id = ? and revoked_at is null');
+const TOUCH = statement(
+  'tg_refresh_touch',
+  'update sessions set last_used_at = ?, dpop_jkt = coalesce(dpop_jkt, ?) where id = ? and revoked_at is null and (dpop_jkt is null or dpop_jkt = ?)',
+);
 const CAS = statement('tg_refresh_cas', 'update refresh_tokens set used_at = ?, replaced_by_id = ?, successor_sealed = ? where id = ? and used_at is null');
 const WIPE = statement('tg_refresh_wipe', 'update refresh_tokens set successor_sealed = null where session_id = ? and replaced_by_id = ? and successor_sealed is not null');
 const MINT = statement('tg_refresh_mint', 'insert into refresh_tokens (id, session_id, token_hash, created_at) values (?, ?, ?, ?)');
@@ -83,13 +89,13 @@ class Lost extends Error {}
 /** Retires the token for its successor; false when another rotation won or the session ended meanwhile. */
 export async function rotate(sql: NativeSql, r: Rotation): Promise<boolean> {
   if (sql.dialect === 'postgresql') {
-    const row = await sql.get<{ won: number }>(ROTATE_PG, [r.now, r.successorId, r.sealed, r.tokenId, r.sessionId, r.successorHash]);
+    const row = await sql.get<{ won: number }>(ROTATE_PG, [r.now, r.successorId, r.sealed, r.tokenId, r.sessionId, r.successorHash, r.jkt]);
     return row?.won === 1;
   }
   const now = r.now.getTime();
   try {
     return await sql.sqliteTransaction((prepare) => {
-      if (prepare(TOUCH).run(now, r.sessionId).changes !== 1) throw new Lost();
+      if (prepare(TOUCH).run(now, r.jkt, r.sessionId, r.jkt).changes !== 1) throw new Lost();
       if (prepare(CAS).run(now, r.successorId, r.sealed, r.tokenId).changes !== 1) throw new Lost();
       prepare(WIPE).run(r.sessionId, r.tokenId);
       prepare(MINT).run(r.successorId, r.sessionId, r.successorHash, now);

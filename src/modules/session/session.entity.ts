@@ -17,8 +17,10 @@ export class Session {
   revokedReason: RevokeReason | null = null;
   userAgent: string | null;
   ip: string | null;
+  /** The DPoP key (RFC 7638 thumbprint) the session is bound to: every rotation must prove it. Null: bearer. */
+  dpopJkt: string | null;
 
-  constructor(init: { userId: string; now: Date; expiresAt: Date; userAgent: string | null; ip: string | null }) {
+  constructor(init: { userId: string; now: Date; expiresAt: Date; userAgent: string | null; ip: string | null; dpopJkt?: string | null }) {
     this.userId = init.userId;
     this.createdAt = init.now;
     this.lastUsedAt = init.now;
@@ -26,6 +28,7 @@ export class Session {
     this.expiresAt = init.expiresAt;
     this.userAgent = init.userAgent;
     this.ip = init.ip;
+    this.dpopJkt = init.dpopJkt ?? null;
   }
 }
 
@@ -49,5 +52,6 @@ export const SessionSchema = new EntitySchema<Session>({
     revokedReason: { type: 'string', length: 32, fieldName: 'revoked_reason', nullable: true },
     userAgent: { type: 'string', length: 512, fieldName: 'user_agent', nullable: true },
     ip: { type: 'string', length: 64, nullable: true },
+    dpopJkt: { type: 'string', length: 64, fieldName: 'dpop_jkt', nullable: true },
   },
 });

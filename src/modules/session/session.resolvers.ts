@@ -9,7 +9,10 @@ const mySessions: NonNullable<QueryResolvers['mySessions']> = async (_p, _a, ctx
 const logout: NonNullable<MutationResolvers['logout']> = async (_p, args, ctx) => {
   const presented = presentedRefreshToken(ctx, args.refreshToken);
   if (cookieMode(ctx)) clearRefreshCookie(ctx);
-  if (presented) return ctx.services.sessions.endByRefreshToken(ctx.em, presented, ctx.meta);
+  if (presented) {
+    const jkt = await ctx.dpopKey();
+    return ctx.services.sessions.endByRefreshToken(ctx.em, presented, ctx.meta, jkt).catch((err: unknown) => ctx.services.dpop.rethrow(err));
+  }
   await ctx.getUser();
   // An API token has no session to end (revokeApiToken ends the token).
   if (!ctx.auth.claims) return false;

@@ -2,7 +2,7 @@ import { toDate, toDateOrNull } from '../../db/native-sql';
 import type { RevokeReason, Session } from './session.entity';
 
 /** The sessions columns as a native statement selects them (`s.id as session_id`, …). */
-export const SESSION_COLUMNS = ['id', 'user_id', 'created_at', 'last_used_at', 'expires_at', 'auth_time', 'revoked_at', 'revoked_reason', 'user_agent', 'ip']
+export const SESSION_COLUMNS = ['id', 'user_id', 'created_at', 'last_used_at', 'expires_at', 'auth_time', 'revoked_at', 'revoked_reason', 'user_agent', 'ip', 'dpop_jkt']
   .map((c) => `s.${c} as session_${c}`)
   .join(', ');
 
@@ -17,6 +17,7 @@ export interface SessionRow {
   session_revoked_reason: RevokeReason | null;
   session_user_agent: string | null;
   session_ip: string | null;
+  session_dpop_jkt: string | null;
 }
 
 /** A detached snapshot with Session's fields (a plain object, like userFromRow). */
@@ -32,5 +33,6 @@ export function sessionFromRow(row: SessionRow): Session {
     revokedReason: row.session_revoked_reason,
     userAgent: row.session_user_agent,
     ip: row.session_ip,
+    dpopJkt: row.session_dpop_jkt,
   };
 }

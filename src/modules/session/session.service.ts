@@ -59,10 +59,11 @@ export class SessionService {
    * Starts a session after a password check. For an existing user, `guard` holds the hash that was verified:
    * the session starts only while it is still the stored hash (the update also locks the user row, so a
    * concurrent changePassword either sees this session and ends it, or makes this login fail).
+   * With `jkt` (a DPoP proof came with the request) the session and every token it issues are bound to that key.
    */
-  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner, guard?: { verifiedHash: string; rehashed?: string }): Promise<IssuedSession> {
+  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner, guard?: { verifiedHash: string; rehashed?: string }, jkt: string | null = null): Promise<IssuedSession> {
     const now = this.clock.now();
-    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta });
+    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta, dpopJkt: jkt });
     const refreshToken = newToken();
     const evicted = await em.transactional(async (tx) => {
       if (guard) {
@@ -98,8 +99,12 @@ export class SessionService {
     return ids;
   }
 
-  /** Trades a refresh token for a new pair; a retired token ends the session unless it is the grace-window predecessor. */
-  async rotate(em: EntityManager, presented: string, sign: AccessSigner, meta: ClientMeta): Promise<IssuedSession> {
+  /**
+   * Trades a refresh token for a new pair; a retired token ends the session unless it is the grace-window predecessor.
+   * A DPoP-bound session rotates only with a proof of its key (`jkt`), checked before anything is written or
+   * judged a reuse: a copied token without the key changes nothing. A proof on an unbound session binds it.
+   */
+  async rotate(em: EntityManager, presented: string, sign: AccessSigner, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     if (!FORMAT.test(presented)) throw new UnauthenticatedError('TOKEN_INVALID');
     const tokenHash = hashToken(presented);
     return withRetry(async () => {
@@ -107,8 +112,10 @@ export class SessionService {
         const found = await findPresented(this.sql, tokenHash);
         if (!found) throw new UnauthenticatedError('TOKEN_INVALID');
         const { session, user } = await this.assertLive(em, found);
+        if (session.dpopJkt && !jkt) throw new UnauthenticatedError('DPOP_REQUIRED');
+        if (session.dpopJkt && session.dpopJkt !== jkt) throw new UnauthenticatedError('DPOP_KEY_MISMATCH');
         if (found.token.usedAt) return this.replay(em, found.token, session, user, meta);
-        const issued = await this.mint(found.token.id, session, user, sign);
+        const issued = await this.mint(found.token.id, session, user, sign, jkt);
         if (issued) return issued;
         if (attempt > 0) throw new Error('refresh rotation lost twice');
         // Another request rotated this token first (or ended the session): re-read and answer as its twin, reuse or revoked.
@@ -116,11 +123,18 @@ export class SessionService {
     });
   }
 
-  /** Ends the session that owns a refresh token; false when the token is unknown or already ended. */
-  async endByRefreshToken(em: EntityManager, presented: string, meta: ClientMeta): Promise<boolean> {
+  /**
+   * Ends the session that owns a refresh token; false when the token is unknown or already ended. A DPoP-bound
+   * session ends only with a proof of its key (`jkt`): a copied refresh token cannot log the person out.
+   */
+  async endByRefreshToken(em: EntityManager, presented: string, meta: ClientMeta, jkt: string | null = null): Promise<boolean> {
     if (!FORMAT.test(presented)) return false;
     const token = await em.findOne(RefreshToken, { tokenHash: hashToken(presented) });
-    return token ? this.end(em, token.sessionId, 'LOGOUT', meta) : false;
+    if (!token) return false;
+    const session = await em.findOne(Session, { id: token.sessionId }, { fields: ['dpopJkt'], disableIdentityMap: true });
+    if (session?.dpopJkt && !jkt) throw new UnauthenticatedError('DPOP_REQUIRED');
+    if (session?.dpopJkt && session.dpopJkt !== jkt) throw new UnauthenticatedError('DPOP_KEY_MISMATCH');
+    return this.end(em, token.sessionId, 'LOGOUT', meta);
   }
 
   /** Revokes one session; true when it was live. */
@@ -207,13 +221,14 @@ export class SessionService {
   }
 
   /** The new pair, or null when another request rotated the token first. */
-  private async mint(tokenId: string, session: Session, user: User, sign: AccessSigner): Promise<IssuedSession | null> {
+  private async mint(tokenId: string, session: Session, user: User, sign: AccessSigner, jkt: string | null): Promise<IssuedSession | null> {
     const now = this.clock.now();
     const refreshToken = newToken();
     session.lastUsedAt = now; // the signer and the idle clock see the new use
+    session.dpopJkt ??= jkt;
     const access = sign(user, session, false);
     const sealed = this.sealer.seal(JSON.stringify({ ...access, refreshToken }));
-    const won = await rotate(this.sql, { tokenId, sessionId: session.id, successorId: uuidv7(), successorHash: hashToken(refreshToken), sealed, now });
+    const won = await rotate(this.sql, { tokenId, sessionId: session.id, successorId: uuidv7(), successorHash: hashToken(refreshToken), sealed, now, jkt });
     return won ? { session, user, refreshToken, ...access } : null;
   }
 

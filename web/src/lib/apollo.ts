@@ -28,6 +28,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** A WebSocket implementation where there is no global one (Node tests). */
   webSocketImpl?: unknown;
+  /** connectionParams for a token, e.g. with a fresh DPoP proof (HTTP signs through `fetch`); Bearer by default. */
+  socketParams?: (token: string) => Promise<Record<string, string>>;
 }
 
 export interface Transport {
@@ -120,7 +122,9 @@ export function createTransport(options: ClientOptions): Transport {
     connectionParams: async () => {
       const token = await session.socketToken();
       if (!token && session.getState().status !== 'starting') throw new Error('Signed out: no live connection');
-      return token ? { authorization: `Bearer ${token}` } : {};
+      if (!token) return {};
+      // A fresh proof per attempt: the server refuses a proof it has seen, so a retry on 4403 signs again.
+      return options.socketParams ? options.socketParams(token) : { authorization: `Bearer ${token}` };
     },
     // 4403 TOKEN_EXPIRED / TOKEN_REVOKED reconnect (after a refresh); any other 4403 means the session is over.
     shouldRetry: (event) => !(isCloseEvent(event) && event.code === AUTH_CLOSE && !REFRESHABLE.has(event.reason)),

@@ -9,6 +9,8 @@ export interface SessionServices {
   ws: Client;
   documents: DocumentMode;
   explorer: boolean;
+  /** fetch for /graphql that signs a DPoP proof for every request (the explorer's requests too). */
+  fetch: typeof fetch;
 }
 
 const SessionContext = createContext<SessionServices | null>(null);

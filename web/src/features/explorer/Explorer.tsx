@@ -52,9 +52,9 @@ const plugins = [explorer];
 
 /** GraphiQL 5 with the query-builder plugin, bundled by Vite. Loaded on demand (it is large). */
 export default function Explorer() {
-  const { session, ws } = useSessionServices();
+  const { session, ws, fetch } = useSessionServices();
   const auth = useAuth();
-  const fetcher = useMemo(() => explorerFetcher(`${window.location.origin}/graphql`, session, ws), [session, ws]);
+  const fetcher = useMemo(() => explorerFetcher(`${window.location.origin}/graphql`, session, ws, fetch), [session, ws, fetch]);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => (root.current ? labelSelects(root.current) : undefined), []);
   return (

@@ -7,11 +7,12 @@ type Params = { query: string; operationName?: string | null; variables?: Record
 type Options = { headers?: Record<string, unknown> };
 
 /**
- * GraphiQL's fetcher, signed in as the app's person: the in-memory token on every request, one shared refresh and a
+ * GraphiQL's fetcher, signed in as the app's person: the in-memory token on every request (signed with the app's
+ * DPoP key through `fetch`), one shared refresh and a
  * retry on TOKEN_EXPIRED, and subscriptions over the app's own WebSocket client. Documents go in full: the explorer
  * runs whatever you type, so a server with TRUSTED_DOCUMENTS_ONLY=true refuses what is not in the manifest.
  */
-export function explorerFetcher(uri: string, session: AuthSession, ws: Client) {
+export function explorerFetcher(uri: string, session: AuthSession, ws: Client, fetch: typeof globalThis.fetch = globalThis.fetch.bind(globalThis)) {
   return async (params: Params, options?: Options): Promise<unknown> => {
     if (isSubscription(params)) {
       return ws.iterate({ query: params.query, operationName: params.operationName ?? undefined, variables: params.variables ?? undefined });
