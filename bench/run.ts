@@ -10,6 +10,7 @@ import { Child, killAll } from './proc';
 import { printReport, ROWS, type Memory, type Row } from './report';
 import { measureLive } from './live';
 import { median, type Measured } from './stats';
+import { benchEnv } from './env';
 
 const int = (name: string, fallback: number) => Math.max(1, Number.parseInt(process.env[name] ?? '', 10) || fallback);
 const DURATION = int('BENCH_DURATION', 5);
@@ -22,7 +23,6 @@ const ME_TOTAL = int('BENCH_ME_TOTAL', 200_000);
 const LIVE_SOCKETS = int('BENCH_LIVE_SOCKETS', 1000);
 const LIVE_SAMPLES = int('BENCH_LIVE_SAMPLES', 300);
 const PROFILE = process.env.BENCH_PROFILE === '1';
-const HUGE = '1000000000';
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const samples = Object.fromEntries(Object.keys(ROWS).map((k) => [k, []])) as unknown as Record<Row, Measured[]>;
@@ -30,16 +30,7 @@ const samples = Object.fromEntries(Object.keys(ROWS).map((k) => [k, []])) as unk
 const dir = mkdtempSync(join(tmpdir(), 'tokengate-bench-'));
 
 async function main(): Promise<void> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
-    DATA_DIR: dir,
-    DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-    ...Object.fromEntries(['LOGIN_IP', 'LOGIN_ACCOUNT', 'REGISTER_IP', 'REFRESH_IP', 'WS_IP'].map((n) => [`RATE_${n}_MAX`, HUGE])),
-  };
-  for (const k of ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM', 'REFRESH_GRACE_PERIOD']) delete env[k];
+  const env = benchEnv(dir);
   const profileDir = resolve(__dirname, 'profiles');
   if (PROFILE) mkdirSync(profileDir, { recursive: true });
   const server = new Child('bench/server.ts', 0, { env, nodeArgs: ['--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] });

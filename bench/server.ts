@@ -1,7 +1,7 @@
 // The real app in its own process: prints {"url"} once listening, answers {cmd:'rss'} (RSS and live heap + external bytes, after a full GC) and {cmd:'stop'} over IPC.
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { exitOnDisconnect } from './proc';
+import { answerCpu, exitOnDisconnect } from './proc';
 
 async function main(): Promise<void> {
   const app = await createApp(loadConfig(process.env));
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     }
   });
   exitOnDisconnect();
+  answerCpu();
   process.stdout.write(JSON.stringify({ url }) + '\n');
 }
 
