@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -17,7 +16,7 @@ import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
 import { AccessLog, genReqId } from './http/request-log';
 import { httpErrorHandler, notFound } from './http/errors';
-import { helmetOptions } from './http/security';
+import { securityHeadersHook } from './http/security';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
 import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
@@ -116,7 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   app.setErrorHandler(httpErrorHandler(logger));
   app.setNotFoundHandler(notFound);
-  await app.register(helmet, helmetOptions(config));
+  app.addHook('onRequest', securityHeadersHook(config));
   await registerWebSocket(app, config);
   await app.register(operationalRoutes, { config, orm });
   await app.register(oidcRoutes, { config, services, em: orm.em });
