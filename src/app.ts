@@ -17,6 +17,7 @@ import { openLimiterStore } from './db/limiter-store';
 import { AccessLog, genReqId } from './http/request-log';
 import { httpErrorHandler, notFound } from './http/errors';
 import { securityHeadersHook } from './http/security';
+import { noStorePlugins } from './http/no-store';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
 import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
@@ -93,6 +94,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins: [
       ...protection.plugins,
       unavailableStatusPlugin,
+      ...noStorePlugins,
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });

@@ -1,5 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Config } from './config';
+import { constantListener } from './errors';
 
 /**
  * Depth, alias, directive and cost limits as validation rules (so a refusal is a 400), and field
@@ -14,7 +16,17 @@ export function armor(config: Config) {
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: config.env === 'production' },
+    // armor's own plugin builds a listener for every request; hideSuggestions does its work with one.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
-  return { plugins, validationRules };
+  return { plugins: config.env === 'production' ? [...plugins, hideSuggestions] : plugins, validationRules };
 }
+
+/** Field suggestions ("Did you mean …") masked as armor's blockFieldSuggestion masks them: they map the schema for a stranger. */
+const hideSuggestions: ApolloServerPlugin = {
+  requestDidStart: constantListener({
+    async didEncounterErrors({ errors }) {
+      for (const error of errors) (error as { message: string }).message = error.message.replace(/Did you mean ".+"/g, '[Suggestion hidden]');
+    },
+  }),
+};
