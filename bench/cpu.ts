@@ -29,7 +29,7 @@ function send(url: string, body: string, token: string | undefined, amount: numb
   let failed = 0;
   return new Promise((done, fail) =>
     autocannon(
-      { url, connections: CONNECTIONS, pipelining: 1, amount, requests: [{ method: 'POST', headers, body, onResponse: (status, text) => void ((status >= 300 || text.includes('"errors"')) && failed++) }] },
+      { url, connections: Math.min(CONNECTIONS, amount), pipelining: 1, amount, requests: [{ method: 'POST', headers, body, onResponse: (status, text) => void ((status >= 300 || text.includes('"errors"')) && failed++) }] },
       (err, res) => (err ? fail(err) : done(failed + res.errors + res.timeouts)),
     ),
   );
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       ];
       await measure(growthRows(', empty database', (await login(url)).accessToken), figures);
       const dbFile = (env.DATABASE_URL ?? '').replace(/^sqlite:/, '');
-      const seconds = fillDatabase(dbFile, FILL, log);
+      const seconds = await fillDatabase(dbFile, FILL, 1);
       log(`filled in ${seconds.toFixed(0)} s`);
       await measure(growthRows(', filled database', (await login(url)).accessToken), figures);
       fillNote = `filled database: ${FILL.accounts} accounts, ${FILL.sessions} sessions, ${FILL.auditEvents} audit events, written in ${seconds.toFixed(0)} s`;

@@ -2,6 +2,7 @@
 // into the SQLite file with recursive-CTE inserts, not through the API. Ids are UUIDv7-shaped and cannot collide with
 // the server's own (timestamp 0).
 import Database from 'better-sqlite3';
+import { Child } from './proc';
 
 export interface FillCounts {
   accounts: number;
@@ -14,8 +15,8 @@ const CHUNK = 250_000;
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$ZmlsbGZpbGxmaWxsZmlsbA$Jm8K3y4nKk2+0h1m3GfVbqY8m1a3W9xj0c8tHq0m9Hs';
 const id = (kind: number, x: string) => `printf('00000000-%04x-7000-8000-%012x', ${kind}, ${x})`;
 
-/** Inserts `counts` rows in chunks (one transaction each); resolves with the seconds it took. */
-export function fillDatabase(file: string, counts: FillCounts, log: (msg: string) => void): number {
+/** Inserts `counts` rows in chunks (one transaction each); answers the seconds it took. */
+function fill(file: string, counts: FillCounts, log: (msg: string) => void): number {
   const started = Date.now();
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -42,4 +43,21 @@ export function fillDatabase(file: string, counts: FillCounts, log: (msg: string
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return (Date.now() - started) / 1000;
+}
+
+/**
+ * The fill in a child process (on core `core`): it blocks for minutes, and a blocked orchestrator would wake to
+ * keep-alive sockets the server closed meanwhile. Resolves with the seconds it took.
+ */
+export async function fillDatabase(file: string, counts: FillCounts, core: number): Promise<number> {
+  const child = new Child('bench/fill.ts', core, { args: [file, String(counts.accounts), String(counts.sessions), String(counts.auditEvents)] });
+  const { seconds } = await child.json<{ seconds: number }>();
+  await child.exit(10_000);
+  return seconds;
+}
+
+if (require.main === module) {
+  const [file, accounts, sessions, auditEvents] = process.argv.slice(2);
+  const seconds = fill(file, { accounts: Number(accounts), sessions: Number(sessions), auditEvents: Number(auditEvents) }, (msg) => process.stderr.write(`[bench:fill] ${msg}\n`));
+  process.stdout.write(JSON.stringify({ seconds }) + '\n');
 }

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     const growthNotes: string[] = [];
     if (GROWTH) {
       // Last, since the rows stay: the same bench user, its sessions and the same statements, among many others' rows.
-      const seconds = fillDatabase(join(dir, 'bench.sqlite'), FILL, log);
+      log('filling the database (bench/fill.ts)');
+      const seconds = await fillDatabase(join(dir, 'bench.sqlite'), FILL, 1);
       growthNotes.push(`filled database: ${FILL.accounts} accounts, ${FILL.sessions} sessions (one refresh token each), ${FILL.auditEvents} audit events, written in ${seconds.toFixed(0)} s`);
       for (let round = 1; round <= ROUNDS; round++) {
         log(`filled database: round ${round}/${ROUNDS}`);
