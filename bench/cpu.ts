@@ -20,6 +20,8 @@ const ONLY = process.env.BENCH_CPU_ONLY?.split(',');
 const GROWTH = process.env.BENCH_GROWTH === '1';
 const FILL = { accounts: int('BENCH_FILL_ACCOUNTS', 1_000_000), sessions: int('BENCH_FILL_SESSIONS', 1_000_000), auditEvents: int('BENCH_FILL_AUDIT', 5_000_000) };
 const LOGINS = int('BENCH_CPU_LOGINS', 40);
+/** Another checkout (with its node_modules) whose app runs beside this one, for before/after rows in one run. */
+const COMPARE = process.env.BENCH_CPU_COMPARE;
 
 const dir = mkdtempSync(join(tmpdir(), 'tokengate-cpu-'));
 const log = (msg: string) => process.stderr.write(`[bench:cpu] ${msg}\n`);
@@ -67,17 +69,26 @@ async function main(): Promise<void> {
   const prof = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const server = new Child('bench/server.ts', 0, { env, nodeArgs: prof });
   const peer = new Child('bench/apollo-fastify.ts', 0, { env });
+  const other = COMPARE ? new Child('bench/server.ts', 0, { env: { ...benchEnv(join(dir, 'compare')), BENCH_APP_ROOT: resolve(COMPARE) } }) : undefined;
   try {
     const url = (await server.json<{ url: string }>()).url;
     const peerUrl = (await peer.json<{ url: string }>()).url;
     await register(url);
     const token = (await login(url)).accessToken;
     const apiToken = await createApiToken(url, token);
+    const otherUrl = other ? (await other.json<{ url: string }>()).url : undefined;
+    const otherToken = otherUrl ? ((await register(otherUrl)), (await login(otherUrl)).accessToken) : undefined;
     const all: Row[] = [
       { name: 'Apollo on Fastify { __typename }', child: peer, n: N, run: (n) => send(peerUrl, TYPENAME, undefined, n) },
       { name: '{ __typename }', child: server, n: N, run: (n) => send(url, TYPENAME, undefined, n) },
       { name: 'me', child: server, n: N, run: (n) => send(url, ME, token, n) },
       { name: 'me (API token)', child: server, n: N, run: (n) => send(url, ME, apiToken, n) },
+      ...(other && otherUrl
+        ? [
+            { name: `{ __typename } (${COMPARE})`, child: other, n: N, run: (n: number) => send(otherUrl, TYPENAME, undefined, n) },
+            { name: `me (${COMPARE})`, child: other, n: N, run: (n: number) => send(otherUrl, ME, otherToken, n) },
+          ]
+        : []),
     ];
     const rows = all.filter((r) => !ONLY || ONLY.some((o) => r.name.includes(o)));
     const figures = new Map<string, number[]>();
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
     if (fillNote) console.log(`\n${fillNote}`);
     console.log(`\nNode ${process.version}, ${N} requests × ${ROUNDS} rounds per row at ${CONNECTIONS} connections; server CPU from process.cpuUsage()`);
   } finally {
+    if (other?.proc.connected) other.proc.send({ cmd: 'stop' });
     if (server.proc.connected) server.proc.send({ cmd: 'stop' });
     await server.exit(PROFILE ? 30_000 : 10_000);
     killAll();
