@@ -2,7 +2,7 @@
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo from '@as-integrations/fastify';
 import fastify from 'fastify';
-import { exitOnDisconnect } from './proc';
+import { answerCpu, exitOnDisconnect } from './proc';
 
 async function main(): Promise<void> {
   const apollo = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } });
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   await app.register(fastifyApollo(apollo));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   exitOnDisconnect();
+  answerCpu();
   process.stdout.write(JSON.stringify({ url: `${address}/graphql` }) + '\n');
 }
 

@@ -4,6 +4,7 @@ import type { JsonWebKey } from 'node:crypto';
 import { dpopSigner } from './dpop';
 import { refreshBody } from './gql';
 import { exitOnDisconnect } from './proc';
+import { paced } from './paced';
 import { summarize, type Measured } from './stats';
 
 export interface LoadSpec {
@@ -11,6 +12,7 @@ export interface LoadSpec {
   connections: number;
   body?: string;
   token?: string;
+  /** A fixed rate (req/s), sent open-loop by paced(); latencies from each request's scheduled start. */
   overallRate?: number;
   /** Refresh mode: one live refresh token per session; each request spends one and stores its successor. */
   refreshTokens?: string[];
@@ -57,6 +59,9 @@ function request(spec: LoadSpec, failures: { n: number }, pool?: string[]): Requ
 }
 
 function cannon(spec: LoadSpec, limit: { duration: number } | { amount: number }, pool?: string[]): Promise<Measured> {
+  if (spec.overallRate && spec.body && 'duration' in limit) {
+    return paced({ url: spec.url, body: spec.body, token: spec.token, rate: spec.overallRate, connections: spec.connections }, limit.duration);
+  }
   const failures = { n: 0 };
   const latencies: number[] = [];
   const rate = spec.overallRate ? { overallRate: spec.overallRate } : {};

@@ -74,3 +74,12 @@ export function killAll(): void {
 export function exitOnDisconnect(): void {
   process.on('disconnect', () => process.exit(0));
 }
+
+/** Answers {cmd:'cpu'} with this process's CPU time so far (user + system, µs): the bench's per-request cost on a busy machine. */
+export function answerCpu(): void {
+  process.on('message', (msg: { cmd?: string }) => {
+    if (msg.cmd !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpu: user + system });
+  });
+}

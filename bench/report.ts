@@ -15,6 +15,10 @@ export const ROWS = {
   refresh: 'refreshToken',
   meHalf: 'me @ half rate',
   meHalfLogins: 'me @ half rate + logins',
+  mePg: 'me (PostgreSQL)',
+  meFull: 'me, filled database',
+  refreshFull: 'refreshToken, filled database',
+  loginFull: 'login, filled database',
 } as const;
 export type Row = keyof typeof ROWS;
 
@@ -33,18 +37,24 @@ const WIDTH = Math.max(...Object.values(ROWS).map((name) => name.length));
 const num = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-export function printReport(samples: Record<Row, Measured[]>, memory: Memory, live: LiveFigures, notes: string[]): void {
+/** The optional parts: live p99 with more sockets open (BENCH_LIVE_SOCKETS_MORE), rows measured on a filled database (BENCH_GROWTH). */
+export interface Extra {
+  liveMore?: LiveFigures;
+}
+
+export function printReport(samples: Record<Row, Measured[]>, memory: Memory, live: LiveFigures, notes: string[], extra: Extra = {}): void {
   const r = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, combine(v)])) as Record<Row, Measured>;
+  const rows = (Object.keys(ROWS) as Row[]).filter((row) => samples[row].length);
   const out: string[] = [];
   const line = (cells: string[]) => out.push(`| ${cells[0].padEnd(WIDTH)} | ${cells.slice(1).map((c) => c.padStart(9)).join(' | ')} |`);
   line(['scenario', 'median ms', 'p99 ms', 'req/s', 'errors']);
   out.push(`|${'-'.repeat(WIDTH + 2)}|${Array(4).fill('-'.repeat(10) + ':').join('|')}|`);
-  for (const row of Object.keys(ROWS) as Row[]) {
+  for (const row of rows) {
     const m = r[row];
     line([ROWS[row], num(m.median, 2), num(m.p99, 2), num(m.rps, 0), String(m.errors)]);
   }
   out.push('', 'req/s by round (noise check):');
-  for (const row of Object.keys(ROWS) as Row[]) out.push(`  ${ROWS[row].padEnd(WIDTH)} ${samples[row].map((m) => num(m.rps, 0)).join(' / ')}`);
+  for (const row of rows) out.push(`  ${ROWS[row].padEnd(WIDTH)} ${samples[row].map((m) => num(m.rps, 0)).join(' / ')}`);
   const growth = ((memory.after - memory.before) / memory.before) * 100;
   const ratios: Array<[string, number, string]> = [
     ['me / Yoga + plugin-jwt me throughput', r.me.rps / r.yogaMe.rps, '>= 2'],
@@ -60,6 +70,17 @@ export function printReport(samples: Record<Row, Measured[]>, memory: Memory, li
     [`KiB per idle authenticated socket (${live.sockets} open)`, live.bytesPerSocket / 1024, '< 50'],
     [`addToCart → cartChanged p99 ms (${live.sockets} sockets)`, live.p99, '< 50'],
   ];
+  if (samples.mePg.length) ratios.push(['me PostgreSQL / me SQLite throughput', r.mePg.rps / r.me.rps, 'none (reported)']);
+  if (samples.meFull.length) {
+    ratios.push(
+      ['me filled / me empty database throughput', r.meFull.rps / r.me.rps, '>= 0.9'],
+      ['refreshToken filled / empty database', r.refreshFull.rps / r.refresh.rps, '>= 0.9'],
+      ['login filled / empty database', r.loginFull.rps / r.login.rps, 'none (reported)'],
+    );
+  }
+  if (extra.liveMore) {
+    ratios.push([`cartChanged p99 ${extra.liveMore.sockets} / ${live.sockets} sockets`, extra.liveMore.p99 / live.p99, 'none (reported)']);
+  }
   out.push('', 'ratios (value, target):');
   for (const [name, value, target] of ratios) out.push(`  ${name.padEnd(46)} ${num(value, 2).padStart(8)}   target ${target}`);
   out.push(
@@ -68,6 +89,13 @@ export function printReport(samples: Record<Row, Measured[]>, memory: Memory, li
     `  addToCart sent → cartChanged received: p50 ${num(live.p50, 2)} ms, p99 ${num(live.p99, 2)} ms over ${live.delays.length} changes` +
       ` (after the mutation's answer: p50 ${num(live.afterAnswer.p50, 2)} ms, p99 ${num(live.afterAnswer.p99, 2)} ms)`,
   );
+  const more = extra.liveMore;
+  if (more) {
+    out.push(
+      `  with ${more.sockets} sockets (${num(more.bytesPerSocket / 1024, 1)} KiB each): p50 ${num(more.p50, 2)} ms, p99 ${num(more.p99, 2)} ms` +
+        ` (after the answer: p50 ${num(more.afterAnswer.p50, 2)} ms, p99 ${num(more.afterAnswer.p99, 2)} ms)`,
+    );
+  }
   out.push('', `server RSS: ${mib(memory.before)} after warm-up, ${mib(memory.after)} after ${memory.requests} me requests (${memory.errors} errors)`);
   out.push(...notes);
   const cpus = os.cpus();

@@ -11,6 +11,8 @@ import { Child, killAll } from './proc';
 import { printReport, ROWS, type Memory, type Row } from './report';
 import { measureLive } from './live';
 import { median, type Measured } from './stats';
+import { benchEnv } from './env';
+import { fillDatabase, type FillCounts } from './fill';
 
 const int = (name: string, fallback: number) => Math.max(1, Number.parseInt(process.env[name] ?? '', 10) || fallback);
 const DURATION = int('BENCH_DURATION', 5);
@@ -22,8 +24,11 @@ const SESSIONS = int('BENCH_SESSIONS', 50);
 const ME_TOTAL = int('BENCH_ME_TOTAL', 200_000);
 const LIVE_SOCKETS = int('BENCH_LIVE_SOCKETS', 1000);
 const LIVE_SAMPLES = int('BENCH_LIVE_SAMPLES', 300);
+const LIVE_SOCKETS_MORE = Number.parseInt(process.env.BENCH_LIVE_SOCKETS_MORE ?? '5000', 10) || 0;
 const PROFILE = process.env.BENCH_PROFILE === '1';
-const HUGE = '1000000000';
+const GROWTH = process.env.BENCH_GROWTH === '1';
+const FILL: FillCounts = { accounts: int('BENCH_FILL_ACCOUNTS', 1_000_000), sessions: int('BENCH_FILL_SESSIONS', 1_000_000), auditEvents: int('BENCH_FILL_AUDIT', 5_000_000) };
+const PG_URL = process.env.BENCH_PG_URL;
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const samples = Object.fromEntries(Object.keys(ROWS).map((k) => [k, []])) as unknown as Record<Row, Measured[]>;
@@ -31,16 +36,7 @@ const samples = Object.fromEntries(Object.keys(ROWS).map((k) => [k, []])) as unk
 const dir = mkdtempSync(join(tmpdir(), 'tokengate-bench-'));
 
 async function main(): Promise<void> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
-    DATA_DIR: dir,
-    DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-    ...Object.fromEntries(['LOGIN_IP', 'LOGIN_SUCCESS_IP', 'LOGIN_ACCOUNT', 'REGISTER_IP', 'REFRESH_IP', 'WS_IP'].map((n) => [`RATE_${n}_MAX`, HUGE])),
-  };
-  for (const k of ['ARGON2_MEMORY_KIB', 'ARGON2_TIME_COST', 'ARGON2_PARALLELISM', 'REFRESH_GRACE_PERIOD']) delete env[k];
+  const env = benchEnv(dir);
   const profileDir = resolve(__dirname, 'profiles');
   if (PROFILE) mkdirSync(profileDir, { recursive: true });
   const server = new Child('bench/server.ts', 0, { env, nodeArgs: ['--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] });
@@ -48,6 +44,7 @@ async function main(): Promise<void> {
   const apolloFastify = new Child('bench/apollo-fastify.ts', 0, { env });
   const yoga = new Child('bench/yoga-jwt.ts', 0, { env, args: [join(dir, 'yoga.sqlite')] });
   const loader = new Child('bench/load.ts', 1);
+  const pgServer = PG_URL ? new Child('bench/server.ts', 0, { env: benchEnv(dir, PG_URL) }) : undefined;
   try {
     await loader.message();
     const url = (await server.json<{ url: string }>()).url;
@@ -57,6 +54,9 @@ async function main(): Promise<void> {
     log(`server ${url} (pid ${server.pid}), bare ${bareUrl}, Apollo on Fastify ${apolloFastifyUrl}, Yoga ${peer.url}`);
     log(`${ROUNDS} rounds × ${WARMUP}s warm-up + ${DURATION}s, ${CONNECTIONS} connections`);
     const apiToken = await createApiToken(url, (await register(url)).accessToken);
+    const pgUrl = pgServer ? (await pgServer.json<{ url: string }>()).url : undefined;
+    // A PostgreSQL database may keep the bench user from an earlier run.
+    if (pgUrl) await register(pgUrl).catch(() => login(pgUrl));
 
     const load = async (job: Partial<LoadJob> & { specs: LoadSpec[] }): Promise<Measured[]> => {
       const reply = await loader.request<{ results?: Measured[]; error?: string }>({ warmup: WARMUP, duration: DURATION, ...job });
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       const dpopKey = newDpopKey();
       const bound = (await loginWithProof(url, dpopSigner(dpopKey)('POST', url))).accessToken;
       await measure('meDpop', { url, body: ME, token: bound, dpopKey, connections: CONNECTIONS });
+      if (pgUrl) await measure('mePg', { url: pgUrl, body: ME, token: (await login(pgUrl)).accessToken, connections: CONNECTIONS });
       await measure('yogaMe', { url: peer.url, body: ME, token: peer.token, connections: CONNECTIONS });
       await measure('login', loginSpec);
       await argon2();
@@ -111,6 +112,26 @@ async function main(): Promise<void> {
     log(`live: ${LIVE_SOCKETS} idle authenticated sockets, then ${LIVE_SAMPLES} cart changes`);
     const heldBytes = async () => (await sleep(1000), (await server.request<{ live: number }>({ cmd: 'rss' })).live);
     const live = await measureLive(url, heldBytes, LIVE_SOCKETS, LIVE_SAMPLES);
+    let liveMore;
+    if (LIVE_SOCKETS_MORE > LIVE_SOCKETS) {
+      log(`live: ${LIVE_SOCKETS_MORE} idle authenticated sockets, then ${LIVE_SAMPLES} cart changes`);
+      liveMore = await measureLive(url, heldBytes, LIVE_SOCKETS_MORE, LIVE_SAMPLES);
+    }
+
+    const growthNotes: string[] = [];
+    if (GROWTH) {
+      // Last, since the rows stay: the same bench user, its sessions and the same statements, among many others' rows.
+      log('filling the database (bench/fill.ts)');
+      const seconds = await fillDatabase(join(dir, 'bench.sqlite'), FILL, 1);
+      growthNotes.push(`filled database: ${FILL.accounts} accounts, ${FILL.sessions} sessions (one refresh token each), ${FILL.auditEvents} audit events, written in ${seconds.toFixed(0)} s`);
+      for (let round = 1; round <= ROUNDS; round++) {
+        log(`filled database: round ${round}/${ROUNDS}`);
+        await measure('meFull', { url, body: ME, token: (await login(url)).accessToken, connections: CONNECTIONS });
+        await measure('loginFull', loginSpec);
+        const refreshTokens = await loginMany(url, SESSIONS, C);
+        await measure('refreshFull', { url, refreshTokens, connections: Math.min(CONNECTIONS, SESSIONS) });
+      }
+    }
 
     printReport(samples, memory, live, [
       `me @ half rate: overallRate ${overallRate} req/s (half the median me throughput), ${CONNECTIONS} connections;` +
@@ -119,8 +140,10 @@ async function main(): Promise<void> {
         ` (login/argon2: ${C}), ${SESSIONS} refresh sessions, argon2id defaults from loadConfig`,
       'peers: Apollo Server 5 on Fastify with defaults and a trivial schema; GraphQL Yoga 5 + @graphql-yoga/plugin-jwt' +
         ' (HS256 KeyObject, issuer/audience checked) whose me runs one prepared better-sqlite3 select on the users table',
+      ...growthNotes,
+      ...(pgUrl ? [`me (PostgreSQL): the same server on ${PG_URL!.replace(/\/\/[^@/]*@/, '//')}`] : []),
       ...(PROFILE ? [`CPU profile: ${profileDir}/*.cpuprofile (written when the server exits)`] : []),
-    ]);
+    ], { liveMore });
   } finally {
     if (server.proc.connected) server.proc.send({ cmd: 'stop' });
     await server.exit(PROFILE ? 30_000 : 10_000);

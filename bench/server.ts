@@ -1,7 +1,11 @@
 // The real app in its own process: prints {"url"} once listening, answers {cmd:'rss'} (RSS and live heap + external bytes, after a full GC) and {cmd:'stop'} over IPC.
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { exitOnDisconnect } from './proc';
+import { join, resolve } from 'node:path';
+import { answerCpu, exitOnDisconnect } from './proc';
+
+// BENCH_APP_ROOT: another checkout's app (its src/ and node_modules), so bench:cpu can measure two versions side by side.
+const root = process.env.BENCH_APP_ROOT ?? resolve(__dirname, '..');
+const { createApp } = require(join(root, 'src/app')) as typeof import('../src/app');
+const { loadConfig } = require(join(root, 'src/config')) as typeof import('../src/config');
 
 async function main(): Promise<void> {
   const app = await createApp(loadConfig(process.env));
@@ -20,6 +24,7 @@ async function main(): Promise<void> {
     }
   });
   exitOnDisconnect();
+  answerCpu();
   process.stdout.write(JSON.stringify({ url }) + '\n');
 }
 

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -19,8 +18,9 @@ import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
 import { AccessLog, genReqId } from './http/request-log';
 import { httpErrorHandler, notFound } from './http/errors';
-import { helmetOptions } from './http/security';
+import { securityHeadersHook } from './http/security';
 import { httpEdges } from './http/edges';
+import { noStorePlugins } from './http/no-store';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
 import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
@@ -107,6 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...protection.plugins,
       unavailableStatusPlugin,
       nulBytesPlugin,
+      ...noStorePlugins,
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -130,7 +131,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   httpEdges(app, config.bodyLimit);
   app.setErrorHandler(httpErrorHandler(logger));
   app.setNotFoundHandler(notFound);
-  await app.register(helmet, helmetOptions(config));
+  app.addHook('onRequest', securityHeadersHook(config));
   await registerWebSocket(app, config);
   await app.register(operationalRoutes, { config, orm });
   await app.register(oidcRoutes, { config, services, em: orm.em });

@@ -11,8 +11,7 @@ const refuse = (limit: QueryLimit, max: number) => ({
 });
 
 /**
- * Depth, alias, directive and cost limits as validation rules (so a refusal is a 400), and field
- * suggestions hidden in production. Token counting is left to Apollo's parser (parseOptions.maxTokens):
+ * Depth, alias, directive and cost limits as validation rules (so a refusal is a 400). Token counting is left to Apollo's parser (parseOptions.maxTokens):
  * armor's own token plugin turns a syntax error into a 500. The cost is ours (cost.ts): armor's counts no
  * list without a `first` argument.
  */
@@ -24,7 +23,17 @@ export function armor(config: Config) {
     maxDirectives: { n: limits.maxDirectives, ...refuse('DIRECTIVES', limits.maxDirectives) },
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: config.env === 'production' },
+    // armor's own plugin builds a listener for every request; hideSuggestions does its work with one.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return { plugins, validationRules: [...validationRules, costLimitRule(limits.maxCost)] };
 }
+
+/** Field suggestions ("Did you mean …") masked as armor's blockFieldSuggestion masks them: they map the schema for a stranger. */
+const hideSuggestions: ApolloServerPlugin = {
+  requestDidStart: constantListener({
+    async didEncounterErrors({ errors }) {
+      for (const error of errors) (error as { message: string }).message = error.message.replace(/Did you mean ".+"/g, '[Suggestion hidden]');
+    },
+  }),
+};

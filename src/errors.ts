@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { isUnavailable } from './db/unavailable';
 import { DriverException } from '@mikro-orm/core';
 
@@ -355,16 +355,21 @@ const ownError = (error: unknown): unknown => (error instanceof GraphQLError && 
 
 /** An unreachable database anywhere in a request makes it a 503 with Retry-After, so clients and balancers back off. */
 export const unavailableStatusPlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, errors }) {
-        if (!errors?.some((e) => isUnavailable(unwrapResolverError(e)))) return;
-        response.http.status = 503;
-        response.http.headers.set('retry-after', '5');
-      },
-    };
-  },
+  // One listener for every request (it keeps no state), so a request without errors costs a look at `errors`.
+  requestDidStart: constantListener({
+    async willSendResponse({ response, errors }) {
+      if (!errors?.some((e) => isUnavailable(unwrapResolverError(e)))) return;
+      response.http.status = 503;
+      response.http.headers.set('retry-after', '5');
+    },
+  }),
 };
+
+/** A requestDidStart that hands every request the same, stateless listener: no closure or promise per request. */
+export function constantListener<T extends BaseContext>(listener: GraphQLRequestListener<T>): () => Promise<GraphQLRequestListener<T>> {
+  const ready = Promise.resolve(listener);
+  return () => ready;
+}
 
 /** Driver errors quote the SQL with its values (hashes, sealed pairs): log only what identifies the failure. */
 function redactDriverError(err: unknown): unknown {

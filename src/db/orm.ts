@@ -4,6 +4,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import type { DatabaseConfig } from '../config';
 import { entities, migrationsList } from './entities';
+import { releaseIdleAsyncStorage } from './async-context';
 
 export type Orm = MikroORM;
 
@@ -56,6 +57,7 @@ export function ormOptions(db: DatabaseConfig): Options {
 
 /** Connects and applies pending migrations; the server never syncs the schema from entities. */
 export async function initORM(db: DatabaseConfig): Promise<Orm> {
+  releaseIdleAsyncStorage();
   const orm = await MikroORM.init(ormOptions(db));
   try {
     await (db.kind === 'postgresql' ? withMigrationLock(db.url, () => orm.getMigrator().up()) : orm.getMigrator().up());

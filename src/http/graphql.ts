@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationAsyncH
 import type { WebsocketHandler } from '@fastify/websocket';
 import type { Config } from '../config';
 import type { Context } from '../context';
-import { corsOptions } from './security';
+import { corsHook, corsOptions } from './security';
 import { trustedDocumentsHook, type TrustedDocuments } from './trusted-documents';
 import { documentLimitHook, responseLimitHook } from './graphql-limits';
 
@@ -23,7 +23,11 @@ interface Options {
 
 /** `/graphql`, the only GraphQL path, with CORS scoped to it. Register as an encapsulated plugin. */
 export async function graphqlRoute(scope: FastifyInstance, { apollo, config, context, wsHandler, upgradeGuard, trusted }: Options): Promise<void> {
-  await scope.register(cors, corsOptions(config));
+  // @fastify/cors in a child scope keeps only its OPTIONS preflight route; the routes here get corsHook, which does
+  // nothing for a request without an Origin.
+  await scope.register(async (preflight) => preflight.register(cors, corsOptions(config)));
+  const corsOnRequest = corsHook(config);
+  if (corsOnRequest) scope.addHook('onRequest', corsOnRequest);
   // Bodies that are not JSON reach Apollo empty, so it answers them (CSRF prevention, content type) with its own 400.
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
   const handler = fastifyApolloHandler(apollo, { context });
