@@ -23,17 +23,8 @@ export function armor(config: Config) {
     maxDirectives: { n: limits.maxDirectives, ...refuse('DIRECTIVES', limits.maxDirectives) },
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
-    // armor's own plugin builds a listener for every request; hideSuggestions does its work with one.
+    // Suggestions are cut in formatError (every form, HTTP and WebSocket); armor's plugin would add a listener per request.
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return { plugins, validationRules: [...validationRules, costLimitRule(limits.maxCost)] };
 }
-
-/** Field suggestions ("Did you mean …") masked as armor's blockFieldSuggestion masks them: they map the schema for a stranger. */
-const hideSuggestions: ApolloServerPlugin = {
-  requestDidStart: constantListener({
-    async didEncounterErrors({ errors }) {
-      for (const error of errors) (error as { message: string }).message = error.message.replace(/Did you mean ".+"/g, '[Suggestion hidden]');
-    },
-  }),
-};
