@@ -28,17 +28,24 @@ import { LiveService, socketInspector } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
+import { Metrics } from './modules/ops/metrics';
+import { countRequests, graphqlMetricsPlugin, metricsRoute, startMetricsServer } from './modules/ops/metrics.http';
+import { drainGuard, type DrainState } from './http/drain';
 
 export interface App {
   fastify: FastifyInstance;
   orm: Orm;
   services: Services;
   logger: AppLogger;
-  /** Starts listening; port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
+  metrics: Metrics;
+  /** Starts listening (and the METRICS_PORT listener); port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /** The METRICS_PORT listener's port once listening, else null. */
+  metricsPort(): number | null;
   /**
-   * Stops accepting, closes idle keep-alive connections, lets in-flight requests finish (cut after
-   * SHUTDOWN_TIMEOUT), then closes the database and the limiter store. Safe to call twice.
+   * Fails /readyz at once, keeps serving for SHUTDOWN_DELAY, then stops accepting, closes idle keep-alive
+   * connections, lets in-flight requests finish (cut after SHUTDOWN_TIMEOUT), answers requests that still
+   * arrive with SERVICE_UNAVAILABLE, then closes the database and the limiter store. Safe to call twice.
    */
   stop(): Promise<void>;
 }
@@ -72,6 +79,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const live = new LiveService(bus, logger);
   const limits = await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix);
   const services = createServices(config, clock, limits, () => orm.em, logger, live);
+  let registry: SocketRegistry | undefined;
+  const metrics = new Metrics({ argon2: () => services.passwords.stats(), sockets: () => registry?.size ?? 0, subscriptions: () => live.subscriptions });
+  services.audit.onRecord = (record) => metrics.audit(record);
+  services.passwords.onWait = (seconds) => metrics.argon2Waited(seconds);
+  limits.onRefused = (limiter) => metrics.rateLimited(limiter);
+  live.onDelivered = (lag) => metrics.liveDelivered(lag);
   await services.passwords.warmUp();
 
   const trusted = config.trustedDocuments;
@@ -94,6 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins: [
       ...protection.plugins,
       unavailableStatusPlugin,
+      graphqlMetricsPlugin(metrics, trusted?.operationNames ?? new Set()),
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -107,28 +121,33 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     genReqId,
     trustProxy: trustProxy(config.trustProxy),
     bodyLimit: config.bodyLimit,
-    return503OnClosing: true,
+    // Our own answer during the drain (drainGuard), in the GraphQL error shape, instead of Fastify's bare 503.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
+  const drain: DrainState = { draining: false, closing: false };
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
   });
+  app.addHook('onRequest', drainGuard(drain));
+  countRequests(app, metrics);
   app.setErrorHandler(httpErrorHandler(logger));
   app.setNotFoundHandler(notFound);
   await app.register(helmet, helmetOptions(config));
   await registerWebSocket(app, config);
-  await app.register(operationalRoutes, { config, orm });
+  await app.register(operationalRoutes, { config, orm, drain });
+  if (config.metrics.onMainPort) await app.register(metricsRoute, { metrics, token: config.metrics.token });
   await app.register(oidcRoutes, { config, services, em: orm.em });
   if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
   const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
-  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser);
+  registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
-  const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
-  const wsOptions = liveServerOptions({ schema, registry, inspect, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
+  const recheck = setInterval(() => void registry!.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
+  const wsOptions = liveServerOptions({ schema, registry: registry!, inspect, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
   await app.register(graphqlRoute, {
     apollo,
     config,
@@ -139,8 +158,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await app.ready();
 
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   let stopping: Promise<void> | undefined;
   const stop = async () => {
+    // Balancers stop sending new traffic once /readyz fails; until SHUTDOWN_DELAY ends, what they still send is served.
+    drain.draining = true;
+    if (config.shutdownDelay > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelay * 1000));
+    drain.closing = true;
     clearInterval(recheck);
     const cut = setTimeout(() => {
       logger.warn('shutdown timeout: cutting requests still running', { seconds: config.shutdownTimeout });
@@ -162,6 +186,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await bus.close();
     await store.close();
     await orm.close();
+    if (metricsServer) await new Promise((resolve) => metricsServer!.server.close(resolve));
   };
 
   return {
@@ -169,8 +194,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     orm,
     services,
     logger,
+    metrics,
+    metricsPort: () => metricsServer?.port ?? null,
     listen: async (port = config.port, host = config.host) => {
       await app.listen({ port, host });
+      if (config.metrics.listener) metricsServer = await startMetricsServer(metrics, config.metrics.listener);
       const { port: bound } = app.server.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}/graphql`;
     },

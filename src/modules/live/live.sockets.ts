@@ -36,6 +36,7 @@ const MAX_DELAY = 2 ** 31 - 1;
  */
 export class SocketRegistry {
   private readonly byUser = new Map<string, Set<LiveSocket>>();
+  private count = 0;
 
   constructor(private readonly inspect: SocketInspector, private readonly clock: Clock, private readonly maxPerUser: number) {}
 
@@ -44,6 +45,7 @@ export class SocketRegistry {
     const set = this.byUser.get(socket.userId) ?? new Set();
     if (set.size >= this.maxPerUser) return false;
     set.add(socket);
+    this.count++;
     this.byUser.set(socket.userId, set);
     this.arm(socket);
     return true;
@@ -52,9 +54,14 @@ export class SocketRegistry {
   remove(socket: LiveSocket): void {
     clearTimeout(socket.expiry);
     const set = this.byUser.get(socket.userId);
-    if (!set) return;
-    set.delete(socket);
+    if (!set?.delete(socket)) return;
+    this.count--;
     if (!set.size) this.byUser.delete(socket.userId);
+  }
+
+  /** Sockets open (the metrics' gauge). */
+  get size(): number {
+    return this.count;
   }
 
   /** Closes the user's sockets whose credential or account is no longer good, or whose permissions shrank. */
