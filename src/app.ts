@@ -31,6 +31,7 @@ import { oidcRoutes } from './modules/oidc/oidc.routes';
 import { Metrics } from './modules/ops/metrics';
 import { countRequests, graphqlMetricsPlugin, metricsRoute, startMetricsServer } from './modules/ops/metrics.http';
 import { drainGuard, type DrainState } from './http/drain';
+import { RetentionJob } from './modules/ops/retention';
 
 export interface App {
   fastify: FastifyInstance;
@@ -38,6 +39,8 @@ export interface App {
   services: Services;
   logger: AppLogger;
   metrics: Metrics;
+  /** The retention job (started every CLEANUP_INTERVAL by listen()); runOnce() is what `npm run cleanup` runs. */
+  retention: RetentionJob;
   /** Starts listening (and the METRICS_PORT listener); port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** The METRICS_PORT listener's port once listening, else null. */
@@ -157,6 +160,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     trusted,
   });
   await app.ready();
+  const retention = new RetentionJob(orm, config, clock, logger, (table, rows) => metrics.cleanupRemoved(table, rows));
 
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   let stopping: Promise<void> | undefined;
@@ -166,6 +170,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (config.shutdownDelay > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelay * 1000));
     drain.closing = true;
     clearInterval(recheck);
+    await retention.stop();
     const cut = setTimeout(() => {
       logger.warn('shutdown timeout: cutting requests still running', { seconds: config.shutdownTimeout });
       app.server.closeAllConnections();
@@ -195,10 +200,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services,
     logger,
     metrics,
+    retention,
     metricsPort: () => metricsServer?.port ?? null,
     listen: async (port = config.port, host = config.host) => {
       await app.listen({ port, host });
       if (config.metrics.listener) metricsServer = await startMetricsServer(metrics, config.metrics.listener);
+      retention.start();
       const { port: bound } = app.server.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}/graphql`;
     },

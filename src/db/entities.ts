@@ -18,6 +18,7 @@ import { Migration20261130000000_shop } from './migrations/Migration202611300000
 import { Migration20261130010000_products_seed } from './migrations/Migration20261130010000_products_seed';
 import { Migration20261130020000_oidc } from './migrations/Migration20261130020000_oidc';
 import { Migration20261201000000_access } from './migrations/Migration20261201000000_access';
+import { Migration20261201150000_retention } from './migrations/Migration20261201150000_retention';
 
 export const entities = [
   UserSchema,
@@ -46,4 +47,5 @@ export const migrationsList = [
   { name: 'Migration20261130010000_products_seed', class: Migration20261130010000_products_seed },
   { name: 'Migration20261130020000_oidc', class: Migration20261130020000_oidc },
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
+  { name: 'Migration20261201150000_retention', class: Migration20261201150000_retention },
 ];

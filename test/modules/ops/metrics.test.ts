@@ -149,7 +149,7 @@ describe('metrics access', () => {
     try {
       const refused = await server.http('/metrics');
       expect(refused.status).toBe(401);
-      expect((await refused.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(((await refused.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
       expect((await server.http('/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789abcdef' } })).status).toBe(401);
       await scrape(server, { headers: { authorization: `Bearer ${token}` } });
     } finally {
