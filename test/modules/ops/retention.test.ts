@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
+import { Client } from 'pg';
 import { createTestServer, login, ME, REFRESH, register, type TestServer } from '../../helpers/server';
 import { countStatements } from '../../helpers/shop';
 
@@ -81,7 +82,6 @@ describe('retention job', () => {
   onPostgres('on PostgreSQL one instance at a time: a pass while another holds the advisory lock removes nothing (TEST_DATABASE_URL)', async () => {
     const alice = await register(server, 'ret_lock');
     await insert(server, 'sessions', sessions(alice.user.id, 3, { expiresAt: new Date(server.clock.now().getTime() - 5 * DAY) }).rows);
-    const { Client } = await import('pg');
     const other = new Client({ connectionString: (server.config.database as { url: string }).url });
     await other.connect();
     try {
