@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       return;
     }
     stoppingSince = Date.now();
-    app.logger.info('stopping', { signal, timeoutSeconds: config.shutdownTimeout });
+    app.logger.info('stopping', { signal, delaySeconds: config.shutdownDelay, timeoutSeconds: config.shutdownTimeout });
     app.stop().then(
       () => {
         app.logger.info('stopped');
