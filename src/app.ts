@@ -15,7 +15,7 @@ import { armor } from './armor';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
-import { AccessLog, genReqId } from './http/request-log';
+import { AccessLog, genReqId, traceIds } from './http/request-log';
 import { httpErrorHandler, notFound } from './http/errors';
 import { helmetOptions } from './http/security';
 import { operationalRoutes } from './http/routes';
@@ -32,6 +32,7 @@ import { Metrics } from './modules/ops/metrics';
 import { countRequests, graphqlMetricsPlugin, metricsRoute, startMetricsServer } from './modules/ops/metrics.http';
 import { drainGuard, type DrainState } from './http/drain';
 import { RetentionJob } from './modules/ops/retention';
+import type { Tracing } from './modules/ops/tracing';
 
 export interface App {
   fastify: FastifyInstance;
@@ -128,9 +129,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
+  // Only with OTEL_EXPORTER_OTLP_ENDPOINT is any OpenTelemetry package loaded; its request span opens before our hooks.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tracing: Tracing | null = config.tracing.endpoint ? (require('./modules/ops/tracing') as typeof import('./modules/ops/tracing')).startTracing() : null;
+  if (tracing) await app.register(tracing.plugin);
   const drain: DrainState = { draining: false, closing: false };
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (tracing) traceIds.set(request, tracing.traceId(request));
     done();
   });
   app.addHook('onRequest', drainGuard(drain));
@@ -192,6 +198,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await store.close();
     await orm.close();
     if (metricsServer) await new Promise((resolve) => metricsServer!.server.close(resolve));
+    await tracing?.shutdown().catch((err) => logger.warn('tracing: spans not sent at stop', { message: (err as Error).message }));
   };
 
   return {

@@ -1,3 +1,4 @@
+import './modules/ops/tracing.boot'; // first: instrumentation patches graphql as it loads
 import { loadConfig, type Config } from './config';
 import { createApp } from './app';
 
