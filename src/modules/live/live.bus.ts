@@ -22,7 +22,8 @@ export interface LiveBus {
 /** Redis pub/sub when REDIS_URL is set, else PostgreSQL LISTEN/NOTIFY when that is the database, else in-process. */
 export async function openLiveBus(config: Config, logger: Logger): Promise<LiveBus> {
   const channel = `${config.rateLimitPrefix}_live`;
-  if (config.redisUrl) return openRedisBus(config.redisUrl, channel, logger);
+  // With the rate limits elsewhere (RATE_LIMIT_STORE=memory or database), Redis is only the bus: not worth refusing to start.
+  if (config.redisUrl) return openRedisBus(config.redisUrl, channel, logger, config.rateLimitStore === 'auto' || config.rateLimitStore === 'redis');
   if (config.database.kind === 'postgresql') return openPostgresBus(config.database.url, channel, logger);
   return memoryBus();
 }
