@@ -21,7 +21,7 @@ import { helmetOptions } from './http/security';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
 import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
-import { registerWebSocket, upgradeGuard } from './http/websocket';
+import { loggedSocketErrors, registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
 import { LiveService, socketInspector } from './modules/live/live.service';
@@ -161,7 +161,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     apollo,
     config,
     context: makeContextBuilder({ em: orm.em, services, config, clock }),
-    wsHandler: makeHandler(wsOptions),
+    wsHandler: loggedSocketErrors(makeHandler(wsOptions), logger),
     upgradeGuard: upgradeGuard(config, limits),
     trusted,
   });
