@@ -148,7 +148,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   await app.register(operationalRoutes, { config, orm, drain });
   if (config.metrics.onMainPort) await app.register(metricsRoute, { metrics, token: config.metrics.token });
   await app.register(oidcRoutes, { config, services, em: orm.em });
-  if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
+  if (config.web.app) {
+    await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
+    // A browser pointed at the server's root finds the app; with the app off, / stays a JSON 404.
+    app.get('/', { exposeHeadRoute: true }, (_request, reply) => reply.redirect(`${WEB_PREFIX}/`, 302));
+  }
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
   const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
