@@ -27,6 +27,7 @@ import { openLiveBus } from './modules/live/live.bus';
 import { LiveService, socketInspector } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
+import { watchSqliteCommits } from './modules/live/live.sqlite-watch';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
 import { Metrics } from './modules/ops/metrics';
 import { countRequests, graphqlMetricsPlugin, metricsRoute, startMetricsServer } from './modules/ops/metrics.http';
@@ -160,6 +161,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
   const recheck = setInterval(() => void registry!.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
+  // SQLite without Redis: `npm run user` in another process is seen through the file's commit counter.
+  const unwatch = config.database.kind === 'sqlite' && bus.kind === 'memory' ? watchSqliteCommits(orm, registry) : () => undefined;
   const wsOptions = liveServerOptions({ schema, registry: registry!, inspect, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
   await app.register(graphqlRoute, {
     apollo,
@@ -180,6 +183,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (config.shutdownDelay > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelay * 1000));
     drain.closing = true;
     clearInterval(recheck);
+    unwatch();
     await retention.stop();
     const cut = setTimeout(() => {
       logger.warn('shutdown timeout: cutting requests still running', { seconds: config.shutdownTimeout });
