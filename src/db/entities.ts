@@ -19,6 +19,7 @@ import { Migration20261130010000_products_seed } from './migrations/Migration202
 import { Migration20261130020000_oidc } from './migrations/Migration20261130020000_oidc';
 import { Migration20261201000000_access } from './migrations/Migration20261201000000_access';
 import { Migration20261201150000_retention } from './migrations/Migration20261201150000_retention';
+import { Migration20261201150100_product_search } from './migrations/Migration20261201150100_product_search';
 
 export const entities = [
   UserSchema,
@@ -48,4 +49,5 @@ export const migrationsList = [
   { name: 'Migration20261130020000_oidc', class: Migration20261130020000_oidc },
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
   { name: 'Migration20261201150000_retention', class: Migration20261201150000_retention },
+  { name: 'Migration20261201150100_product_search', class: Migration20261201150100_product_search },
 ];
