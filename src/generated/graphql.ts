@@ -567,7 +567,7 @@ export type QueryWishlistArgs = {
 export type RegisterInput = {
   /** 8 to 128 characters. */
   password: Scalars['String']['input'];
-  /** 3 to 32 letters, digits, '_', '.' or '-'; unique regardless of case. */
+  /** 3 to 32 ASCII letters (a-z, A-Z), digits, '_', '.' or '-'; unique regardless of case. */
   username: Scalars['String']['input'];
 };
 

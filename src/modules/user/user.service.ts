@@ -41,7 +41,7 @@ export class UserService {
 
   validateUsername(username: string): string {
     if (typeof username !== 'string' || !USERNAME.test(username)) {
-      throw new BadUserInputError('username', 'Username must be 3 to 32 characters: letters, digits, "_", "." or "-".');
+      throw new BadUserInputError('username', 'Username must be 3 to 32 characters: ASCII letters (a–z, A–Z), digits, "_", "." or "-".');
     }
     return username;
   }
