@@ -229,7 +229,11 @@ export type Mutation = {
   createRole: RoleDefinition;
   /** At most 50 wishlists per user. */
   createWishlist: Wishlist;
-  /** Delete the account (needs a recent login and the password): its cart, wishlists and sessions go at once; the audit trail keeps its id; the username becomes free. */
+  /**
+   * Delete the account (needs a recent sign-in, and the password when the account has one; an account made by a
+   * provider sign-in without a password needs only that sign-in to be recent): its cart, wishlists and sessions go at
+   * once; the audit trail keeps its id; the username becomes free.
+   */
   deleteAccount: Scalars['Boolean']['output'];
   /** Deletes the product; it leaves every cart and wishlist that held it. */
   deleteProduct: Scalars['Boolean']['output'];
@@ -327,7 +331,7 @@ export type MutationCreateWishlistArgs = {
 
 
 export type MutationDeleteAccountArgs = {
-  currentPassword: Scalars['String']['input'];
+  currentPassword?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -936,7 +940,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createRole?: Resolver<ResolversTypes['RoleDefinition'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'name' | 'permissions'>>;
   createWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationCreateWishlistArgs, 'name'>>;
-  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'currentPassword'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationDeleteAccountArgs>>;
   deleteProduct?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   deleteRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRoleArgs, 'name'>>;
   deleteWishlist?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWishlistArgs, 'id'>>;
