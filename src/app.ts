@@ -16,7 +16,7 @@ import { DOCUMENT_CACHE_BYTES, DocumentCache } from './document-cache';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
 import { openLimiterStore } from './db/limiter-store';
-import { AccessLog, genReqId } from './http/request-log';
+import { AccessLog, genReqId, traceIds } from './http/request-log';
 import { httpErrorHandler, notFound } from './http/errors';
 import { securityHeadersHook } from './http/security';
 import { httpEdges } from './http/edges';
@@ -24,26 +24,38 @@ import { noStorePlugins } from './http/no-store';
 import { operationalRoutes } from './http/routes';
 import { graphqlRoute } from './http/graphql';
 import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from './http/web';
-import { registerWebSocket, upgradeGuard } from './http/websocket';
+import { loggedSocketErrors, registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
 import { LiveService, socketInspector } from './modules/live/live.service';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
+import { watchSqliteCommits } from './modules/live/live.sqlite-watch';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
 import { openReplayCache } from './modules/dpop/dpop.replay';
 import { NativeSql } from './db/native-sql';
+import { Metrics } from './modules/ops/metrics';
+import { countRequests, graphqlMetricsPlugin, metricsRoute, startMetricsServer } from './modules/ops/metrics.http';
+import { drainGuard, type DrainState } from './http/drain';
+import { RetentionJob } from './modules/ops/retention';
+import type { Tracing } from './modules/ops/tracing';
 
 export interface App {
   fastify: FastifyInstance;
   orm: Orm;
   services: Services;
   logger: AppLogger;
-  /** Starts listening; port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
+  metrics: Metrics;
+  /** The retention job (started every CLEANUP_INTERVAL by listen()); runOnce() is what `npm run cleanup` runs. */
+  retention: RetentionJob;
+  /** Starts listening (and the METRICS_PORT listener); port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /** The METRICS_PORT listener's port once listening, else null. */
+  metricsPort(): number | null;
   /**
-   * Stops accepting, closes idle keep-alive connections, lets in-flight requests finish (cut after
-   * SHUTDOWN_TIMEOUT), then closes the database and the limiter store. Safe to call twice.
+   * Fails /readyz at once, keeps serving for SHUTDOWN_DELAY, then stops accepting, closes idle keep-alive
+   * connections, lets in-flight requests finish (cut after SHUTDOWN_TIMEOUT), answers requests that still
+   * arrive with SERVICE_UNAVAILABLE, then closes the database and the limiter store. Safe to call twice.
    */
   stop(): Promise<void>;
 }
@@ -83,6 +95,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const live = new LiveService(bus, logger);
   const limits = await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix);
   const services = createServices(config, clock, limits, () => orm.em, logger, live, replay);
+  let registry: SocketRegistry | undefined;
+  const metrics = new Metrics({ argon2: () => services.passwords.stats(), sockets: () => registry?.size ?? 0, subscriptions: () => live.subscriptions });
+  services.audit.onRecord = (record) => metrics.audit(record);
+  services.passwords.onWait = (seconds) => metrics.argon2Waited(seconds);
+  limits.onRefused = (limiter) => metrics.rateLimited(limiter);
+  live.onDelivered = (lag) => metrics.liveDelivered(lag);
+  services.dpop.onRefusal((reason) => metrics.dpopRefused(reason));
   await services.passwords.warmUp();
 
   const trusted = config.trustedDocuments;
@@ -108,6 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       unavailableStatusPlugin,
       nulBytesPlugin,
       ...noStorePlugins,
+      graphqlMetricsPlugin(metrics, trusted?.operationNames ?? new Set()),
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -121,42 +141,66 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     genReqId,
     trustProxy: trustProxy(config.trustProxy),
     bodyLimit: config.bodyLimit,
-    return503OnClosing: true,
+    // Our own answer during the drain (drainGuard), in the GraphQL error shape, instead of Fastify's bare 503.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
+  // Only with OTEL_EXPORTER_OTLP_ENDPOINT is any OpenTelemetry package loaded; its request span opens before our hooks.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tracing: Tracing | null = config.tracing.endpoint ? (require('./modules/ops/tracing') as typeof import('./modules/ops/tracing')).startTracing() : null;
+  if (tracing) await app.register(tracing.plugin);
+  const drain: DrainState = { draining: false, closing: false };
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (tracing) traceIds.set(request, tracing.traceId(request));
     done();
   });
   httpEdges(app, config.bodyLimit);
+  app.addHook('onRequest', drainGuard(drain));
+  countRequests(app, metrics);
   app.setErrorHandler(httpErrorHandler(logger));
   app.setNotFoundHandler(notFound);
   app.addHook('onRequest', securityHeadersHook(config));
   await registerWebSocket(app, config);
-  await app.register(operationalRoutes, { config, orm });
+  await app.register(operationalRoutes, { config, orm, drain });
+  if (config.metrics.onMainPort) await app.register(metricsRoute, { metrics, token: config.metrics.token });
   await app.register(oidcRoutes, { config, services, em: orm.em });
-  if (config.web.app) await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
+  if (config.web.app) {
+    await app.register(webApp, { prefix: WEB_PREFIX, config, root: webRoot });
+    // A browser pointed at the server's root finds the app; with the app off, / stays a JSON 404.
+    app.get('/', { exposeHeadRoute: true }, (_request, reply) => reply.redirect(`${WEB_PREFIX}/`, 302));
+  }
   if (config.landingPage && config.web.explorer) landingPageLink(app);
 
   const inspect = socketInspector(services.sql, services, clock, config.session.idleTtl);
-  const registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser, config.live.maxAnonymousSocketsPerIp);
+  registry = new SocketRegistry(inspect, clock, config.live.maxSocketsPerUser, config.live.maxAnonymousSocketsPerIp);
   live.attach(registry);
   // Catches what a lost bus message would have: sessions ended while an instance was not listening.
-  const recheck = setInterval(() => void registry.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
-  const wsOptions = liveServerOptions({ schema, registry, inspect, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
+  const recheck = setInterval(() => void registry!.recheckAll().catch(() => undefined), config.live.recheckSeconds * 1000).unref();
+  // SQLite without Redis: `npm run user` in another process is seen through the file's commit counter.
+  const unwatch = config.database.kind === 'sqlite' && bus.kind === 'memory' ? watchSqliteCommits(orm, registry) : () => undefined;
+  const wsOptions = liveServerOptions({ schema, registry: registry!, inspect, validationRules: protection.validationRules, formatError, trusted, em: orm.em, services, config, clock });
   await app.register(graphqlRoute, {
     apollo,
     config,
     context: makeContextBuilder({ em: orm.em, services, config, clock }),
-    wsHandler: makeHandler(wsOptions),
+    wsHandler: loggedSocketErrors(makeHandler(wsOptions), logger),
     upgradeGuard: upgradeGuard(config, limits),
     trusted,
   });
   await app.ready();
+  const retention = new RetentionJob(orm, config, clock, logger, (table, rows) => metrics.cleanupRemoved(table, rows));
 
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   let stopping: Promise<void> | undefined;
   const stop = async () => {
+    // Balancers stop sending new traffic once /readyz fails; until SHUTDOWN_DELAY ends, what they still send is served.
+    drain.draining = true;
+    if (config.shutdownDelay > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelay * 1000));
+    drain.closing = true;
     clearInterval(recheck);
+    unwatch();
+    await retention.stop();
     const cut = setTimeout(() => {
       logger.warn('shutdown timeout: cutting requests still running', { seconds: config.shutdownTimeout });
       app.server.closeAllConnections();
@@ -178,6 +222,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await services.dpop.close();
     await store.close();
     await orm.close();
+    if (metricsServer) await new Promise((resolve) => metricsServer!.server.close(resolve));
+    await tracing?.shutdown().catch((err) => logger.warn('tracing: spans not sent at stop', { message: (err as Error).message }));
   };
 
   return {
@@ -185,8 +231,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     orm,
     services,
     logger,
+    metrics,
+    retention,
+    metricsPort: () => metricsServer?.port ?? null,
     listen: async (port = config.port, host = config.host) => {
       await app.listen({ port, host });
+      if (config.metrics.listener) metricsServer = await startMetricsServer(metrics, config.metrics.listener);
+      retention.start();
       const { port: bound } = app.server.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}/graphql`;
     },

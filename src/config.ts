@@ -78,6 +78,17 @@ export interface Config {
     /** The /graphql URL under PUBLIC_URL that every proof's htu must name; null without PUBLIC_URL (the request's own URL). */
     htu: string | null;
   };
+  /** Seconds /readyz answers 503 while the server still serves, after SIGTERM and before it stops accepting. */
+  shutdownDelay: number;
+  /**
+   * GET /metrics: on a listener of its own (METRICS_PORT, on METRICS_HOST), and/or on the main port behind
+   * METRICS_TOKEN; outside production with neither set, open on the main port; in production then off.
+   */
+  metrics: { listener: { host: string; port: number } | null; token: string | null; onMainPort: boolean };
+  /** OTLP/HTTP traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (started in src/modules/ops/tracing.boot.ts, before anything loads graphql). */
+  tracing: { endpoint: string | null };
+  /** The retention job (docs/operations.md#retention); durations in seconds, 0 keeps the rows for ever. */
+  cleanup: { interval: number; batch: number; grace: number; auditRetention: number; mailRetention: number };
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -183,6 +194,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nonce: parseBool('DPOP_NONCE', env.DPOP_NONCE, false),
       htu: env.PUBLIC_URL ? `${oidc.publicUrl}/graphql` : null,
     },
+    shutdownDelay: parseDuration('SHUTDOWN_DELAY', env.SHUTDOWN_DELAY, 0, 0, 3600),
+    metrics: parseMetrics(env, prod),
+    tracing: { endpoint: parseOtlpEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT) },
+    cleanup: {
+      interval: parseDuration('CLEANUP_INTERVAL', env.CLEANUP_INTERVAL, 3600, 0, MAX_TIMER_DURATION),
+      batch: parseIntIn('CLEANUP_BATCH', env.CLEANUP_BATCH, 500, 1, 10_000),
+      grace: parseDuration('CLEANUP_GRACE', env.CLEANUP_GRACE, 86400, 0),
+      auditRetention: parseDuration('AUDIT_RETENTION', env.AUDIT_RETENTION, 365 * 86400, 0),
+      mailRetention: parseDuration('MAIL_RETENTION', env.MAIL_RETENTION, 30 * 86400, 0),
+    },
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');
@@ -228,6 +249,21 @@ function rule(env: NodeJS.ProcessEnv, name: string, points: number, duration: nu
     duration: parseDuration(`RATE_${name}_WINDOW`, env[`RATE_${name}_WINDOW`], duration, 1, MAX_TIMER_DURATION),
     block: parseDuration(`RATE_${name}_BLOCK`, env[`RATE_${name}_BLOCK`], block, 0, MAX_TIMER_DURATION),
   };
+}
+
+/** METRICS_PORT and METRICS_TOKEN; with neither, /metrics is open on the main port outside production and off in it. */
+function parseMetrics(env: NodeJS.ProcessEnv, prod: boolean): Config['metrics'] {
+  const port = env.METRICS_PORT ? parseIntIn('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535) : null;
+  const token = env.METRICS_TOKEN || null;
+  if (token !== null && token.length < 16) throw new TypeError(`METRICS_TOKEN must be at least 16 characters (got ${token.length}); ${HOW_TO_MAKE_SECRET}`);
+  const host = env.METRICS_HOST || '127.0.0.1';
+  return { listener: port === null ? null : { host, port }, token, onMainPort: token !== null || (port === null && !prod) };
+}
+
+function parseOtlpEndpoint(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if (!/^https?:\/\/[^\s]+$/i.test(raw)) throw new TypeError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://collector:4318; got "${redactUrl(raw)}"`);
+  return raw;
 }
 
 /** WEB_APP and EXPLORER: on outside production; the explorer is a page of the app, so it needs the app. */

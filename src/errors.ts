@@ -153,10 +153,13 @@ export class CurrencyMismatchError extends AppError {
   }
 }
 
-/** The last active admin may not remove themself: nobody could administer the service afterwards. */
+/**
+ * A change that would leave no active admin, or nobody who can manage roles: nobody could administer the service
+ * afterwards. One code wherever the rule bites (deleteAccount, setUserActive, setUserRole, revokeRole, updateRole).
+ */
 export class LastAdminError extends AppError {
-  constructor() {
-    super('You are the last active admin; promote another admin first.', 'LAST_ADMIN');
+  constructor(message = 'You are the last active admin; promote another admin first.', field?: string) {
+    super(message, 'LAST_ADMIN', undefined, field ? { field } : {});
   }
 }
 

@@ -1,3 +1,4 @@
+import './modules/ops/tracing.boot'; // first: instrumentation patches graphql as it loads
 import { loadConfig, type Config } from './config';
 import { createApp } from './app';
 
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
       return;
     }
     stoppingSince = Date.now();
-    app.logger.info('stopping', { signal, timeoutSeconds: config.shutdownTimeout });
+    app.logger.info('stopping', { signal, delaySeconds: config.shutdownDelay, timeoutSeconds: config.shutdownTimeout });
     app.stop().then(
       () => {
         app.logger.info('stopped');
@@ -39,7 +40,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  const url = await app.listen();
+  let url: string;
+  try {
+    url = await app.listen();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw err;
+    // A taken port is a configuration problem like any other: one line, EX_CONFIG, and what to change.
+    const which = e.port === config.metrics.listener?.port && e.port !== config.port ? 'METRICS_PORT' : 'PORT';
+    const why = e.code === 'EADDRINUSE' ? 'is already in use (another tokengate running?)' : 'may not be bound by this user';
+    process.stderr.write(`tokengate: configuration error: ${which} ${e.port ?? ''} on ${e.address ?? config.host} ${why}; stop the other process or pick another port with ${which}=…\n`);
+    process.exit(78);
+  }
   app.logger.info('tokengate ready', { url, env: config.env, database: config.database.kind });
 }
 

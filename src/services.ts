@@ -58,7 +58,7 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
-  const products = new ProductService(clock, audit, [carts, wishlists], live);
+  const products = new ProductService(clock, audit, [carts, wishlists], live, config.database.kind);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
   const dpop = new DpopService(config.dpop, config.jwt.clockTolerance, config.jwt.secret, replay, clock, logger);
   return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop };

@@ -103,7 +103,12 @@ describe('malformed HTTP requests', () => {
     expect(res.json).toEqual({ data: { __typename: 'Query' } });
   });
 
-  it.each(['/', '/nope', '/healthz/x', '/graphqlx'])('answers an unknown path (%s) with 404 JSON', async (path) => {
+  // GET / sends a browser to the web app (test/http/web.test.ts); other methods on / are unknown like any path.
+  it('answers POST / with 404 JSON', async () => {
+    expectJsonError(await send('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 404, 'NOT_FOUND');
+  });
+
+  it.each(['/nope', '/healthz/x', '/graphqlx'])('answers an unknown path (%s) with 404 JSON', async (path) => {
     expectJsonError(await send(path), 404, 'NOT_FOUND');
     expectJsonError(await send(path, { headers: { accept: 'text/html' } }), 404, 'NOT_FOUND');
     expectJsonError(await send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 404, 'NOT_FOUND');

@@ -20,6 +20,8 @@ import { Migration20261130020000_oidc } from './migrations/Migration202611300200
 import { Migration20261201000000_access } from './migrations/Migration20261201000000_access';
 import { Migration20261201120000_link_binding } from './migrations/Migration20261201120000_link_binding';
 import { Migration20261201140000_dpop } from './migrations/Migration20261201140000_dpop';
+import { Migration20261201150000_retention } from './migrations/Migration20261201150000_retention';
+import { Migration20261201150100_product_search } from './migrations/Migration20261201150100_product_search';
 
 export const entities = [
   UserSchema,
@@ -50,4 +52,6 @@ export const migrationsList = [
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
   { name: 'Migration20261201120000_link_binding', class: Migration20261201120000_link_binding },
   { name: 'Migration20261201140000_dpop', class: Migration20261201140000_dpop },
+  { name: 'Migration20261201150000_retention', class: Migration20261201150000_retention },
+  { name: 'Migration20261201150100_product_search', class: Migration20261201150100_product_search },
 ];

@@ -233,7 +233,11 @@ export type Mutation = {
   createRole: RoleDefinition;
   /** At most 50 wishlists per user. */
   createWishlist: Wishlist;
-  /** Delete the account (needs a recent login and the password): its cart, wishlists and sessions go at once; the audit trail keeps its id; the username becomes free. */
+  /**
+   * Delete the account (needs a recent sign-in, and the password when the account has one; an account made by a
+   * provider sign-in without a password needs only that sign-in to be recent): its cart, wishlists and sessions go at
+   * once; the audit trail keeps its id; the username becomes free.
+   */
   deleteAccount: Scalars['Boolean']['output'];
   /** Deletes the product; it leaves every cart and wishlist that held it. */
   deleteProduct: Scalars['Boolean']['output'];
@@ -331,7 +335,7 @@ export type MutationCreateWishlistArgs = {
 
 
 export type MutationDeleteAccountArgs = {
-  currentPassword: Scalars['String']['input'];
+  currentPassword?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -571,7 +575,7 @@ export type QueryWishlistArgs = {
 export type RegisterInput = {
   /** 8 to 128 characters. */
   password: Scalars['String']['input'];
-  /** 3 to 32 letters, digits, '_', '.' or '-'; unique regardless of case. */
+  /** 3 to 32 ASCII letters (a-z, A-Z), digits, '_', '.' or '-'; unique regardless of case. */
   username: Scalars['String']['input'];
 };
 
@@ -969,7 +973,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createRole?: Resolver<ResolversTypes['RoleDefinition'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'name' | 'permissions'>>;
   createWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationCreateWishlistArgs, 'name'>>;
-  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'currentPassword'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationDeleteAccountArgs>>;
   deleteProduct?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   deleteRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRoleArgs, 'name'>>;
   deleteWishlist?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWishlistArgs, 'id'>>;

@@ -10,6 +10,9 @@ export function genReqId(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
+/** The request's trace id, set only when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
+export const traceIds = new WeakMap<FastifyRequest, string | undefined>();
+
 /** One access-log line per request, without headers, query strings or bodies: they may carry tokens. */
 export class AccessLog extends LogController {
   override incomingRequest(): void {}
@@ -22,6 +25,7 @@ export class AccessLog extends LogController {
       path: request.url.split('?', 1)[0],
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
+      ...(traceIds.get(request) ? { traceId: traceIds.get(request) } : {}),
     };
     if (error) request.log.error({ ...line, err: error }, 'request');
     else request.log.info(line, 'request');

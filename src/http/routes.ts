@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
+import type { DrainState } from './drain';
 
 /** Liveness, readiness and the public signing keys. */
-export async function operationalRoutes(app: FastifyInstance, { config, orm }: { config: Config; orm: Orm }): Promise<void> {
+export async function operationalRoutes(app: FastifyInstance, { config, orm, drain }: { config: Config; orm: Orm; drain: DrainState }): Promise<void> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
+    // From SIGTERM on, so balancers take this instance out before it stops accepting (SHUTDOWN_DELAY).
+    if (drain.draining) return reply.code(503).send({ status: 'draining' });
     const ready = await orm.isConnected().catch(() => false);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
   });

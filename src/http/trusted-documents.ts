@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
 import { AppError } from '../errors';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,6 +28,8 @@ const HEX = /^[0-9a-f]{64}$/;
  */
 export class TrustedDocuments {
   private readonly byHash = new Map<string, string>();
+  /** The operation names the manifests declare: the only names metrics use as label values. */
+  readonly operationNames = new Set<string>();
 
   constructor(paths: string[], readonly only: boolean) {
     for (const path of paths) {
@@ -43,6 +46,7 @@ export class TrustedDocuments {
           throw new TypeError(`TRUSTED_DOCUMENTS: ${path}: entry "${key.slice(0, 80)}" is not the sha256 of its document; regenerate the manifest`);
         }
         this.byHash.set(hash, document);
+        for (const name of operationNamesOf(document)) this.operationNames.add(name);
       }
     }
   }
@@ -66,6 +70,14 @@ export class TrustedDocuments {
       throw new TrustedDocumentError('DOCUMENT_NOT_TRUSTED', 'This server runs only trusted documents; send a listed document or its id.');
     }
     return sent;
+  }
+}
+
+function operationNamesOf(document: string): string[] {
+  try {
+    return parse(document).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : []));
+  } catch {
+    return []; // an unparsable entry is refused when it is run, like any document
   }
 }
 

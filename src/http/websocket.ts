@@ -1,4 +1,4 @@
-import websocket from '@fastify/websocket';
+import websocket, { type WebsocketHandler } from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import { AppError, RateLimitedError, ServiceUnavailableError } from '../errors';
@@ -6,6 +6,7 @@ import type { RateLimits } from '../modules/auth/rate-limit';
 import { CLOSE } from '../modules/live/live.codes';
 import { allowedOrigins } from './security';
 import { clientAddress } from './client-address';
+import type { Logger } from '../lib/logger';
 
 /** @fastify/websocket, registered before any route so it can route upgrades; on close every socket hears 1001 (going away). */
 export async function registerWebSocket(app: FastifyInstance, config: Config): Promise<void> {
@@ -16,6 +17,28 @@ export async function registerWebSocket(app: FastifyInstance, config: Config): P
       this.websocketServer.close(() => done());
     },
   });
+}
+
+/**
+ * graphql-ws writes every socket error with console.error and a stack, though most are the client's doing
+ * (an oversized or malformed frame, which ws already answers with 1009 or 1002): log those as a warning in our
+ * logger, and anything else as an error, closing with 1011 as graphql-ws would.
+ */
+export function loggedSocketErrors(handler: WebsocketHandler, logger: Logger): WebsocketHandler {
+  return function (this: FastifyInstance, socket, request) {
+    const before = new Set(socket.listeners('error'));
+    const result = handler.call(this, socket, request);
+    for (const listener of socket.listeners('error')) if (!before.has(listener)) socket.removeListener('error', listener as (err: Error) => void);
+    socket.once('error', (err: Error & { code?: string }) => {
+      if (typeof err.code === 'string' && err.code.startsWith('WS_ERR_')) {
+        logger.warn('websocket: client protocol error', { code: err.code, message: err.message, ip: request.ip });
+        return;
+      }
+      logger.error('websocket: socket error', err);
+      socket.close(1011, 'Internal server error');
+    });
+    return result;
+  };
 }
 
 /**

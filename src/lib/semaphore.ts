@@ -5,6 +5,16 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
+  /** Jobs holding a slot now. */
+  get running(): number {
+    return this.active;
+  }
+
+  /** Jobs waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
     else this.active++;

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freshDatabase } from '../helpers/database';
-import { createTestServer, firstError, login, TEST_SECRET, type TestServer } from '../helpers/server';
+import { createTestServer, firstError, login, register, TEST_SECRET, type TestServer } from '../helpers/server';
+import { RawSocket, sleep, wsUrl } from '../helpers/ws';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -104,5 +105,24 @@ describe('npm run user', () => {
     const me = await server.gql('{ me { id } }', {}, { token: before.accessToken });
     expect(firstError(me)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
     expect((await login(server, 'root', 'a new root passphrase')).user.username).toBe('root');
+  });
+});
+
+describe('npm run user while a server runs', () => {
+  it('a deactivation reaches the user’s open WebSocket within a second, on SQLite too (SUBSCRIPTION_RECHECK stays 60 s)', async () => {
+    const db = await freshDatabase();
+    const server = await createTestServer({ DATABASE_URL: db.url });
+    try {
+      const alice = await register(server, 'sockuser');
+      const socket = new RawSocket(wsUrl(server));
+      expect(await socket.init({ accessToken: alice.accessToken })).toBe('ack');
+      const done = await cli(['deactivate', '--username', 'sockuser'], { DATABASE_URL: db.url });
+      expect(done.status).toBe(0);
+      const closed = await Promise.race([socket.closed, sleep(1500).then(() => null)]);
+      expect(closed).toEqual({ code: 4403, reason: 'ACCOUNT_DISABLED' });
+    } finally {
+      await server.close();
+      await db.drop();
+    }
   });
 });

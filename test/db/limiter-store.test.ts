@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestServer, firstError, LOGIN, type TestServer } from '../helpers/server';
+import { createTestServer, firstError, LOGIN, ME, register, type TestServer } from '../helpers/server';
 
 // Runs where Redis is provided (CI sets TEST_REDIS_URL); `npm test` elsewhere needs no Redis.
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -30,5 +30,17 @@ describeRedis('rate limits shared through Redis', () => {
 
   it('fails closed (503) rather than unlimited when the store was never reachable', async () => {
     await expect(createTestServer({ REDIS_URL: 'redis://127.0.0.1:1' })).rejects.toThrow();
+  });
+});
+
+describe('REDIS_URL unreachable with the rate limits elsewhere', () => {
+  it('RATE_LIMIT_STORE=memory starts and serves: Redis is only the live bus then, which keeps reconnecting', async () => {
+    const server = await createTestServer({ REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_STORE: 'memory' });
+    try {
+      const alice = await register(server, 'redis_down');
+      expect((await server.gql(ME, {}, { token: alice.accessToken })).body.data.me.id).toBe(alice.user.id);
+    } finally {
+      await server.close();
+    }
   });
 });

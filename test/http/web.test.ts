@@ -105,6 +105,12 @@ describe('the web app at /app (development defaults)', () => {
     expect((await server.gql('{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
   });
 
+  it('sends a browser at / to the app', async () => {
+    const res = await server.http('/', { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/app/');
+  });
+
   it('refuses other methods under /app', async () => {
     const res = await server.http('/app/products', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(404);
@@ -118,6 +124,7 @@ describe('the web app in production', () => {
       expect(server.config.web).toEqual({ app: false, explorer: false });
       expect((await page(server, '/app')).status).toBe(404);
       expect((await page(server, '/app/explorer')).status).toBe(404);
+      expect((await server.http('/', { redirect: 'manual' })).status).toBe(404);
     } finally {
       await server.close();
     }

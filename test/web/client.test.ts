@@ -147,6 +147,25 @@ describe('web client (web/src/lib)', () => {
     expect(fresh.getState()).toEqual({ status: 'signedOut', reason: null });
   });
 
+  it('boots signed out without a refresh call (no 401 in the console) when this browser never signed in, and uses the cookie once it has', async () => {
+    let flag = false;
+    const hint = { get: () => flag, set: (v: boolean) => void (flag = v) };
+    const browser = browserFetch();
+    const calls: string[] = [];
+    const counting: typeof fetch = (input, init) => (calls.push(String(init?.body ?? '')), browser.fetch(input, init));
+    const session = new AuthSession(httpRefresher({ uri: server.url, documents: 'full', fetch: counting }), Date.now, hint);
+    await session.start();
+    expect(session.getState()).toEqual({ status: 'signedOut', reason: null });
+    expect(calls).toEqual([]);
+    const { fetch: withCookie, username } = await signedIn();
+    flag = true;
+    const reloaded = new AuthSession(httpRefresher({ uri: server.url, documents: 'full', fetch: withCookie }), Date.now, hint);
+    await reloaded.start();
+    expect(reloaded.getState()).toMatchObject({ status: 'signedIn', viewer: { username } });
+    reloaded.signOut();
+    expect(flag).toBe(false);
+  });
+
   it('a production build sends hashes only: no query text, the manifest hash of the document', async () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, '../../web/src/gql/persisted-documents.json'), 'utf8')) as Record<string, string>;
     const { transport, sent, session } = await signedIn('hash');

@@ -1,6 +1,6 @@
 import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
-import { BadUserInputError, BuiltInRoleError, ForbiddenError, NotFoundError, RoleExistsError, RoleInUseError } from '../../errors';
+import { BadUserInputError, BuiltInRoleError, ForbiddenError, LastAdminError, NotFoundError, RoleExistsError, RoleInUseError } from '../../errors';
 import { withRetry } from '../../db/retry';
 import type { Clock } from '../../lib/clock';
 import { cleanName } from '../../lib/text';
@@ -29,7 +29,7 @@ export interface Holdings {
 
 const DESCRIPTION_MAX = 200;
 const lastManager = (field: string) => () =>
-  new BadUserInputError(field, 'This would leave no active admin, or nobody who can manage roles; give the role to someone else first.', 'LAST_ADMIN');
+  new LastAdminError('This would leave no active admin, or nobody who can manage roles; give the role to someone else first.', field);
 
 /**
  * Roles and who holds them. ADMIN is held through users.role (so the viewer lookup knows it without a join);

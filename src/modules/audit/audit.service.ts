@@ -39,10 +39,14 @@ export class AuditService {
   /** The batches handed to the database, written one after another in call order. */
   private writing: Promise<void> = Promise.resolve();
 
+  /** Told of every event as it is recorded (the metrics count sign-ins, rotations and reuse from here). */
+  onRecord?: (input: AuditRecord) => void;
+
   constructor(private readonly getEm: () => EntityManager, private readonly clock: Clock, private readonly logger: Logger) {}
 
   /** Fire-and-forget: a lost event is logged, but never fails (or slows) the operation it describes. */
   record(input: AuditRecord): void {
+    this.onRecord?.(input);
     try {
       // Built now, so the event keeps its time and its place in call order however late its batch is written.
       this.queue.push(

@@ -1,11 +1,11 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { epochSeconds } from '../../lib/clock';
-import { BadCredentialsError, ForbiddenError, RateLimitedError, UsernameTakenError } from '../../errors';
+import { BadCredentialsError, BadUserInputError, ForbiddenError, RateLimitedError, UsernameTakenError } from '../../errors';
 import { withRetry } from '../../db/retry';
 import type { AccessSigner, ClientMeta, IssuedSession, SessionService } from '../session/session.service';
 import type { Session } from '../session/session.entity';
-import { User } from '../user/user.entity';
+import { hasPassword, User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
 import type { PasswordService } from './password.service';
 import { assertNotGuessable } from './password.policy';
@@ -129,9 +129,13 @@ export class AuthService {
    * Deletes the viewer's account after the checks changePassword makes: a recent login and the current
    * password, counted against the login limits. The username is free again afterwards.
    */
-  async deleteAccount(em: EntityManager, viewer: User, claims: AccessClaims, currentPassword: string, meta: ClientMeta): Promise<void> {
+  async deleteAccount(em: EntityManager, viewer: User, claims: AccessClaims, currentPassword: string | null | undefined, meta: ClientMeta): Promise<void> {
     this.assertFresh(claims);
-    await this.checkCurrentPassword(viewer, claims, this.passwords.normalizeForLogin(currentPassword), meta, 'deleteAccount');
+    // Without a password (made by a provider sign-in) the recent sign-in is the whole proof, as for setPassword.
+    if (hasPassword(viewer)) {
+      if (currentPassword == null) throw new BadUserInputError('currentPassword', 'Enter the current password to delete the account.');
+      await this.checkCurrentPassword(viewer, claims, this.passwords.normalizeForLogin(currentPassword), meta, 'deleteAccount');
+    }
     await this.users.deleteAccount(em, viewer.id);
     // The id only: the username is free for someone else now, and the trail must not tie it to this account.
     this.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, ...meta });

@@ -14,9 +14,16 @@ export class PasswordService {
   // At most one job per core, and always one libuv thread left for file and DNS work.
   private readonly gate = new Semaphore(Math.max(1, Math.min(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE || 4) - 1)));
   private dummyHash?: Promise<string>;
+  /** Told how long each job waited for a slot (the metrics' argon2 wait). */
+  onWait?: (seconds: number) => void;
 
   constructor(params: Config['argon2']) {
     this.options = { type: argon2.argon2id, ...params };
+  }
+
+  /** Jobs waiting for a slot and running, for the metrics. */
+  stats(): { queued: number; running: number } {
+    return { queued: this.gate.waiting, running: this.gate.running };
   }
 
   /** NFC-normalises and checks length in code points; refuses before any hashing. */
@@ -32,14 +39,14 @@ export class PasswordService {
   }
 
   hash(nfcPassword: string): Promise<string> {
-    return this.gate.run(() => argon2.hash(nfcPassword, this.options));
+    return this.run(() => argon2.hash(nfcPassword, this.options));
   }
 
   async verify(hash: string, nfcPassword: string): Promise<boolean> {
     // An account without a password (NO_PASSWORD) costs what a wrong password costs, and never matches.
     if (hash === NO_PASSWORD) return this.verifyDummy(nfcPassword);
     try {
-      return await this.gate.run(() => argon2.verify(hash, nfcPassword));
+      return await this.run(() => argon2.verify(hash, nfcPassword));
     } catch {
       return false; // a corrupt stored hash is a failed login, not a 500
     }
@@ -62,6 +69,14 @@ export class PasswordService {
   /** Prepares the dummy hash ahead of the first unknown-user login. */
   async warmUp(): Promise<void> {
     await this.dummy();
+  }
+
+  private run<T>(job: () => Promise<T>): Promise<T> {
+    const queuedAt = performance.now();
+    return this.gate.run(() => {
+      this.onWait?.((performance.now() - queuedAt) / 1000);
+      return job();
+    });
   }
 
   private dummy(): Promise<string> {

@@ -29,6 +29,8 @@ export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterAbstract>;
   /** Clients this instance saw spend their API-token failures, until when (epoch ms): checked without a store round trip. */
   private readonly tokenBlocks = new Map<string, number>();
+  /** Told each refusal's limiter (the metrics' counter). */
+  onRefused?: (limiter: LimitName) => void;
 
   private constructor(limiters: Record<LimitName, RateLimiterAbstract>) {
     this.limiters = limiters;
@@ -82,7 +84,10 @@ export class RateLimits {
     const until = this.tokenBlocks.get(key);
     if (until === undefined) return;
     const ms = until - Date.now();
-    if (ms > 0) throw new RateLimitedError(Math.max(1, Math.ceil(ms / 1000)));
+    if (ms > 0) {
+      this.onRefused?.('apiTokenIp');
+      throw new RateLimitedError(Math.max(1, Math.ceil(ms / 1000)));
+    }
     this.tokenBlocks.delete(key);
   }
 
@@ -108,7 +113,10 @@ export class RateLimits {
     try {
       await this.limiters[name].consume(key, 1);
     } catch (res) {
-      if (res instanceof RateLimiterRes) throw Object.assign(new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000))), { lock: { limit: name, key } });
+      if (res instanceof RateLimiterRes) {
+        this.onRefused?.(name);
+        throw Object.assign(new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000))), { lock: { limit: name, key } });
+      }
       throw new ServiceUnavailableError(); // the shared store is down: fail closed, never unlimited
 
     }

@@ -3,8 +3,12 @@ import { redactUrl } from '../../lib/env';
 import type { Logger } from '../../lib/logger';
 import { parseEvent, type LiveBus } from './live.bus';
 
-/** Two connections: a subscribed Redis connection can issue nothing but (un)subscribe. */
-export async function openRedisBus(url: string, channel: string, logger: Logger): Promise<LiveBus> {
+/**
+ * Two connections: a subscribed Redis connection can issue nothing but (un)subscribe. When Redis is `required`
+ * (it holds the rate limits too) an unreachable one stops the start; otherwise the bus starts disconnected, keeps
+ * reconnecting, and re-checks every socket once it is back (events published meanwhile are lost, as in any outage).
+ */
+export async function openRedisBus(url: string, channel: string, logger: Logger, required = true): Promise<LiveBus> {
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const sub = new Redis(url, { lazyConnect: true });
   for (const client of [pub, sub]) client.on('error', (err: Error) => logger.warn('live bus: redis error', { message: err.message }));
@@ -12,9 +16,14 @@ export async function openRedisBus(url: string, channel: string, logger: Logger)
     await Promise.all([pub.connect(), sub.connect()]);
     await sub.subscribe(channel);
   } catch (err) {
-    pub.disconnect();
-    sub.disconnect();
-    throw new Error(`REDIS_URL: cannot connect to ${redactUrl(url)} (${(err as Error).message})`);
+    if (required) {
+      pub.disconnect();
+      sub.disconnect();
+      throw new Error(`REDIS_URL: cannot connect to ${redactUrl(url)} (${(err as Error).message})`);
+    }
+    logger.warn('live bus: redis unreachable at start; live events stay on this instance until it connects', { url: redactUrl(url), message: (err as Error).message });
+    // ioredis resubscribes only to channels it once subscribed: ask now, it is queued until the connection is up.
+    void sub.subscribe(channel).catch(() => undefined);
   }
   let handlers: Parameters<LiveBus['subscribe']>[0] | undefined;
   // ioredis resubscribes after a reconnect by itself; what was published meanwhile is lost, so re-check every socket.
@@ -28,7 +37,8 @@ export async function openRedisBus(url: string, channel: string, logger: Logger)
     publish: async (event) => void (await pub.publish(channel, JSON.stringify(event))),
     subscribe: (h) => void (handlers = h),
     close: async () => {
-      await Promise.allSettled([sub.quit(), pub.quit()]);
+      // quit() on a connection that is not up would wait in the offline queue; there is nothing to flush then.
+      await Promise.allSettled([sub, pub].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
     },
   };
 }

@@ -5,10 +5,11 @@ import { openPostgresBus } from './live.bus.pg';
 import { openRedisBus } from './live.bus.redis';
 
 /** What instances tell each other: ids only (NOTIFY payloads are capped), each instance loads what it sends. */
-export type LiveEvent =
+export type LiveEvent = (
   | { type: 'sessions'; userId: string } // a user's sessions, role or state changed: re-check their sockets
   | { type: 'cart'; userId: string }
-  | { type: 'product'; productId: string };
+  | { type: 'product'; productId: string }
+) & { at?: number }; // epoch ms of publishing, for the delivery-lag metric
 
 export interface LiveBus {
   readonly kind: 'memory' | 'redis' | 'postgresql';
@@ -21,7 +22,8 @@ export interface LiveBus {
 /** Redis pub/sub when REDIS_URL is set, else PostgreSQL LISTEN/NOTIFY when that is the database, else in-process. */
 export async function openLiveBus(config: Config, logger: Logger): Promise<LiveBus> {
   const channel = `${config.rateLimitPrefix}_live`;
-  if (config.redisUrl) return openRedisBus(config.redisUrl, channel, logger);
+  // With the rate limits elsewhere (RATE_LIMIT_STORE=memory or database), Redis is only the bus: not worth refusing to start.
+  if (config.redisUrl) return openRedisBus(config.redisUrl, channel, logger, config.rateLimitStore === 'auto' || config.rateLimitStore === 'redis');
   if (config.database.kind === 'postgresql') return openPostgresBus(config.database.url, channel, logger);
   return memoryBus();
 }
@@ -40,9 +42,10 @@ function memoryBus(): LiveBus {
 /** Parses a message from another instance; anything malformed is dropped. */
 export function parseEvent(raw: string): LiveEvent | null {
   try {
-    const e = JSON.parse(raw) as Partial<Record<'type' | 'userId' | 'productId', unknown>>;
-    if ((e.type === 'sessions' || e.type === 'cart') && typeof e.userId === 'string') return { type: e.type, userId: e.userId };
-    if (e.type === 'product' && typeof e.productId === 'string') return { type: 'product', productId: e.productId };
+    const e = JSON.parse(raw) as Partial<Record<'type' | 'userId' | 'productId' | 'at', unknown>>;
+    const at = typeof e.at === 'number' ? { at: e.at } : {};
+    if ((e.type === 'sessions' || e.type === 'cart') && typeof e.userId === 'string') return { type: e.type, userId: e.userId, ...at };
+    if (e.type === 'product' && typeof e.productId === 'string') return { type: 'product', productId: e.productId, ...at };
   } catch {
     // fall through
   }

@@ -17,6 +17,10 @@ export class LiveService {
   private readonly topics = new EventEmitter().setMaxListeners(0);
   private registry?: SocketRegistry;
   private readonly pending = new Set<Promise<void>>();
+  private listening = 0;
+
+  /** Told each delivery's lag in seconds (the metrics' histogram). */
+  onDelivered?: (lagSeconds: number) => void;
 
   constructor(private readonly bus: LiveBus, private readonly logger: Logger) {
     bus.subscribe({ event: (e) => this.deliver(e), resync: () => void this.registry?.recheckAll() });
@@ -57,6 +61,7 @@ export class LiveService {
       } else pending = { event };
     };
     const finish = (): IteratorResult<unknown> => {
+      if (!done) this.listening--;
       done = true;
       pending = null;
       this.topics.off(topic, listener);
@@ -65,6 +70,7 @@ export class LiveService {
       return { value: undefined, done: true };
     };
     this.topics.on(topic, listener);
+    this.listening++;
     return {
       next: () => {
         if (pending) {
@@ -89,10 +95,15 @@ export class LiveService {
   /** Never fails the caller: a lost event is caught by the periodic session re-check, or the next change. */
   private publish(event: LiveEvent): void {
     const sent = this.bus
-      .publish(event)
+      .publish({ ...event, at: Date.now() })
       .catch((err: Error) => this.logger.warn('live event not published', { type: event.type, message: err.message }))
       .finally(() => this.pending.delete(sent));
     this.pending.add(sent);
+  }
+
+  /** Subscriptions listening on this instance (the metrics' gauge). */
+  get subscriptions(): number {
+    return this.listening;
   }
 
   /** Waits for events still being published (before the bus closes). */
@@ -101,6 +112,7 @@ export class LiveService {
   }
 
   private deliver(event: LiveEvent): void {
+    if (event.at !== undefined) this.onDelivered?.((Date.now() - event.at) / 1000);
     if (event.type === 'sessions') void this.registry?.recheckUser(event.userId);
     else if (event.type === 'cart') this.topics.emit(`cart:${event.userId}`, event);
     else this.topics.emit(`product:${event.productId}`, event);

@@ -38,6 +38,7 @@ export class SocketRegistry {
   private readonly byUser = new Map<string, Set<LiveSocket>>();
   /** Open anonymous sockets per client address. */
   private readonly anonymous = new Map<string, number>();
+  private count = 0;
 
   constructor(
     private readonly inspect: SocketInspector,
@@ -65,6 +66,7 @@ export class SocketRegistry {
     const set = this.byUser.get(socket.userId) ?? new Set();
     if (set.size >= this.maxPerUser) return false;
     set.add(socket);
+    this.count++;
     this.byUser.set(socket.userId, set);
     this.arm(socket);
     return true;
@@ -73,9 +75,14 @@ export class SocketRegistry {
   remove(socket: LiveSocket): void {
     clearTimeout(socket.expiry);
     const set = this.byUser.get(socket.userId);
-    if (!set) return;
-    set.delete(socket);
+    if (!set?.delete(socket)) return;
+    this.count--;
     if (!set.size) this.byUser.delete(socket.userId);
+  }
+
+  /** Sockets open (the metrics' gauge). */
+  get size(): number {
+    return this.count;
   }
 
   /** Closes the user's sockets whose credential or account is no longer good, or whose permissions shrank. */

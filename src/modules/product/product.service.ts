@@ -38,13 +38,14 @@ export class ProductService {
     private readonly audit: AuditService,
     private readonly hooks: CatalogueHooks[],
     private readonly live: LiveService,
+    private readonly database: 'sqlite' | 'postgresql' = 'sqlite',
   ) {}
 
   /** Oldest first, like `users`; `search` matches anywhere in the name, in any letter case. */
   async page(em: EntityManager, first: number, after: string | null | undefined, search: string | null | undefined): Promise<ProductPage> {
     checkFirst(first);
     const afterId = after == null ? null : decodeCursor(PRODUCT_CURSOR, after);
-    const matching = searchFilter(search);
+    const matching = searchFilter(search, this.database);
     const [rows, totalCount] = await Promise.all([
       em.find(Product, { $and: [matching(), afterId ? { id: { $gt: afterId } } : {}] }, { orderBy: { id: 'asc' }, limit: first + 1 }),
       em.count(Product, matching()),
@@ -117,10 +118,19 @@ export async function getProduct(em: EntityManager, id: string, field: string, l
   return product;
 }
 
-/** A fresh filter per query: a raw fragment used as a key is consumed by the query that uses it. */
-function searchFilter(search: string | null | undefined): () => FilterQuery<Product> {
+/**
+ * A fresh filter per query: a raw fragment used as a key is consumed by the query that uses it. A substring of the
+ * name in any letter case: through the trigram index (PostgreSQL's serves this LIKE; SQLite's FTS5 table a phrase
+ * MATCH of 3+ characters, the trigram minimum), with LIKE for shorter text. Both give LIKE's answers.
+ */
+function searchFilter(search: string | null | undefined, database: 'sqlite' | 'postgresql'): () => FilterQuery<Product> {
   const text = search == null ? '' : nameKey(search.normalize('NFC').trim());
-  if ([...text].length > NAME_MAX) throw new BadUserInputError('search', `search must be at most ${NAME_MAX} characters.`);
+  const length = [...text].length;
+  if (length > NAME_MAX) throw new BadUserInputError('search', `search must be at most ${NAME_MAX} characters.`);
   if (!text) return () => ({});
+  if (database === 'sqlite' && length >= 3) {
+    const phrase = `"${text.replace(/"/g, '""')}"`;
+    return () => ({ [raw((alias) => `${alias}.rowid in (select rowid from products_fts where products_fts match ?)`, [phrase])]: [] });
+  }
   return () => ({ [raw((alias) => `${alias}.name_key like ? escape '\\'`, [containsPattern(text)])]: [] });
 }

@@ -41,7 +41,7 @@ export class UserService {
 
   validateUsername(username: string): string {
     if (typeof username !== 'string' || !USERNAME.test(username)) {
-      throw new BadUserInputError('username', 'Username must be 3 to 32 characters: letters, digits, "_", "." or "-".');
+      throw new BadUserInputError('username', 'Username must be 3 to 32 characters: ASCII letters (a–z, A–Z), digits, "_", "." or "-".');
     }
     return username;
   }
@@ -118,7 +118,7 @@ export class UserService {
 }
 
 /** Keeps API callers from locking everyone out; the operator's CLI may. */
-function lastAdmin(actor: User, target: User): BadUserInputError {
+function lastAdmin(actor: User, target: User): LastAdminError {
   const who = target.id === actor.id ? 'You are' : 'This is';
-  return new BadUserInputError('userId', `${who} the last active admin (or the last who can manage roles); promote another admin first.`, 'LAST_ADMIN');
+  return new LastAdminError(`${who} the last active admin (or the last who can manage roles); promote another admin first.`, 'userId');
 }

@@ -63,6 +63,13 @@ describe('auth resolvers', () => {
       expect(firstError(res)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'username' });
     });
 
+    it('says the rule means ASCII letters when a non-ASCII letter is refused', async () => {
+      const res = await registerRaw('zoë_smith');
+      expect(firstError(res)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'username' });
+      // The wording is the fix here: "letters" alone read as if "ë" were one.
+      expect(res.body.errors![0].message).toMatch(/ASCII letters/);
+    });
+
     it('accepts a username of exactly 3 and 32 allowed characters', async () => {
       expect((await register(server, 'a.b', PASSWORD)).user.username).toBe('a.b');
       const long = 'A_b-c.'.padEnd(32, '9');

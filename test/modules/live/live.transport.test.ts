@@ -219,11 +219,21 @@ describe('WebSocket operations', () => {
     good.close();
   });
 
-  it('closes a socket that sends a message over the size limit (1009)', async () => {
-    const s = new RawSocket(wsUrl(server));
-    await s.init();
-    s.send({ id: 'big', type: 'subscribe', payload: { query: `subscription { __typename } # ${'x'.repeat(200 * 1024)}` } });
-    expect((await s.closed).code).toBe(1009);
+  it('closes a socket that sends a message over the size limit (1009), logged as a warning by our logger, not console.error', async () => {
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(server.app.logger, 'warn');
+    try {
+      const s = new RawSocket(wsUrl(server));
+      await s.init();
+      s.send({ id: 'big', type: 'subscribe', payload: { query: `subscription { __typename } # ${'x'.repeat(200 * 1024)}` } });
+      expect((await s.closed).code).toBe(1009);
+      await sleep(50);
+      expect(consoleError).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledWith('websocket: client protocol error', expect.objectContaining({ code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' }));
+    } finally {
+      consoleError.mockRestore();
+      warn.mockRestore();
+    }
   });
 
   it('refuses a second connection_init with 4429', async () => {

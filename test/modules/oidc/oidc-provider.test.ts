@@ -233,6 +233,29 @@ async function linkUrl(browser: Browser, token: string, variables: Record<string
   return body.data.linkIdentity.url;
 }
 
+describe('deleteAccount of an account made by a provider', () => {
+  const DELETE = `mutation ($p: String) { deleteAccount(currentPassword: $p) }`;
+
+  it('needs no password after a fresh provider sign-in, and is refused once that sign-in is no longer recent', async () => {
+    const stale = await signInWithCode('dave-sub');
+    server.clock.advance(601);
+    try {
+      expect(firstError(await server.gql(DELETE, {}, { token: stale.accessToken }))).toMatchObject({ code: 'FORBIDDEN', reason: 'FRESH_LOGIN_REQUIRED' });
+    } finally {
+      server.clock.advance(-601);
+    }
+    const fresh = await signInWithCode('dave-sub');
+    expect((await server.gql(DELETE, {}, { token: fresh.accessToken })).body.data.deleteAccount).toBe(true);
+    expect(firstError(await server.gql(`{ me { id } }`, {}, { token: fresh.accessToken }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('an account with a password still needs it', async () => {
+    const frank = await register(server, 'frank_pw', 'frank local password 1');
+    expect(firstError(await server.gql(DELETE, {}, { token: frank.accessToken }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currentPassword' });
+    expect(firstError(await server.gql(DELETE, { p: 'wrong password 123' }, { token: frank.accessToken }))).toMatchObject({ code: 'BAD_CREDENTIALS' });
+  });
+});
+
 describe('linking', () => {
   let erin: any;
   beforeAll(async () => {

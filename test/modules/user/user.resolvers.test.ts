@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { User } from '../../../src/modules/user/user.entity';
 import { createTestServer, firstError, login, register, ME, type GqlResponse, type TestServer } from '../../helpers/server';
+import { expectError } from '../../helpers/shop';
 
 const USERS = `query ($first: Int, $after: String) {
   users(first: $first, after: $after) { edges { cursor node { id username } } pageInfo { hasNextPage endCursor } totalCount }
@@ -147,8 +148,8 @@ describe('last active admin', () => {
     const solo = await makeAdmin(server, 'solo');
     await register(server, 'someone', PASSWORD);
 
-    expectBadInput(await server.gql(SET_ROLE, { id: solo.user.id, role: 'USER' }, { token: solo.accessToken }), 'userId');
-    expectBadInput(await server.gql(SET_ACTIVE, { id: solo.user.id, active: false }, { token: solo.accessToken }), 'userId');
+    expectError(await server.gql(SET_ROLE, { id: solo.user.id, role: 'USER' }, { token: solo.accessToken }), { code: 'LAST_ADMIN', field: 'userId' });
+    expectError(await server.gql(SET_ACTIVE, { id: solo.user.id, active: false }, { token: solo.accessToken }), { code: 'LAST_ADMIN', field: 'userId' });
 
     // Still an active admin with a working session.
     const me = await server.gql(ME, {}, { token: solo.accessToken });

@@ -30,7 +30,7 @@ export type ProductInput = {
 export type RegisterInput = {
   /** 8 to 128 characters. */
   password: string;
-  /** 3 to 32 letters, digits, '_', '.' or '-'; unique regardless of case. */
+  /** 3 to 32 ASCII letters (a-z, A-Z), digits, '_', '.' or '-'; unique regardless of case. */
   username: string;
 };
 

@@ -29,6 +29,37 @@ export type RefreshResult = { ok: true; payload: TokenPayload } | { ok: false; r
 
 export type Refresher = () => Promise<RefreshResult>;
 
+/** Whether this browser may hold a refresh cookie: a flag, not a secret (the cookie itself is HttpOnly). */
+export interface SignedInHint {
+  get(): boolean;
+  set(value: boolean): void;
+}
+
+const HINT_KEY = 'tokengate.signed-in';
+
+/** localStorage, shared by the tabs; where there is none (tests in Node), always "maybe", as before the hint. */
+export function storageHint(): SignedInHint {
+  type KeyValue = { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void };
+  const storage = (globalThis as { localStorage?: KeyValue }).localStorage ?? null;
+  return {
+    get: () => {
+      try {
+        return !storage || storage.getItem(HINT_KEY) === '1';
+      } catch {
+        return true; // storage blocked: try the cookie, as before the hint
+      }
+    },
+    set: (value) => {
+      try {
+        if (value) storage?.setItem(HINT_KEY, '1');
+        else storage?.removeItem(HINT_KEY);
+      } catch {
+        // storage full or blocked: the next load just tries the cookie
+      }
+    },
+  };
+}
+
 export class AuthSession {
   private token: string | null = null;
   private expiresAt = 0;
@@ -42,6 +73,7 @@ export class AuthSession {
   constructor(
     private readonly refresher: Refresher,
     private readonly now: () => number = Date.now,
+    private readonly hint: SignedInHint = storageHint(),
   ) {}
 
   /** For React's useSyncExternalStore: the same object until the state changes. */
@@ -59,6 +91,8 @@ export class AuthSession {
   /** Boot: a reload keeps the person signed in through the refresh cookie; without one, the login screen (no message). */
   async start(): Promise<void> {
     this.set({ status: 'starting' });
+    // Never signed in in this browser (or signed out since): no cookie to spend, so no refresh call and no 401 logged.
+    if (!this.hint.get()) return this.signOut(null);
     await this.refresh();
   }
 
@@ -67,6 +101,7 @@ export class AuthSession {
     this.expiresAt = this.now() + payload.expiresIn * 1000;
     this.expired = false;
     const { id, username } = payload.user;
+    this.hint.set(true);
     this.set({ status: 'signedIn', viewer: { id, username }, sessionId: payload.sessionId });
   }
 
@@ -76,6 +111,8 @@ export class AuthSession {
     this.expiresAt = 0;
     this.expired = false;
     this.epoch++;
+    // A network error says nothing about the cookie: keep trying it on the next load.
+    if (reason !== 'NETWORK_ERROR') this.hint.set(false);
     if (this.state.status === 'signedOut' && this.state.reason === reason) return;
     this.set({ status: 'signedOut', reason });
   }

@@ -36,7 +36,7 @@ export function SignUpForm() {
         pattern="[A-Za-z0-9_.\-]{3,32}"
         autoCapitalize="none"
         spellCheck={false}
-        hint="3 to 32 letters, digits, “_”, “.” or “-”."
+        hint="3 to 32 ASCII letters (a–z, A–Z), digits, “_”, “.” or “-”."
         error={problem?.field === 'username' ? problem.message : undefined}
       />
       <Field

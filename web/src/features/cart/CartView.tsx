@@ -57,7 +57,7 @@ export function CartView() {
               {cart.items.map(({ product, quantity, lineTotalCents }) => (
                 <tr key={product.id}>
                   <th scope="row">{product.name}</th>
-                  <td>{formatMoney(product.priceCents, product.currency)}</td>
+                  <td data-label="Price">{formatMoney(product.priceCents, product.currency)}</td>
                   <td>
                     <QuantityControl
                       id={`qty-${product.id}`}
@@ -66,7 +66,7 @@ export function CartView() {
                       onChange={(next) => void run(() => setQuantity({ variables: { productId: product.id, quantity: next } }))}
                     />
                   </td>
-                  <td>{formatMoney(lineTotalCents, product.currency)}</td>
+                  <td data-label="Line total">{formatMoney(lineTotalCents, product.currency)}</td>
                   <td>
                     <Button variant="danger" onClick={() => void run(() => remove({ variables: { productId: product.id } }))} aria-label={`Remove ${product.name} from cart`}>
                       Remove

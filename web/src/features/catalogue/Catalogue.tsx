@@ -82,14 +82,17 @@ export function Catalogue({ actions, children }: { actions?: (product: Catalogue
               </li>
             ))}
           </ul>
-          <nav aria-label="Pages" className="pager">
-            <Button onClick={() => setPages(pages.slice(0, -1))} disabled={page === 1 || loading}>
-              Previous page
-            </Button>
-            <Button onClick={() => setPages([...pages, products.pageInfo.endCursor ?? null])} disabled={!products.pageInfo.hasNextPage || loading}>
-              Next page
-            </Button>
-          </nav>
+          {/* Paging controls only when there is another page to go to: an empty or one-page result has none. */}
+          {(page > 1 || products.pageInfo.hasNextPage) && (
+            <nav aria-label="Pages" className="pager">
+              <Button onClick={() => setPages(pages.slice(0, -1))} disabled={page === 1 || loading}>
+                Previous page
+              </Button>
+              <Button onClick={() => setPages([...pages, products.pageInfo.endCursor ?? null])} disabled={!products.pageInfo.hasNextPage || loading}>
+                Next page
+              </Button>
+            </nav>
+          )}
         </>
       )}
     </section>

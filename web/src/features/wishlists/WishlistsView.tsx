@@ -32,7 +32,8 @@ export function WishlistsView() {
   return (
     <section aria-labelledby="wishlists-title">
       <PageTitle id="wishlists-title">Wishlists</PageTitle>
-      <form onSubmit={onCreate} className="inline-form" aria-label="New wishlist">
+      {/* The field's label names it; an aria-label on the form too made screen readers say "New wishlist" twice. */}
+      <form onSubmit={onCreate} className="inline-form">
         <Field label="New wishlist" name="name" required maxLength={80} error={problem ?? undefined} />
         <Button type="submit" busy={creating} busyLabel="Creating…">
           Create
