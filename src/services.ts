@@ -21,6 +21,9 @@ import type { OidcService } from './modules/oidc/oidc.service';
 import { ManagerGuard } from './modules/access/managers';
 import { RoleService } from './modules/access/role.service';
 import { ApiTokenService } from './modules/access/api-token.service';
+import { AccountEvents } from './events';
+import { auditAccountEvents } from './modules/audit/audit.listener';
+import { reviseLiveOnAccountEvents } from './modules/live/live.listener';
 
 export interface Services {
   tokens: TokenService;
@@ -38,24 +41,29 @@ export interface Services {
   sql: NativeSql;
   roles: RoleService;
   apiTokens: ApiTokenService;
+  /** What happened to accounts: audit, live re-checks (and mail) listen. */
+  events: AccountEvents;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
 export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService): Services {
   const audit = new AuditService(getEm, clock, logger);
+  const events = new AccountEvents(logger);
+  auditAccountEvents(events, audit);
+  reviseLiveOnAccountEvents(events, live);
   const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
-  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, live);
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, events);
   const managers = new ManagerGuard();
-  const users = new UserService(sessions, clock, audit, managers);
-  const roles = new RoleService(users, sessions, managers, clock, audit);
-  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, live);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
+  const users = new UserService(sessions, clock, events, managers);
+  const roles = new RoleService(users, sessions, managers, clock, audit, events);
+  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, events);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit, events);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
-  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens };
+  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth, events });
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, events };
 }

@@ -11,6 +11,7 @@ import type { PasswordService } from './password.service';
 import { assertNotGuessable } from './password.policy';
 import type { RateLimits } from './rate-limit';
 import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { AccessClaims, TokenService } from './token.service';
 
 export interface Credentials {
@@ -29,6 +30,7 @@ export class AuthService {
     private readonly freshWindow: number,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
@@ -46,7 +48,7 @@ export class AuthService {
     const user = new User(username, await this.passwords.hash(password), this.clock.now());
     try {
       const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign));
-      this.audit.record({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, ...meta });
+      this.events.emit({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, meta });
       return issued;
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) throw new UsernameTakenError();
@@ -71,7 +73,7 @@ export class AuthService {
     // The session starts only if the hash we verified is still the stored one (a racing changePassword wins).
     const guard = { verifiedHash: user.passwordHash, rehashed };
     const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard));
-    this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta });
+    this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta });
     return issued;
   }
 
@@ -102,8 +104,7 @@ export class AuthService {
       }),
     );
     viewer.passwordHash = newHash;
-    this.sessions.announce(viewer.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta });
+    this.events.emit({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, meta });
     return issued;
   }
 
@@ -116,7 +117,7 @@ export class AuthService {
     await this.checkCurrentPassword(viewer, claims, this.passwords.normalizeForLogin(currentPassword), meta, 'deleteAccount');
     await this.users.deleteAccount(em, viewer.id);
     // The id only: the username is free for someone else now, and the trail must not tie it to this account.
-    this.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, ...meta });
+    this.events.emit({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, meta });
   }
 
   /** The operator's reset (CLI): same policy as changePassword, no old password, and every session ends. */
@@ -131,8 +132,7 @@ export class AuthService {
       }),
     );
     user.passwordHash = passwordHash;
-    this.sessions.announce(user.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli' } });
+    this.events.emit({ type: 'PASSWORD_CHANGED', userId: user.id, meta, by: 'cli' });
   }
 
   /** Only tokens minted by a password check within FRESH_LOGIN_WINDOW may change or delete the account. */
