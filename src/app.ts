@@ -29,12 +29,16 @@ import { socketInspector } from './modules/live/live.inspector';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
+import { startMail } from './modules/mail/mail.start';
+import type { MailWorker } from './modules/mail/mail.worker';
 
 export interface App {
   fastify: FastifyInstance;
   orm: Orm;
   services: Services;
   logger: AppLogger;
+  /** This instance's outbox worker; null when mail is disabled. */
+  mailWorker: MailWorker | null;
   /** Starts listening; port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<string>;
   /**
@@ -74,6 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const limits = await RateLimits.create(config.rateLimits, store.store, config.rateLimitPrefix);
   const services = createServices(config, clock, limits, () => orm.em, logger, live);
   await services.passwords.warmUp();
+  const mail = startMail(config, services, () => orm.em, clock, logger);
 
   const trusted = config.trustedDocuments;
   const protection = armor(config);
@@ -157,6 +162,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       clearInterval(idle);
     }
     await apollo.stop();
+    await services.events.flush();
+    await mail.stop();
     await services.apiTokens.flush();
     await services.events.flush();
     await services.audit.flush();
@@ -171,6 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     orm,
     services,
     logger,
+    mailWorker: mail.worker,
     listen: async (port = config.port, host = config.host) => {
       await app.listen({ port, host });
       const { port: bound } = app.server.address() as AddressInfo;

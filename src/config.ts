@@ -6,6 +6,7 @@ import type { LogLevel } from './lib/logger';
 import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 import { parseOidcConfig, type OidcConfig } from './modules/oidc/oidc.config';
+import { parseEmailConfig, parseMailConfig, type EmailConfig, type MailConfig } from './modules/mail/mail.config';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
@@ -37,7 +38,7 @@ export interface Config {
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
-  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp', { points: number; duration: number; block: number }>;
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp' | 'emailAddress' | 'emailIp', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
   /** Namespace of the counters, so deployments can share one Redis or database. */
   rateLimitPrefix: string;
@@ -60,6 +61,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Sign-in with OpenID Connect providers: PUBLIC_URL, OIDC_PROVIDERS and OIDC_<ID>_* (docs/oidc.md). */
   oidc: OidcConfig;
+  /** The mail path: SMTP_URL, MAIL_FROM, MAIL_MAX_ATTEMPTS, MAIL_POLL_INTERVAL (docs/email.md). */
+  mail: MailConfig;
+  /** E-mail on accounts: REQUIRE_EMAIL, REQUIRE_EMAIL_VERIFICATION and the link lifetimes. */
+  email: EmailConfig;
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -122,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       oidcExchange: rule(env, 'OIDC_EXCHANGE_IP', 30, 60, 0),
       // Unknown API tokens per client: counted on failure only, locked like login.
       apiTokenIp: rule(env, 'API_TOKEN_IP', 10, 60, 300),
+      // Mails asked for (reset, verification, address change): per address (known or not) and per client.
+      emailAddress: rule(env, 'EMAIL_ADDRESS', 5, 3600, 0),
+      emailIp: rule(env, 'EMAIL_IP', 20, 3600, 0),
     },
     live: {
       maxSubscriptionsPerSocket: parseIntIn('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
@@ -148,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
     oidc: parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535)),
+    mail: parseMailConfig(env, nodeEnv, dataDir),
+    email: parseEmailConfig(env),
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');

@@ -22,7 +22,7 @@ export interface AccountEventPayloads {
   USER_ACTIVATED: { by: string };
   USER_DEACTIVATED: { by: string };
   /** The row is gone when listeners run: `email` is the verified address it had, for the notice. */
-  ACCOUNT_DELETED: { email?: string | null };
+  ACCOUNT_DELETED: { username?: string; email?: string | null };
   ROLE_GRANTED: { role: string; by: string };
   ROLE_REVOKED: { role: string; by: string };
   ROLE_CHANGED: { from: string; to: string; by: string };
@@ -30,6 +30,15 @@ export interface AccountEventPayloads {
   API_TOKEN_REVOKED: { tokenId: string; name: string; by: string };
   IDENTITY_LINKED: { provider: string; identityId: string };
   IDENTITY_UNLINKED: { provider: string; identityId: string };
+  EMAIL_VERIFICATION_SENT: Record<never, never>;
+  EMAIL_VERIFIED: Record<never, never>;
+  EMAIL_CHANGE_REQUESTED: Record<never, never>;
+  /** `email` is the previous address (verified ones get the notice), `newEmail` the one now in use. */
+  EMAIL_CHANGED: { email: string | null; previousVerified: boolean; newEmail: string };
+  PASSWORD_RESET_REQUESTED: Record<never, never>;
+  PASSWORD_RESET_SENT: { by: string };
+  /** resetPassword: every session and API token of the account ended, and a new session started. */
+  PASSWORD_RESET: Record<never, never>;
 }
 
 export type AccountEventType = keyof AccountEventPayloads;

@@ -24,6 +24,9 @@ import { ApiTokenService } from './modules/access/api-token.service';
 import { AccountEvents } from './events';
 import { auditAccountEvents } from './modules/audit/audit.listener';
 import { reviseLiveOnAccountEvents } from './modules/live/live.listener';
+import { Mailer } from './modules/mail/mailer';
+import { sendNotices } from './modules/mail/mail.notices';
+import { EmailService } from './modules/email/email.service';
 
 export interface Services {
   tokens: TokenService;
@@ -43,6 +46,9 @@ export interface Services {
   apiTokens: ApiTokenService;
   /** What happened to accounts: audit, live re-checks (and mail) listen. */
   events: AccountEvents;
+  /** Queues mail in the outbox (the worker in app.ts sends it). */
+  mailer: Mailer;
+  emails: EmailService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -59,11 +65,15 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const users = new UserService(sessions, clock, events, managers);
   const roles = new RoleService(users, sessions, managers, clock, audit, events);
   const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, events);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit, events);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit, events, config.email);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
+  const mailer = new Mailer(config.mail, new Sealer(config.jwt.secret, 'mail-outbox'), clock);
+  const emails = new EmailService(config.email, config.oidc.publicUrl, mailer, clock, events, limits, passwords, sessions, users, auth);
+  events.on('REGISTERED', (e) => emails.afterRegister(getEm().fork(), e.userId, e.meta));
+  sendNotices(events, mailer, getEm, clock);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth, events });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, events };
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, events, mailer, emails };
 }

@@ -43,6 +43,8 @@ export const POLICIES: Record<string, Policy> = {
   owner: selfOr('carts:read'),
   /** The viewer's own roles and permissions, or anyone's with users:read (or roles:manage, to see what it changes). */
   self: selfOr('users:read', 'roles:manage'),
+  /** The viewer's own e-mail address and its state, or anyone's with users:read (not roles:manage). */
+  contact: selfOr('users:read'),
   /** The viewer's own sessions, or anyone's with sessions:manage. */
   ownSessions: selfOr('sessions:manage'),
   /**

@@ -3,8 +3,8 @@ import { AUDIT_EVENT_TYPES, type AuditEventType } from './audit-event.entity';
 import type { AuditService } from './audit.service';
 
 const AUDITED: ReadonlySet<string> = new Set(AUDIT_EVENT_TYPES);
-/** Common fields, and addresses: the trail names accounts by id, it is not a directory of e-mail addresses. */
-const NOT_DETAIL = new Set(['type', 'userId', 'sessionId', 'meta', 'email', 'newEmail']);
+/** Common fields, names and addresses: the trail names accounts by id; it is not a directory of people. */
+const NOT_DETAIL = new Set(['type', 'userId', 'sessionId', 'meta', 'username', 'email', 'newEmail']);
 
 /** Every account event whose type is an audit type is recorded, its payload (minus addresses) as the detail. */
 export function auditAccountEvents(events: AccountEvents, audit: AuditService): void {

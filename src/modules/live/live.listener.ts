@@ -8,6 +8,7 @@ import type { LiveService } from './live.service';
 export const RECHECK_ON: readonly AccountEventType[] = [
   'SESSIONS_CHANGED',
   'PASSWORD_CHANGED',
+  'PASSWORD_RESET',
   'USER_DEACTIVATED',
   'ACCOUNT_DELETED',
   'ROLE_REVOKED',

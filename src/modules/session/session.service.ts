@@ -13,6 +13,7 @@ import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session, withinLifetime, type RevokeReason } from './session.entity';
 import { findPresented, rotate, type Presented } from './rotation.sql';
+import { networkOf } from './session.device';
 
 export interface ClientMeta {
   ip: string | null;
@@ -139,6 +140,13 @@ export class SessionService {
     const session = isUuid(sessionId) ? await em.findOne(Session, { id: sessionId }) : null;
     if (!session || (userId !== null && session.userId !== userId)) throw new NotFoundError('Session', 'id');
     return session;
+  }
+
+  /** Whether one of the account's sessions (its last 100, live or not) came from this user agent and network. */
+  async knownDevice(em: EntityManager, userId: string, meta: ClientMeta): Promise<boolean> {
+    const seen = await em.find(Session, { userId }, { fields: ['ip', 'userAgent'], orderBy: { createdAt: 'desc' }, limit: 100, disableIdentityMap: true });
+    const network = networkOf(meta.ip);
+    return seen.some((s) => s.userAgent === meta.userAgent && networkOf(s.ip) === network);
   }
 
   async listLive(em: EntityManager, userId: string): Promise<Session[]> {

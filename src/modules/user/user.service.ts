@@ -9,6 +9,7 @@ import type { AccountEvents } from '../../events';
 import type { ManagerGuard } from '../access/managers';
 import { assertHolds, permissionsOf } from '../access/role.service';
 import { ApiToken } from '../access/api-token.entity';
+import { emailKeyOf } from '../email/email.address';
 import { User } from './user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -51,6 +52,21 @@ export class UserService {
     return em.findOne(User, { usernameKey: User.keyOf(username) });
   }
 
+  /** What login accepts as the name: the username, or the account's verified e-mail address. */
+  findForLogin(em: EntityManager, name: string): Promise<User | null> {
+    if (!name.includes('@')) return this.findByUsername(em, name);
+    const emailKey = emailKeyOf(name);
+    return emailKey ? em.findOne(User, { emailKey, emailVerified: true }) : Promise.resolve(null);
+  }
+
+  /**
+   * Through the API, whoever acts on an account must hold each of its permissions (a support desk with
+   * users:manage cannot switch off, or reset the password of, an admin); the operator's CLI may.
+   */
+  async assertMayManage(tx: EntityManager, actor: Actor, user: User): Promise<void> {
+    if (actor.user) assertHolds(actor, await permissionsOf(tx, user));
+  }
+
   async get(em: EntityManager, id: string): Promise<User> {
     const user = isUuid(id) ? await em.findOne(User, { id }) : null;
     if (!user) throw new NotFoundError('User', 'userId');
@@ -77,7 +93,7 @@ export class UserService {
     const { user, changed } = await withRetry(() =>
       em.transactional(async (tx) => {
         const user = await this.get(tx, id);
-        if (actor.user) assertHolds(actor, await permissionsOf(tx, user));
+        await this.assertMayManage(tx, actor, user);
         if (user.isActive === active) return { user, changed: false };
         const change = async () => {
           Object.assign(user, { isActive: active, updatedAt: this.clock.now() });

@@ -26,6 +26,8 @@ export type ProductInput = {
 };
 
 export type RegisterInput = {
+  /** Optional (required with REQUIRE_EMAIL): at most 254 characters; unique regardless of case. A confirmation link is sent to it. */
+  email?: string | null | undefined;
   /** 8 to 128 characters. */
   password: string;
   /** 3 to 32 letters, digits, '_', '.' or '-'; unique regardless of case. */
