@@ -34,7 +34,9 @@ export async function registerWithEmail(server: TestServer, username: string, em
 export async function verifiedAccount(world: MailWorld, username: string, email: string): Promise<any> {
   const before = world.smtp.mails.length;
   const session = await registerWithEmail(world.server, username, email);
-  const [mail] = (await world.smtp.waitFor(before + 1)).slice(before);
+  const mine = (m: { to: string; subject: string }) => m.to.toLowerCase() === email.toLowerCase() && m.subject === 'Confirm your e-mail address';
+  for (let n = before + 1; !world.smtp.mails.slice(before).some(mine); n++) await world.smtp.waitFor(n);
+  const mail = world.smtp.mails.slice(before).find(mine)!;
   await ok(world.server.gql(VERIFY, { token: mail.token }), 'verifyEmail');
   await world.server.app.services.events.flush();
   return session;

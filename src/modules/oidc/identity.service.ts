@@ -11,6 +11,7 @@ import type { AccessClaims } from '../auth/token.service';
 import type { ClientMeta } from '../session/session.service';
 import { hasPassword, NO_PASSWORD, User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
+import { parseEmail } from '../email/email.address';
 import { Identity } from './identity.entity';
 import { baseUsername, candidate, type NameClaims } from './username';
 
@@ -18,6 +19,8 @@ import { baseUsername, candidate, type NameClaims } from './username';
 export interface ProviderProfile extends NameClaims {
   sub: string;
   email: string | null;
+  /** The provider's email_verified claim was true. */
+  emailVerified?: boolean;
 }
 
 const NAME_ATTEMPTS = 12;
@@ -45,6 +48,7 @@ export class IdentityService {
       if (await this.users.findByUsername(em, username)) continue;
       const now = this.clock.now();
       const user = new User(username, NO_PASSWORD, now);
+      Object.assign(user, await this.providerAddress(em, profile));
       try {
         await withRetry(() =>
           em.transactional(async (tx) => {
@@ -64,6 +68,23 @@ export class IdentityService {
       return user;
     }
     throw new Error(`no free username near "${base}" after ${NAME_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * The provider's address for a new account: only when the provider says it is verified and no account holds
+   * it (the account is never matched by it: that would hand a local account to whoever controls the address).
+   */
+  private async providerAddress(em: EntityManager, profile: ProviderProfile): Promise<Partial<User>> {
+    if (!profile.email || !profile.emailVerified) return {};
+    const address = (() => {
+      try {
+        return parseEmail(profile.email);
+      } catch {
+        return null;
+      }
+    })();
+    if (!address || (await em.findOne(User, { emailKey: address.key }, { fields: ['id'], disableIdentityMap: true }))) return {};
+    return { email: address.email, emailKey: address.key, emailVerified: true };
   }
 
   /** Links (provider, sub) to a signed-in user; refused when another account already has it. */
