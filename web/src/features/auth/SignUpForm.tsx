@@ -18,10 +18,10 @@ export function SignUpForm() {
   const { session } = useSessionServices();
   const [register] = useMutation(RegisterDocument);
   const { onSubmit, busy, message, problem, waiting } = useAuthForm(async (form) => {
-    const { data } = await register({ variables: { input: { username: String(form.get('username')), password: String(form.get('password')) } } });
+    const { data } = await register({ variables: { input: { username: String(form.get('username')), password: String(form.get('password')), email: String(form.get('email') ?? '') || null } } });
     if (data) session.signIn(data.register);
   });
-  const inline = problem?.field === 'username' || problem?.field === 'password';
+  const inline = problem?.field === 'username' || problem?.field === 'password' || problem?.field === 'email';
   return (
     <form onSubmit={onSubmit} aria-labelledby="signup-title">
       <h2 id="signup-title">Create an account</h2>
@@ -38,6 +38,17 @@ export function SignUpForm() {
         spellCheck={false}
         hint="3 to 32 letters, digits, “_”, “.” or “-”."
         error={problem?.field === 'username' ? problem.message : undefined}
+      />
+      <Field
+        label="E-mail address (optional)"
+        name="email"
+        type="email"
+        autoComplete="email"
+        maxLength={254}
+        autoCapitalize="none"
+        spellCheck={false}
+        hint="To reset your password if you forget it. We send a link to confirm it."
+        error={problem?.field === 'email' ? problem.message : undefined}
       />
       <Field
         label="Password"
