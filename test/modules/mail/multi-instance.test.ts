@@ -67,12 +67,15 @@ describePg('mail from two instances on PostgreSQL', () => {
   });
 
   it('one mail per request, whichever instance took it and however the two workers race', async () => {
-    const people = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
-    await Promise.all(people.map((p, i) => gql((i % 2 ? b : a).port, REGISTER, { input: { username: p, password: 'correct horse battery', email: `${p}@example.com` } })));
+    const people = ['person0', 'person1', 'person2', 'person3', 'person4', 'person5'];
+    const registered = await Promise.all(people.map((p, i) => gql((i % 2 ? b : a).port, REGISTER, { input: { username: p, password: 'correct horse battery', email: `${p}@example.com` } })));
+    for (const outcome of registered) expect(outcome).toMatchObject({ status: 200, body: { data: { register: { sessionId: expect.any(String) } } } });
     // Twelve requests at once, alternating instances: both workers wake and claim from the same outbox.
     const requests = people.flatMap((p) => [p, p]).map((p, i) => gql((i % 2 ? a : b).port, REQUEST_RESET, { email: `${p}@example.com` }));
     for (const outcome of await Promise.all(requests)) expect(outcome).toMatchObject({ status: 200, body: { data: { requestPasswordReset: true } } });
-    await smtp.waitFor(18, 30_000);
+    await smtp.waitFor(18, 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nA:\n${a.log()}\nB:\n${b.log()}`);
+    });
     await sleep(3000); // both instances poll every second: a double send would show up by now
     expect(smtp.mails).toHaveLength(18);
     expect(new Set(smtp.mails.map((m) => m.messageId)).size).toBe(18);
