@@ -40,17 +40,6 @@ export function SignUpForm() {
         error={problem?.field === 'username' ? problem.message : undefined}
       />
       <Field
-        label="E-mail address (optional)"
-        name="email"
-        type="email"
-        autoComplete="email"
-        maxLength={254}
-        autoCapitalize="none"
-        spellCheck={false}
-        hint="To reset your password if you forget it. We send a link to confirm it."
-        error={problem?.field === 'email' ? problem.message : undefined}
-      />
-      <Field
         label="Password"
         name="password"
         type="password"
@@ -60,6 +49,17 @@ export function SignUpForm() {
         maxLength={128}
         hint="At least 8 characters; a phrase of a few words is easy to remember and hard to guess."
         error={problem?.field === 'password' ? problem.message : undefined}
+      />
+      <Field
+        label="E-mail address (optional)"
+        name="email"
+        type="email"
+        autoComplete="email"
+        maxLength={254}
+        autoCapitalize="none"
+        spellCheck={false}
+        hint="To reset your password if you forget it. We send a link to confirm it."
+        error={problem?.field === 'email' ? problem.message : undefined}
       />
       <Button type="submit" variant="primary" busy={busy} busyLabel="Creating your account…" disabled={waiting}>
         Create account
