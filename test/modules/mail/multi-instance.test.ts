@@ -32,11 +32,11 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  for (const deadline = Date.now() + 60_000; ; await sleep(200)) {
+  for (const deadline = Date.now() + 150_000; ; await sleep(200)) {
     if (child.exitCode !== null) throw new Error(`instance exited (${child.exitCode}):\n${output}`);
     const status = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
     if (status === 200) break;
-    if (Date.now() > deadline) throw new Error(`instance not ready after 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`instance not ready after 150 s:\n${output}`);
   }
   return { port, child, exited, log: () => output };
 }
