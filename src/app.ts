@@ -27,7 +27,8 @@ import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from 
 import { loggedSocketErrors, registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
-import { LiveService, socketInspector } from './modules/live/live.service';
+import { LiveService } from './modules/live/live.service';
+import { socketInspector } from './modules/live/live.inspector';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
 import { watchSqliteCommits } from './modules/live/live.sqlite-watch';
@@ -39,6 +40,8 @@ import { countRequests, graphqlMetricsPlugin, metricsRoute, startMetricsServer }
 import { drainGuard, type DrainState } from './http/drain';
 import { RetentionJob } from './modules/ops/retention';
 import type { Tracing } from './modules/ops/tracing';
+import { startMail } from './modules/mail/mail.start';
+import type { MailWorker } from './modules/mail/mail.worker';
 
 export interface App {
   fastify: FastifyInstance;
@@ -48,6 +51,8 @@ export interface App {
   metrics: Metrics;
   /** The retention job (started every CLEANUP_INTERVAL by listen()); runOnce() is what `npm run cleanup` runs. */
   retention: RetentionJob;
+  /** This instance's outbox worker; null when mail is disabled. */
+  mailWorker: MailWorker | null;
   /** Starts listening (and the METRICS_PORT listener); port 0 picks a free one. Resolves to the GraphQL endpoint URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** The METRICS_PORT listener's port once listening, else null. */
@@ -103,6 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   live.onDelivered = (lag) => metrics.liveDelivered(lag);
   services.dpop.onRefusal((reason) => metrics.dpopRefused(reason));
   await services.passwords.warmUp();
+  const mail = startMail(config, services, () => orm.em, clock, logger);
 
   const trusted = config.trustedDocuments;
   const protection = armor(config);
@@ -215,7 +221,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       clearInterval(idle);
     }
     await apollo.stop();
+    await services.events.flush();
+    await mail.stop();
     await services.apiTokens.flush();
+    await services.events.flush();
     await services.audit.flush();
     await live.flush();
     await bus.close();
@@ -234,6 +243,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     retention,
     metricsPort: () => metricsServer?.port ?? null,
+    mailWorker: mail.worker,
     listen: async (port = config.port, host = config.host) => {
       await app.listen({ port, host });
       if (config.metrics.listener) metricsServer = await startMetricsServer(metrics, config.metrics.listener);

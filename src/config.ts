@@ -7,6 +7,7 @@ import { ensurePrivateDir } from './lib/private-files';
 import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 import { parseOidcConfig, type OidcConfig } from './modules/oidc/oidc.config';
+import { parseEmailConfig, parseMailConfig, type EmailConfig, type MailConfig } from './modules/mail/mail.config';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
@@ -40,7 +41,7 @@ export interface Config {
     cookie: { enabled: boolean; secure: boolean; name: string; path: string };
   };
   /** Attempts allowed per window (seconds), and how long (seconds) a spent key stays locked. */
-  rateLimits: Record<'loginAccount' | 'loginIp' | 'loginSuccessIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp', { points: number; duration: number; block: number }>;
+  rateLimits: Record<'loginAccount' | 'loginIp' | 'loginSuccessIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp' | 'emailAddress' | 'emailIp', { points: number; duration: number; block: number }>;
   rateLimitStore: 'auto' | 'memory' | 'redis' | 'database';
   /** Namespace of the counters, so deployments can share one Redis or database. */
   rateLimitPrefix: string;
@@ -89,6 +90,10 @@ export interface Config {
   tracing: { endpoint: string | null };
   /** The retention job (docs/operations.md#retention); durations in seconds, 0 keeps the rows for ever. */
   cleanup: { interval: number; batch: number; grace: number; auditRetention: number; mailRetention: number };
+  /** The mail path: SMTP_URL, MAIL_FROM, MAIL_MAX_ATTEMPTS, MAIL_POLL_INTERVAL (docs/email.md). */
+  mail: MailConfig;
+  /** E-mail on accounts: REQUIRE_EMAIL, REQUIRE_EMAIL_VERIFICATION and the link lifetimes. */
+  email: EmailConfig;
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -158,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       oidcExchange: rule(env, 'OIDC_EXCHANGE_IP', 30, 60, 0),
       // Unknown API tokens per client: counted on failure only, locked like login.
       apiTokenIp: rule(env, 'API_TOKEN_IP', 10, 60, 300),
+      // Mails asked for (reset, verification, address change): per address (known or not) and per client.
+      emailAddress: rule(env, 'EMAIL_ADDRESS', 5, 3600, 0),
+      emailIp: rule(env, 'EMAIL_IP', 20, 3600, 0),
     },
     live: {
       maxSubscriptionsPerSocket: parseIntIn('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 20, 1, 1000),
@@ -204,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auditRetention: parseDuration('AUDIT_RETENTION', env.AUDIT_RETENTION, 365 * 86400, 0),
       mailRetention: parseDuration('MAIL_RETENTION', env.MAIL_RETENTION, 30 * 86400, 0),
     },
+    mail: parseMailConfig(env, nodeEnv, dataDir),
+    email: parseEmailConfig(env),
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');

@@ -257,6 +257,42 @@ export class ProviderUnavailableError extends AppError {
   }
 }
 
+export class EmailTakenError extends AppError {
+  constructor(field = 'email') {
+    super('Another account uses that e-mail address.', 'EMAIL_TAKEN', undefined, { field });
+  }
+}
+
+/** REQUIRE_EMAIL_VERIFICATION: answered after the password was checked, never before (no oracle). */
+export class EmailNotVerifiedError extends AppError {
+  constructor() {
+    super('Confirm your e-mail address first: use the link we sent you.', 'EMAIL_NOT_VERIFIED', 403);
+  }
+}
+
+/** Production without SMTP_URL: no mail can be sent, so the features that send one refuse. */
+export class EmailDisabledError extends AppError {
+  constructor() {
+    super('E-mail is not set up on this server.', 'EMAIL_DISABLED');
+  }
+}
+
+/** Why an e-mail link's token is refused; sent as the `reason` of a BAD_USER_INPUT on `token`. */
+export type EmailTokenFailure = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_USED' | 'TOKEN_SUPERSEDED';
+
+const EMAIL_TOKEN_MESSAGES: Record<EmailTokenFailure, string> = {
+  TOKEN_INVALID: 'This link is not valid; ask for a new one.',
+  TOKEN_EXPIRED: 'This link has expired; ask for a new one.',
+  TOKEN_USED: 'This link was already used; ask for a new one.',
+  TOKEN_SUPERSEDED: 'A newer link (or a password change) replaced this one; use the newest mail or ask again.',
+};
+
+export class EmailTokenError extends BadUserInputError {
+  constructor(readonly failure: EmailTokenFailure) {
+    super('token', EMAIL_TOKEN_MESSAGES[failure], failure);
+  }
+}
+
 /**
  * Why a browser sign-in with an OpenID Connect provider was refused: the `error` parameter of the redirect
  * that ends the flow, or the `extensions.code` of a JSON 400 when there is no safe place to redirect to.

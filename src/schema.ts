@@ -15,6 +15,7 @@ import { productResolvers } from './modules/product/product.resolvers';
 import { cartResolvers } from './modules/cart/cart.resolvers';
 import { wishlistResolvers } from './modules/wishlist/wishlist.resolvers';
 import { oidcResolvers } from './modules/oidc/oidc.resolvers';
+import { emailResolvers } from './modules/email/email.resolvers';
 
 /** The SDL files are the contract; found by walking up from this file so src/ and dist/ both work. */
 export function loadTypeDefs(): string[] {
@@ -50,6 +51,7 @@ export function buildSchema(): GraphQLSchema {
       ...wishlistResolvers.Mutation,
       ...oidcResolvers.Mutation,
       ...accessResolvers.Mutation,
+      ...emailResolvers.Mutation,
     },
     Subscription: liveResolvers.Subscription,
     User: { ...cartResolvers.User, ...wishlistResolvers.User, ...oidcResolvers.User, ...accessResolvers.User, ...sessionResolvers.User },

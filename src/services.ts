@@ -23,6 +23,12 @@ import { RoleService } from './modules/access/role.service';
 import { ApiTokenService } from './modules/access/api-token.service';
 import { DpopService } from './modules/dpop/dpop.service';
 import { MemoryReplayCache, type ReplayCache } from './modules/dpop/dpop.replay';
+import { AccountEvents } from './events';
+import { auditAccountEvents } from './modules/audit/audit.listener';
+import { reviseLiveOnAccountEvents } from './modules/live/live.listener';
+import { Mailer } from './modules/mail/mailer';
+import { sendNotices } from './modules/mail/mail.notices';
+import { EmailService } from './modules/email/email.service';
 
 export interface Services {
   tokens: TokenService;
@@ -41,25 +47,37 @@ export interface Services {
   roles: RoleService;
   apiTokens: ApiTokenService;
   dpop: DpopService;
+  /** What happened to accounts: audit, live re-checks (and mail) listen. */
+  events: AccountEvents;
+  /** Queues mail in the outbox (the worker in app.ts sends it). */
+  mailer: Mailer;
+  emails: EmailService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
 export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService, replay: ReplayCache = new MemoryReplayCache(clock)): Services {
   const audit = new AuditService(getEm, clock, logger);
+  const events = new AccountEvents(logger);
+  auditAccountEvents(events, audit);
+  reviseLiveOnAccountEvents(events, live);
   const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
-  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, live);
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, events);
   const managers = new ManagerGuard();
-  const users = new UserService(sessions, clock, audit, managers);
-  const roles = new RoleService(users, sessions, managers, clock, audit);
-  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, live);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
+  const users = new UserService(sessions, clock, events, managers);
+  const roles = new RoleService(users, sessions, managers, clock, audit, events);
+  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, events);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit, events, config.email);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live, config.database.kind);
-  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
+  const mailer = new Mailer(config.mail, new Sealer(config.jwt.secret, 'mail-outbox'), clock);
+  const emails = new EmailService(config.email, config.oidc.publicUrl, mailer, clock, events, limits, passwords, sessions, users, auth);
+  events.on('REGISTERED', (e) => emails.afterRegister(getEm().fork(), e.userId, e.meta));
+  sendNotices(events, mailer, getEm, clock);
+  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth, events });
   const dpop = new DpopService(config.dpop, config.jwt.clockTolerance, config.jwt.secret, replay, clock, logger);
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop };
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop, events, mailer, emails };
 }

@@ -12,6 +12,8 @@ import { LoginCodeSchema } from '../modules/oidc/login-code.entity';
 import { OidcFlowSchema } from '../modules/oidc/oidc-flow.entity';
 import { AccessRoleSchema, RolePermissionSchema, UserRoleSchema } from '../modules/access/role.entity';
 import { ApiTokenSchema } from '../modules/access/api-token.entity';
+import { EmailTokenSchema } from '../modules/email/email-token.entity';
+import { OutboxMailSchema } from '../modules/mail/outbox.entity';
 import { Migration20261124000000_init } from './migrations/Migration20261124000000_init';
 import { Migration20261124010000_audit } from './migrations/Migration20261124010000_audit';
 import { Migration20261130000000_shop } from './migrations/Migration20261130000000_shop';
@@ -19,6 +21,7 @@ import { Migration20261130010000_products_seed } from './migrations/Migration202
 import { Migration20261130020000_oidc } from './migrations/Migration20261130020000_oidc';
 import { Migration20261201000000_access } from './migrations/Migration20261201000000_access';
 import { Migration20261201120000_link_binding } from './migrations/Migration20261201120000_link_binding';
+import { Migration20261201130000_email } from './migrations/Migration20261201130000_email';
 import { Migration20261201140000_dpop } from './migrations/Migration20261201140000_dpop';
 import { Migration20261201150000_retention } from './migrations/Migration20261201150000_retention';
 import { Migration20261201150100_product_search } from './migrations/Migration20261201150100_product_search';
@@ -40,6 +43,8 @@ export const entities = [
   RolePermissionSchema,
   UserRoleSchema,
   ApiTokenSchema,
+  EmailTokenSchema,
+  OutboxMailSchema,
 ];
 
 /** Listed explicitly so the same migrations run from src/ (tsx, jest) and dist/ (node). */
@@ -51,6 +56,7 @@ export const migrationsList = [
   { name: 'Migration20261130020000_oidc', class: Migration20261130020000_oidc },
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
   { name: 'Migration20261201120000_link_binding', class: Migration20261201120000_link_binding },
+  { name: 'Migration20261201130000_email', class: Migration20261201130000_email },
   { name: 'Migration20261201140000_dpop', class: Migration20261201140000_dpop },
   { name: 'Migration20261201150000_retention', class: Migration20261201150000_retention },
   { name: 'Migration20261201150100_product_search', class: Migration20261201150100_product_search },

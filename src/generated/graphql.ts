@@ -83,6 +83,12 @@ export type AuditEventType =
   | 'API_TOKEN_REVOKED'
   /** An API token was used from an address other than the last one it was used from. */
   | 'API_TOKEN_USED'
+  | 'EMAIL_CHANGED'
+  /** changeEmail: a confirmation link went to the new address. */
+  | 'EMAIL_CHANGE_REQUESTED'
+  /** A verification link was queued (sendEmailVerification, or register with an address). */
+  | 'EMAIL_VERIFICATION_SENT'
+  | 'EMAIL_VERIFIED'
   | 'IDENTITY_LINKED'
   | 'IDENTITY_UNLINKED'
   | 'LOGIN_FAILED'
@@ -90,9 +96,16 @@ export type AuditEventType =
   | 'LOGIN_SUCCEEDED'
   | 'LOGOUT'
   | 'LOGOUT_ALL'
+  /** A mail was given up after MAIL_MAX_ATTEMPTS. */
+  | 'MAIL_FAILED'
   /** A sign-in with an OpenID Connect provider was refused; `detail` has the provider and the reason. */
   | 'OIDC_REFUSED'
   | 'PASSWORD_CHANGED'
+  | 'PASSWORD_RESET'
+  /** requestPasswordReset found an account and queued its link (unknown addresses leave no event). */
+  | 'PASSWORD_RESET_REQUESTED'
+  /** An admin sent a reset link (sendPasswordReset). */
+  | 'PASSWORD_RESET_SENT'
   /** An account without a password (created by a provider sign-in) set one. */
   | 'PASSWORD_SET'
   | 'PRODUCT_CREATED'
@@ -218,6 +231,8 @@ export type Mutation = {
   addToCart: Cart;
   /** Adding a product already on the list changes nothing. At most 500 products per wishlist. */
   addToWishlist: Wishlist;
+  /** Move the account to another address (needs a recent login and the password). The change happens when the link sent to the new address is used. */
+  changeEmail: Scalars['Boolean']['output'];
   /** Change the password (needs a recent login); ends every other session and, unless keepApiTokens, every API token. */
   changePassword: AuthPayload;
   clearCart: Cart;
@@ -262,12 +277,20 @@ export type Mutation = {
   removeFromCart: Cart;
   removeFromWishlist: Wishlist;
   renameWishlist: Wishlist;
+  /** Send a password-reset link to the address if an account has it. Always true, whether or not one does. */
+  requestPasswordReset: Scalars['Boolean']['output'];
+  /** Set a new password with the token from a reset mail: ends every session and API token of the account, and signs in on a new session. */
+  resetPassword: AuthPayload;
   /** Revokes one of the viewer's tokens, or (api-tokens:manage) one of an account holding no permission you lack; refused from the next request on. Never with an API token. */
   revokeApiToken: Scalars['Boolean']['output'];
   /** Takes a role from an account; its live sockets are closed when its permissions shrink. */
   revokeRole: User;
   /** End one of the viewer's own sessions, or (sessions:manage) those of an account holding no permission you lack. Never with an API token. */
   revokeSession: Scalars['Boolean']['output'];
+  /** Send a confirmation link to the signed-in account's address; false when it is already verified. */
+  sendEmailVerification: Scalars['Boolean']['output'];
+  /** Send a password-reset link to an account's address, for a support case (you must hold each of its permissions). */
+  sendPasswordReset: Scalars['Boolean']['output'];
   /** Sets the line's quantity, starting the line if needed; 0 removes it. */
   setCartQuantity: Cart;
   /** Give an account without a password (created by a provider sign-in) one; needs a recent login. */
@@ -285,6 +308,8 @@ export type Mutation = {
   updateProduct: Product;
   /** Replaces a custom role's permissions and description; applies to its holders from their next request. */
   updateRole: RoleDefinition;
+  /** Use a link from a confirmation or address-change mail (the token is the `#token=` part of the link). */
+  verifyEmail: User;
 };
 
 
@@ -297,6 +322,12 @@ export type MutationAddToCartArgs = {
 export type MutationAddToWishlistArgs = {
   productId: Scalars['ID']['input'];
   wishlistId: Scalars['ID']['input'];
+};
+
+
+export type MutationChangeEmailArgs = {
+  currentPassword: Scalars['String']['input'];
+  newEmail: Scalars['String']['input'];
 };
 
 
@@ -403,6 +434,17 @@ export type MutationRenameWishlistArgs = {
 };
 
 
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+
 export type MutationRevokeApiTokenArgs = {
   id: Scalars['ID']['input'];
 };
@@ -416,6 +458,11 @@ export type MutationRevokeRoleArgs = {
 
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendPasswordResetArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -457,6 +504,11 @@ export type MutationUpdateRoleArgs = {
   description?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   permissions: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 export type PageInfo = {
@@ -573,6 +625,8 @@ export type QueryWishlistArgs = {
 };
 
 export type RegisterInput = {
+  /** Optional (required with REQUIRE_EMAIL): at most 254 characters; unique regardless of case. A confirmation link is sent to it. */
+  email?: InputMaybe<Scalars['String']['input']>;
   /** 8 to 128 characters. */
   password: Scalars['String']['input'];
   /** 3 to 32 ASCII letters (a-z, A-Z), digits, '_', '.' or '-'; unique regardless of case. */
@@ -634,6 +688,10 @@ export type User = {
   /** Readable by the user and with carts:read, for an account holding no permission you lack. */
   cart: Cart;
   createdAt: Scalars['DateTime']['output'];
+  /** The account's e-mail address; null when it has none. Readable by the account itself and with users:read. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Whether the address was confirmed with a link (or a password reset) sent to it. */
+  emailVerified: Scalars['Boolean']['output'];
   /** False for an account created by a provider sign-in until setPassword. */
   hasPassword: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
@@ -966,6 +1024,7 @@ export type LinkIdentityPayloadResolvers<ContextType = Context, ParentType exten
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
   addToWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationAddToWishlistArgs, 'productId' | 'wishlistId'>>;
+  changeEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'currentPassword' | 'newEmail'>>;
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   completeExternalLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteExternalLoginArgs, 'code'>>;
@@ -987,9 +1046,13 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   removeFromCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
   removeFromWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRemoveFromWishlistArgs, 'productId' | 'wishlistId'>>;
   renameWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRenameWishlistArgs, 'id' | 'name'>>;
+  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   revokeApiToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   revokeRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'role' | 'userId'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
+  sendEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  sendPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSendPasswordResetArgs, 'userId'>>;
   setCartQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartQuantityArgs, 'productId' | 'quantity'>>;
   setPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetPasswordArgs, 'newPassword'>>;
   setUserActive?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserActiveArgs, 'active' | 'userId'>>;
@@ -997,6 +1060,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   unlinkIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'id'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
   updateRole?: Resolver<ResolversTypes['RoleDefinition'], ParentType, ContextType, RequireFields<MutationUpdateRoleArgs, 'name' | 'permissions'>>;
+  verifyEmail?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1067,6 +1131,8 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

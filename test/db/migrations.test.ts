@@ -6,7 +6,8 @@ const AUTH_TABLES = ['users', 'sessions', 'refresh_tokens'];
 const SHOP_TABLES = ['products', 'shoppers', 'cart_items', 'wishlists', 'wishlist_items'];
 const OIDC_TABLES = ['user_identities', 'login_codes', 'oidc_flows'];
 const ACCESS_TABLES = ['roles', 'role_permissions', 'user_roles', 'api_tokens'];
-const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, 'dpop_proofs'];
+const EMAIL_TABLES = ['email_tokens', 'mail_outbox'];
+const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, ...EMAIL_TABLES, 'dpop_proofs'];
 
 describe('migrations', () => {
   const fresh = useFreshOrm();
@@ -59,14 +60,19 @@ describe('migrations', () => {
     const migrator = fresh.orm.getMigrator();
     await migrator.down(); // product search indexes
     await migrator.down(); // retention indexes
-    expect(await knex().schema.hasColumn('login_codes', 'binding_hash')).toBe(true);
-    await migrator.down();
     expect(await present()).toEqual(TABLES);
+    await migrator.down(); // DPoP
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, ...EMAIL_TABLES]);
+    expect(await knex().schema.hasColumn('sessions', 'dpop_jkt')).toBe(false);
+    await migrator.down(); // e-mail
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES]);
+    const columns = Object.keys(await knex()('users').columnInfo());
+    expect(columns.filter((c) => c.startsWith('email'))).toEqual([]);
+    expect(await knex().schema.hasColumn('login_codes', 'binding_hash')).toBe(true);
+    await migrator.down(); // link binding
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES]);
     expect(await knex().schema.hasColumn('login_codes', 'binding_hash')).toBe(false);
     expect(await knex().schema.hasColumn('oidc_flows', 'binding_hash')).toBe(false);
-    await migrator.down();
-    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES]);
-    expect(await knex().schema.hasColumn('sessions', 'dpop_jkt')).toBe(false);
     await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES]);
     await migrator.down();

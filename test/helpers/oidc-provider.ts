@@ -7,6 +7,7 @@ export interface TestAccount {
   sub: string;
   preferred_username?: string;
   email?: string;
+  email_verified?: boolean;
   name?: string;
 }
 
@@ -60,7 +61,7 @@ export async function startOidcProvider(opts: { clients: TestClient[]; accounts?
     async findAccount(_ctx: unknown, sub: string) {
       return { accountId: sub, claims: async () => ({ ...accounts.get(sub), sub }) };
     },
-    claims: { openid: ['sub'], email: ['email'], profile: ['name', 'preferred_username'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
     cookies: { keys: ['test-provider-cookie-key-0123456789'] },
     features: { devInteractions: { enabled: true } },
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },

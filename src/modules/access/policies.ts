@@ -69,6 +69,8 @@ export const POLICIES: Record<string, Policy> = {
   owner: ownOrOutranked('carts:read'),
   /** The viewer's own roles and permissions, or anyone's with users:read (or roles:manage, to see what it changes). */
   self: selfOr('users:read', 'roles:manage'),
+  /** The viewer's own e-mail address and its state, or anyone's with users:read (not roles:manage). */
+  contact: selfOr('users:read'),
   /** The viewer's own sessions (from a session, never an API token), or (sessions:manage) an outranked account's. */
   ownSessions: ownOrOutranked('sessions:manage', sessionToken),
   /**

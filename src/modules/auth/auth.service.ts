@@ -1,7 +1,9 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { epochSeconds } from '../../lib/clock';
-import { BadCredentialsError, BadUserInputError, ForbiddenError, RateLimitedError, UsernameTakenError } from '../../errors';
+import { BadCredentialsError, BadUserInputError, EmailNotVerifiedError, EmailTakenError, ForbiddenError, RateLimitedError, UsernameTakenError } from '../../errors';
+import type { EmailConfig } from '../mail/mail.config';
+import { parseEmail } from '../email/email.address';
 import { withRetry } from '../../db/retry';
 import type { AccessSigner, ClientMeta, IssuedSession, SessionService } from '../session/session.service';
 import type { Session } from '../session/session.entity';
@@ -12,12 +14,17 @@ import { assertNotGuessable } from './password.policy';
 import { lockOf, type RateLimits } from './rate-limit';
 import { LockoutLog } from './lockout-log';
 import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { AccessClaims, TokenService } from './token.service';
 import { revokeAllApiTokens } from '../access/api-token.service';
 
 export interface Credentials {
   username: string;
   password: string;
+}
+
+export interface Registration extends Credentials {
+  email?: string | null;
 }
 
 /** Password checks that open or renew sessions: register, login, refresh, changePassword. */
@@ -33,6 +40,8 @@ export class AuthService {
     private readonly freshWindow: number,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
+    private readonly events: AccountEvents,
+    private readonly emailRules: Pick<EmailConfig, 'required' | 'verificationRequired'> = { required: false, verificationRequired: false },
   ) {
     this.lockouts = new LockoutLog(audit, clock);
   }
@@ -43,29 +52,41 @@ export class AuthService {
     return { accessToken: token, accessExp: claims.exp };
   };
 
-  /** `jkt`: the DPoP key (thumbprint) the request proved; the session and its tokens are bound to it. */
-  async register(em: EntityManager, input: Credentials, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
+  /** An address given here is unverified until its link is used (the mail is queued by the REGISTERED listener). */
+  async register(em: EntityManager, input: Registration, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     await this.limits.attempt('register', meta.ip);
     const username = this.users.validateUsername(input.username);
+    const address = input.email == null || input.email.trim() === '' ? null : parseEmail(input.email);
+    if (!address && this.emailRules.required) throw new BadUserInputError('email', 'An e-mail address is required.', 'EMAIL_REQUIRED');
     const password = this.passwords.normalize(input.password);
     assertNotGuessable(password, username);
     if (await this.users.findByUsername(em, username)) throw new UsernameTakenError();
+    if (address && (await em.findOne(User, { emailKey: address.key }, { fields: ['id'], disableIdentityMap: true }))) throw new EmailTakenError();
     const user = new User(username, await this.passwords.hash(password), this.clock.now());
+    if (address) Object.assign(user, { email: address.email, emailKey: address.key });
     try {
       const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, undefined, jkt));
-      this.audit.record({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, ...meta });
+      this.events.emit({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, meta });
       return issued;
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw new UsernameTakenError();
+      if (err instanceof UniqueConstraintViolationException) {
+        // A racing registration took the name or the address: say which.
+        if (address && !(await this.users.findByUsername(em.fork(), username))) throw new EmailTakenError();
+        throw new UsernameTakenError();
+      }
       throw err;
     }
   }
 
-  /** One answer, at one cost, for an unknown user, a wrong password and a disabled account. */
+  /**
+   * One answer, at one cost, for an unknown user, a wrong password and a disabled account. The name may be the
+   * account's verified e-mail address. REQUIRE_EMAIL_VERIFICATION refuses an unverified account only after
+   * the password was right, so the refusal tells nothing to someone without it.
+   */
   async login(em: EntityManager, input: Credentials, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     const password = this.passwords.normalizeForLogin(input.password);
     await this.countAttempt(input.username, meta);
-    const user = await this.users.findByUsername(em, input.username);
+    const user = await this.users.findForLogin(em, input.username);
     const ok = user ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
     if (!user || !ok || !user.isActive) {
       // Unknown usernames are not stored: people sometimes type their password there.
@@ -75,17 +96,22 @@ export class AuthService {
       throw new BadCredentialsError();
     }
     await this.limits.loginSucceeded(input.username, meta.ip);
+    this.assertVerified(user);
+    // Only an account with a verified address can be told about a new device, so only it pays the lookup.
+    const newDevice = user.emailVerified ? !(await this.sessions.knownDevice(em, user.id, meta)) : undefined;
     const rehashed = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(password) : undefined;
     // The session starts only if the hash we verified is still the stored one (a racing changePassword wins).
     const guard = { verifiedHash: user.passwordHash, rehashed };
     const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard, jkt));
-    this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta });
+    this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, ...(newDevice ? { newDevice } : {}) });
     return issued;
   }
 
   async refresh(em: EntityManager, refreshToken: string, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     await this.limits.attempt('refresh', meta.ip);
-    const issued = await this.sessions.rotate(em, refreshToken, this.sign, meta, jkt);
+    // Checked in the signer, which runs before the rotation is written: a refused refresh spends nothing.
+    const sign: AccessSigner = (user, session, fresh) => (this.assertVerified(user), this.sign(user, session, fresh));
+    const issued = await this.sessions.rotate(em, refreshToken, sign, meta, jkt);
     this.audit.record({ type: 'REFRESHED', userId: issued.user.id, sessionId: issued.session.id, ...meta });
     return issued;
   }
@@ -120,8 +146,7 @@ export class AuthService {
       }),
     );
     viewer.passwordHash = newHash;
-    this.sessions.announce(viewer.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta, detail: { apiTokensRevoked: issued.apiTokensRevoked, apiTokensKept: !!input.keepApiTokens } });
+    this.events.emit({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, meta, apiTokensRevoked: issued.apiTokensRevoked, apiTokensKept: !!input.keepApiTokens });
     return issued;
   }
 
@@ -138,7 +163,7 @@ export class AuthService {
     }
     await this.users.deleteAccount(em, viewer.id);
     // The id only: the username is free for someone else now, and the trail must not tie it to this account.
-    this.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, ...meta });
+    this.events.emit({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, meta, username: viewer.username, email: viewer.emailVerified ? viewer.email : null });
   }
 
   /** The operator's reset (CLI): same policy as changePassword, no old password, and every session and API token ends. */
@@ -154,18 +179,21 @@ export class AuthService {
       }),
     );
     user.passwordHash = passwordHash;
-    this.sessions.announce(user.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli', apiTokensRevoked } });
+    this.events.emit({ type: 'PASSWORD_CHANGED', userId: user.id, meta, by: 'cli', apiTokensRevoked });
+  }
+
+  private assertVerified(user: User): void {
+    if (this.emailRules.verificationRequired && !user.emailVerified) throw new EmailNotVerifiedError();
   }
 
   /** Only tokens minted by a password check within FRESH_LOGIN_WINDOW may change or delete the account. */
-  private assertFresh(claims: AccessClaims): void {
+  assertFresh(claims: AccessClaims): void {
     const now = epochSeconds(this.clock.now());
     if (claims.auth_time === undefined || now - claims.auth_time > this.freshWindow) throw new ForbiddenError('FRESH_LOGIN_REQUIRED');
   }
 
   /** A password check like login's: it counts against the same limits, and a success clears the account's failures. */
-  private async checkCurrentPassword(viewer: User, claims: AccessClaims, password: string, meta: ClientMeta, during: string): Promise<void> {
+  async checkCurrentPassword(viewer: User, claims: AccessClaims, password: string, meta: ClientMeta, during: string): Promise<void> {
     await this.countAttempt(viewer.username, meta);
     if (!(await this.passwords.verify(viewer.passwordHash, password))) {
       this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during } });

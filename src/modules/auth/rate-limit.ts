@@ -4,7 +4,7 @@ import type { Config } from '../../config';
 import { RateLimitedError, ServiceUnavailableError } from '../../errors';
 import { normalizeIp } from '../../lib/address';
 
-export type LimitName = 'loginAccount' | 'loginIp' | 'loginSuccessIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp';
+export type LimitName = 'loginAccount' | 'loginIp' | 'loginSuccessIp' | 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange' | 'apiTokenIp' | 'emailAddress' | 'emailIp';
 export interface LimitRule {
   points: number;
   duration: number;
@@ -103,6 +103,15 @@ export class RateLimits {
       }
       throw err;
     }
+  }
+
+  /**
+   * One mail asked for: counted for the client and for the address, known or unknown alike, before anything
+   * is looked up, so the answer (and its Retry-After) says nothing about whether an account has the address.
+   */
+  async mailRequested(addressKey: string, ip: string | null): Promise<void> {
+    if (ip) await this.take('emailIp', clientKey(ip));
+    await this.take('emailAddress', accountKey(addressKey));
   }
 
   async attempt(name: 'register' | 'refresh' | 'websocket' | 'oidcStart' | 'oidcCallback' | 'oidcExchange', ip: string | null): Promise<void> {

@@ -4,13 +4,14 @@ import { epochSeconds } from '../../lib/clock';
 import { withRetry } from '../../db/retry';
 import { ForbiddenError, LastSignInMethodError, NotFoundError, OidcFlowError, PasswordAlreadySetError } from '../../errors';
 import { isUuid } from '../../lib/ids';
-import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import { assertNotGuessable } from '../auth/password.policy';
 import type { PasswordService } from '../auth/password.service';
 import type { AccessClaims } from '../auth/token.service';
 import type { ClientMeta } from '../session/session.service';
 import { hasPassword, NO_PASSWORD, User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
+import { parseEmail } from '../email/email.address';
 import { Identity } from './identity.entity';
 import { baseUsername, candidate, type NameClaims } from './username';
 
@@ -18,6 +19,8 @@ import { baseUsername, candidate, type NameClaims } from './username';
 export interface ProviderProfile extends NameClaims {
   sub: string;
   email: string | null;
+  /** The provider's email_verified claim was true. */
+  emailVerified?: boolean;
 }
 
 const NAME_ATTEMPTS = 12;
@@ -29,7 +32,7 @@ export class IdentityService {
     private readonly passwords: PasswordService,
     private readonly clock: Clock,
     private readonly freshWindow: number,
-    private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   /**
@@ -45,6 +48,7 @@ export class IdentityService {
       if (await this.users.findByUsername(em, username)) continue;
       const now = this.clock.now();
       const user = new User(username, NO_PASSWORD, now);
+      Object.assign(user, await this.providerAddress(em, profile));
       try {
         await withRetry(() =>
           em.transactional(async (tx) => {
@@ -60,10 +64,27 @@ export class IdentityService {
         if (raced) return raced;
         continue;
       }
-      this.audit.record({ type: 'REGISTERED', userId: user.id, ...meta, detail: { method: 'oidc', provider } });
+      this.events.emit({ type: 'REGISTERED', userId: user.id, meta, method: 'oidc', provider });
       return user;
     }
     throw new Error(`no free username near "${base}" after ${NAME_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * The provider's address for a new account: only when the provider says it is verified and no account holds
+   * it (the account is never matched by it: that would hand a local account to whoever controls the address).
+   */
+  private async providerAddress(em: EntityManager, profile: ProviderProfile): Promise<Partial<User>> {
+    if (!profile.email || !profile.emailVerified) return {};
+    const address = (() => {
+      try {
+        return parseEmail(profile.email);
+      } catch {
+        return null;
+      }
+    })();
+    if (!address || (await em.findOne(User, { emailKey: address.key }, { fields: ['id'], disableIdentityMap: true }))) return {};
+    return { email: address.email, emailKey: address.key, emailVerified: true };
   }
 
   /** Links (provider, sub) to a signed-in user; refused when another account already has it. */
@@ -84,7 +105,7 @@ export class IdentityService {
         if (!(err instanceof UniqueConstraintViolationException) || attempt > 0) throw err;
         continue;
       }
-      this.audit.record({ type: 'IDENTITY_LINKED', userId, ...meta, detail: { provider, identityId: identity.id } });
+      this.events.emit({ type: 'IDENTITY_LINKED', userId, meta, provider, identityId: identity.id });
       return identity;
     }
   }
@@ -108,7 +129,7 @@ export class IdentityService {
         return identity;
       }),
     );
-    this.audit.record({ type: 'IDENTITY_UNLINKED', userId: viewer.id, ...meta, detail: { provider: removed.provider, identityId: removed.id } });
+    this.events.emit({ type: 'IDENTITY_UNLINKED', userId: viewer.id, meta, provider: removed.provider, identityId: removed.id });
   }
 
   /** A first password for an account created by a provider sign-in; needs a recent sign-in, like changePassword. */
@@ -121,7 +142,7 @@ export class IdentityService {
     const changed = await withRetry(() => em.nativeUpdate(User, { id: viewer.id, passwordHash: NO_PASSWORD }, { passwordHash, updatedAt: this.clock.now() }));
     if (changed !== 1) throw new PasswordAlreadySetError();
     viewer.passwordHash = passwordHash;
-    this.audit.record({ type: 'PASSWORD_SET', userId: viewer.id, sessionId: claims.sid, ...meta });
+    this.events.emit({ type: 'PASSWORD_SET', userId: viewer.id, sessionId: claims.sid, meta });
   }
 
   /** The active owner of a known identity (noting its use); a deactivated owner refuses the sign-in. */

@@ -38,7 +38,9 @@ export async function exchangeCode(provider: OidcProviderConfig, client: ClientC
     }
   }
   const email = typeof names.email === 'string' && names.email.length <= 320 ? names.email : null;
-  return { sub: claims.sub, email, preferred_username: names.preferred_username };
+  // Some providers send email_verified as the string "true".
+  const emailVerified = email !== null && (names.email_verified === true || names.email_verified === 'true');
+  return { sub: claims.sub, email, emailVerified, preferred_username: names.preferred_username };
 }
 
 const TRANSPORT = ['OAUTH_TIMEOUT', 'OAUTH_ABORT', 'OAUTH_RESPONSE_IS_NOT_CONFORM', 'OAUTH_RESPONSE_IS_NOT_JSON', 'OAUTH_HTTP_REQUEST_FORBIDDEN'];

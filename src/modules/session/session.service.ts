@@ -6,13 +6,14 @@ import type { Sealer } from '../../lib/sealer';
 import { BadCredentialsError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { isUuid, uuidv7 } from '../../lib/ids';
 import { withRetry } from '../../db/retry';
-import type { LiveService } from '../live/live.service';
 import type { NativeSql } from '../../db/native-sql';
+import type { AccountEvents } from '../../events';
 import type { AuditService } from '../audit/audit.service';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session, withinLifetime, type RevokeReason } from './session.entity';
 import { findPresented, rotate, type Presented } from './rotation.sql';
+import { networkOf } from './session.device';
 
 export interface ClientMeta {
   ip: string | null;
@@ -44,15 +45,15 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly sql: NativeSql,
-    private readonly live: LiveService,
+    private readonly events: AccountEvents,
   ) {}
 
   /**
-   * Tells every instance to re-check the user's open sockets. Call it once the change is committed: a
-   * re-check that runs before the commit would still see the session live.
+   * Says the user's sessions ended or their access shrank (SESSIONS_CHANGED), so every instance re-checks their
+   * open sockets. Call it once the change is committed: a re-check before the commit would still see the session live.
    */
   announce(userId: string): void {
-    this.live.sessionsChanged(userId);
+    this.events.emit({ type: 'SESSIONS_CHANGED', userId });
   }
 
   /**
@@ -174,6 +175,13 @@ export class SessionService {
     const session = isUuid(sessionId) ? await em.findOne(Session, { id: sessionId }) : null;
     if (!session || (userId !== null && session.userId !== userId)) throw new NotFoundError('Session', 'id');
     return session;
+  }
+
+  /** Whether one of the account's sessions (its last 100, live or not) came from this user agent and network. */
+  async knownDevice(em: EntityManager, userId: string, meta: ClientMeta): Promise<boolean> {
+    const seen = await em.find(Session, { userId }, { fields: ['ip', 'userAgent'], orderBy: { createdAt: 'desc' }, limit: 100, disableIdentityMap: true });
+    const network = networkOf(meta.ip);
+    return seen.some((s) => s.userAgent === meta.userAgent && networkOf(s.ip) === network);
   }
 
   async listLive(em: EntityManager, userId: string): Promise<Session[]> {

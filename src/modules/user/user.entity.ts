@@ -15,6 +15,11 @@ export class User {
   passwordHash: string;
   role: Role = 'USER';
   isActive = true;
+  /** As given (trimmed, domain lower-cased); null when the account has none. */
+  email: string | null = null;
+  /** Lower-cased address: the unique key, so addresses match regardless of case. */
+  emailKey: string | null = null;
+  emailVerified = false;
   createdAt: Date;
   updatedAt: Date;
 
@@ -43,6 +48,9 @@ export const UserSchema = new EntitySchema<User>({
     passwordHash: { type: 'string', length: 255, fieldName: 'password_hash', lazy: false },
     role: { type: 'string', length: 16 },
     isActive: { type: 'boolean', fieldName: 'is_active' },
+    email: { type: 'string', length: 254, nullable: true },
+    emailKey: { type: 'string', length: 254, nullable: true, unique: 'users_email_key_unique', fieldName: 'email_key' },
+    emailVerified: { type: 'boolean', fieldName: 'email_verified', default: false },
     createdAt: { type: 'Date', fieldName: 'created_at' },
     updatedAt: { type: 'Date', fieldName: 'updated_at' },
   },

@@ -2,7 +2,7 @@ import { toDate } from '../../db/native-sql';
 import type { Role, User } from './user.entity';
 
 /** The users columns as a native statement selects them (`u.id as user_id`, …). */
-export const USER_COLUMNS = ['id', 'username', 'username_key', 'password_hash', 'role', 'is_active', 'created_at', 'updated_at']
+export const USER_COLUMNS = ['id', 'username', 'username_key', 'password_hash', 'role', 'is_active', 'email', 'email_key', 'email_verified', 'created_at', 'updated_at']
   .map((c) => `u.${c} as user_${c}`)
   .join(', ');
 
@@ -13,6 +13,9 @@ export interface UserRow {
   user_password_hash: string;
   user_role: Role;
   user_is_active: boolean | number;
+  user_email: string | null;
+  user_email_key: string | null;
+  user_email_verified: boolean | number;
   user_created_at: unknown;
   user_updated_at: unknown;
 }
@@ -29,6 +32,9 @@ export function userFromRow(row: UserRow): User {
     passwordHash: row.user_password_hash,
     role: row.user_role,
     isActive: Boolean(row.user_is_active),
+    email: row.user_email,
+    emailKey: row.user_email_key,
+    emailVerified: Boolean(row.user_email_verified),
     createdAt: toDate(row.user_created_at),
     updatedAt: toDate(row.user_updated_at),
   };

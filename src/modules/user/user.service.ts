@@ -5,10 +5,11 @@ import { checkFirst, decodeCursor } from '../../lib/pagination';
 import { BadUserInputError, LastAdminError, NotFoundError, UnauthenticatedError } from '../../errors';
 import type { ClientMeta, SessionService } from '../session/session.service';
 import { withRetry } from '../../db/retry';
-import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { ManagerGuard } from '../access/managers';
 import { assertMayActOn } from '../access/account-guard';
 import { ApiToken } from '../access/api-token.entity';
+import { emailKeyOf } from '../email/email.address';
 import { User } from './user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -35,7 +36,7 @@ export class UserService {
   constructor(
     private readonly sessions: SessionService,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
+    private readonly events: AccountEvents,
     private readonly managers: ManagerGuard,
   ) {}
 
@@ -49,6 +50,13 @@ export class UserService {
   findByUsername(em: EntityManager, username: string): Promise<User | null> {
     if (username.length > 32) return Promise.resolve(null);
     return em.findOne(User, { usernameKey: User.keyOf(username) });
+  }
+
+  /** What login accepts as the name: the username, or the account's verified e-mail address. */
+  findForLogin(em: EntityManager, name: string): Promise<User | null> {
+    if (!name.includes('@')) return this.findByUsername(em, name);
+    const emailKey = emailKeyOf(name);
+    return emailKey ? em.findOne(User, { emailKey, emailVerified: true }) : Promise.resolve(null);
   }
 
   async get(em: EntityManager, id: string): Promise<User> {
@@ -94,8 +102,7 @@ export class UserService {
       }),
     );
     if (changed) {
-      this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, ...actor.meta, detail: { by: actor.user?.id ?? 'cli' } });
-      if (!active) this.sessions.announce(user.id);
+      this.events.emit({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, meta: actor.meta, by: actor.user?.id ?? 'cli' });
     }
     return user;
   }

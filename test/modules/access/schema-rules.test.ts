@@ -40,6 +40,12 @@ export const EXPECTED_ROOT_RULES: Record<string, string> = {
   'Mutation.logoutAll': P('sessionToken'),
   'Mutation.revokeSession': P('sessionToken'),
   'Mutation.setUserActive': S(['users:manage']),
+  'Mutation.sendEmailVerification': SIGNED_IN,
+  'Mutation.verifyEmail': PUBLIC,
+  'Mutation.requestPasswordReset': PUBLIC,
+  'Mutation.resetPassword': PUBLIC,
+  'Mutation.changeEmail': P('sessionToken'),
+  'Mutation.sendPasswordReset': S(['users:manage']),
   'Mutation.setUserRole': S(['roles:manage']),
   'Mutation.createProduct': S(['products:write']),
   'Mutation.updateProduct': S(['products:write']),
@@ -75,6 +81,8 @@ const EXPECTED_OBJECT_RULES: Record<string, string> = {
   'User.sessions': P('ownSessions'),
   'User.roles': P('self'),
   'User.permissions': P('self'),
+  'User.email': P('contact'),
+  'User.emailVerified': P('contact'),
   AuditEvent: S(['audit:read']),
 };
 /** What anyone who may see an account sees: its public profile. Every other User field needs a rule. */

@@ -14,6 +14,9 @@ const ACCOUNTS = [
   { sub: 'alice-twin', preferred_username: 'alice', email: 'alice.other@corp.example' },
   { sub: 'carol-sub', email: 'carol.smith@corp.example' },
   { sub: 'dave-sub', preferred_username: 'dave', email: 'dave@corp.example' },
+  { sub: 'erin-verified', preferred_username: 'erinv', email: 'Erin@Corp.Example', email_verified: true },
+  { sub: 'erin-again', preferred_username: 'erinv2', email: 'erin@corp.example', email_verified: true },
+  { sub: 'frank-unverified', preferred_username: 'frank', email: 'frank@corp.example', email_verified: false },
 ];
 
 let provider: TestProvider;
@@ -175,6 +178,13 @@ describe('signing in', () => {
     const viaProvider = await signInWithCode('dave-sub');
     expect(viaProvider.user.id).not.toBe(local.user.id);
     expect(viaProvider.user.username).toBe('dave-2');
+  });
+
+  it("takes the provider's e-mail when it is verified and no other account holds it", async () => {
+    const contact = async (payload: any) => (await server.gql('{ me { email emailVerified } }', {}, { token: payload.accessToken })).body.data.me;
+    expect(await contact(await signInWithCode('erin-verified'))).toEqual({ email: 'Erin@corp.example', emailVerified: true });
+    expect(await contact(await signInWithCode('erin-again'))).toEqual({ email: null, emailVerified: false });
+    expect(await contact(await signInWithCode('frank-unverified'))).toEqual({ email: null, emailVerified: false });
   });
 
   it('works with a public client (no secret, PKCE only)', async () => {

@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Loading } from '../components/Loading';
 import { PageTitle } from '../components/PageTitle';
 import { ChangePasswordForm } from '../features/account/ChangePasswordForm';
+import { EmailSection } from '../features/email/EmailSection';
 import { AddToCartButton } from '../features/cart/AddToCartButton';
 import { CartView } from '../features/cart/CartView';
 import { Catalogue } from '../features/catalogue/Catalogue';
@@ -43,7 +44,12 @@ export function Page() {
     case '/sessions':
       return <SessionsView />;
     case '/account':
-      return <ChangePasswordForm />;
+      return (
+        <>
+          <ChangePasswordForm />
+          <EmailSection />
+        </>
+      );
     case '/explorer':
       if (!explorer) return <NotFound />;
       return (

@@ -6,11 +6,12 @@ import { describeReason } from '../../lib/errors';
 import { useSessionServices } from '../../lib/session-react';
 import { LoginForm } from './LoginForm';
 import { SignUpForm } from './SignUpForm';
+import { ForgotPasswordForm } from '../email/ForgotPasswordForm';
 
 /** Shown whenever nobody is signed in, with why the last session ended (if it did not end on purpose). */
 export function AuthScreen({ reason }: { reason: string | null }) {
   const { session } = useSessionServices();
-  const [mode, setMode] = useState<'login' | 'signup'>('login');
+  const [mode, setMode] = useState<'login' | 'signup' | 'forgot'>('login');
   const canRetry = reason === 'NETWORK_ERROR' || reason === 'SERVICE_UNAVAILABLE';
   return (
     <div className="auth-screen">
@@ -25,7 +26,14 @@ export function AuthScreen({ reason }: { reason: string | null }) {
           )}
         </Alert>
       )}
-      {mode === 'login' ? <LoginForm /> : <SignUpForm />}
+      {mode === 'login' ? <LoginForm /> : mode === 'signup' ? <SignUpForm /> : <ForgotPasswordForm />}
+      {mode === 'login' && (
+        <p className="switch">
+          <Button variant="link" onClick={() => setMode('forgot')}>
+            Forgot your password?
+          </Button>
+        </p>
+      )}
       <p className="switch">
         {mode === 'login' ? 'New here? ' : 'Already have an account? '}
         <Button variant="link" onClick={() => setMode(mode === 'login' ? 'signup' : 'login')}>

@@ -26,7 +26,7 @@ export function LoginForm({ username }: { username?: string }) {
     <form onSubmit={onSubmit} aria-labelledby="login-title" noValidate={false}>
       <h2 id="login-title">Log in</h2>
       {message && <Alert kind={problem?.code === 'RATE_LIMITED' && !waiting ? 'notice' : 'error'}>{message}</Alert>}
-      <Field label="Username" name="username" autoComplete="username" required defaultValue={username} autoCapitalize="none" spellCheck={false} />
+      <Field label="Username or e-mail address" name="username" autoComplete="username" required defaultValue={username} autoCapitalize="none" spellCheck={false} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <Button type="submit" variant="primary" busy={busy} busyLabel="Logging in…" disabled={waiting}>
         Log in

@@ -18,10 +18,10 @@ export function SignUpForm() {
   const { session } = useSessionServices();
   const [register] = useMutation(RegisterDocument);
   const { onSubmit, busy, message, problem, waiting } = useAuthForm(async (form) => {
-    const { data } = await register({ variables: { input: { username: String(form.get('username')), password: String(form.get('password')) } } });
+    const { data } = await register({ variables: { input: { username: String(form.get('username')), password: String(form.get('password')), email: String(form.get('email') ?? '') || null } } });
     if (data) session.signIn(data.register);
   });
-  const inline = problem?.field === 'username' || problem?.field === 'password';
+  const inline = problem?.field === 'username' || problem?.field === 'password' || problem?.field === 'email';
   return (
     <form onSubmit={onSubmit} aria-labelledby="signup-title">
       <h2 id="signup-title">Create an account</h2>
@@ -49,6 +49,17 @@ export function SignUpForm() {
         maxLength={128}
         hint="At least 8 characters; a phrase of a few words is easy to remember and hard to guess."
         error={problem?.field === 'password' ? problem.message : undefined}
+      />
+      <Field
+        label="E-mail address (optional)"
+        name="email"
+        type="email"
+        autoComplete="email"
+        maxLength={254}
+        autoCapitalize="none"
+        spellCheck={false}
+        hint="To reset your password if you forget it. We send a link to confirm it."
+        error={problem?.field === 'email' ? problem.message : undefined}
       />
       <Button type="submit" variant="primary" busy={busy} busyLabel="Creating your account…" disabled={waiting}>
         Create account
