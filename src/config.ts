@@ -6,6 +6,7 @@ import type { LogLevel } from './lib/logger';
 import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 import { parseOidcConfig, type OidcConfig } from './modules/oidc/oidc.config';
+import { parseMfaConfig, type MfaConfig } from './modules/mfa/mfa.config';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
@@ -60,6 +61,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Sign-in with OpenID Connect providers: PUBLIC_URL, OIDC_PROVIDERS and OIDC_<ID>_* (docs/oidc.md). */
   oidc: OidcConfig;
+  /** Second factors: MFA_REQUIRED_FOR and the passkey relying party (docs/mfa.md). */
+  mfa: MfaConfig;
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secret = loadSecret(env.JWT_SECRET, nodeEnv, dataDir);
   const algorithm = parseEnum('JWT_ALGORITHM', env.JWT_ALGORITHM, JWT_ALGORITHMS, 'HS256');
   const cookieSecure = parseBool('REFRESH_COOKIE_SECURE', env.REFRESH_COOKIE_SECURE, nodeEnv !== 'development');
+  const oidc = parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535));
   const config: Config = {
     env: nodeEnv,
     host: env.HOST ?? '0.0.0.0',
@@ -147,7 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocuments: parseTrustedDocuments(env),
     shutdownTimeout: parseDuration('SHUTDOWN_TIMEOUT', env.SHUTDOWN_TIMEOUT, 10, 0),
     logLevel: parseLogLevel(env.LOG_LEVEL, nodeEnv === 'test' ? 'silent' : 'info'),
-    oidc: parseOidcConfig(env, nodeEnv, parseIntIn('PORT', env.PORT, 4000, 0, 65535)),
+    oidc,
+    mfa: parseMfaConfig(env, oidc.publicUrl),
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');

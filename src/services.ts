@@ -21,6 +21,13 @@ import type { OidcService } from './modules/oidc/oidc.service';
 import { ManagerGuard } from './modules/access/managers';
 import { RoleService } from './modules/access/role.service';
 import { ApiTokenService } from './modules/access/api-token.service';
+import { MfaService } from './modules/mfa/mfa.service';
+import { MfaTickets } from './modules/mfa/mfa.tickets';
+import { PasskeyService } from './modules/mfa/passkey.service';
+import { MfaGate, MfaLoginService } from './modules/mfa/mfa-login.service';
+import { StepUp } from './modules/mfa/step-up';
+import { RecoveryCodeHasher } from './modules/mfa/recovery-codes';
+import type { MfaEvents } from './modules/mfa/mfa.events';
 
 export interface Services {
   tokens: TokenService;
@@ -38,6 +45,10 @@ export interface Services {
   sql: NativeSql;
   roles: RoleService;
   apiTokens: ApiTokenService;
+  mfa: MfaService;
+  mfaLogin: MfaLoginService;
+  passkeys: PasskeyService;
+  stepUp: StepUp;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -51,11 +62,19 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const users = new UserService(sessions, clock, audit, managers);
   const roles = new RoleService(users, sessions, managers, clock, audit);
   const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, live);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit);
+  // Until the account-events seam lands, second-factor events reach the audit trail only (docs/mfa.md#notices).
+  const mfaEvents: MfaEvents = { emit: () => undefined };
+  const mfa = new MfaService(new Sealer(config.jwt.secret, 'totp'), new RecoveryCodeHasher(config.jwt.secret), clock, limits, audit, users, mfaEvents);
+  const tickets = new MfaTickets(clock);
+  const passkeys = new PasskeyService(config.mfa.webauthn, tickets, clock);
+  const stepUp = new StepUp(mfa, clock, config.session.freshLoginWindow);
+  const gate = new MfaGate(mfa, tickets);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, limits, audit, gate, stepUp);
+  const mfaLogin = new MfaLoginService(mfa, passkeys, tickets, sessions, auth.sign, limits, audit);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens };
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, mfa, mfaLogin, passkeys, stepUp };
 }

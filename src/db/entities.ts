@@ -12,12 +12,14 @@ import { LoginCodeSchema } from '../modules/oidc/login-code.entity';
 import { OidcFlowSchema } from '../modules/oidc/oidc-flow.entity';
 import { AccessRoleSchema, RolePermissionSchema, UserRoleSchema } from '../modules/access/role.entity';
 import { ApiTokenSchema } from '../modules/access/api-token.entity';
+import { MfaTicketSchema, PasskeySchema, RecoveryCodeSchema, TotpFactorSchema } from '../modules/mfa/mfa.entities';
 import { Migration20261124000000_init } from './migrations/Migration20261124000000_init';
 import { Migration20261124010000_audit } from './migrations/Migration20261124010000_audit';
 import { Migration20261130000000_shop } from './migrations/Migration20261130000000_shop';
 import { Migration20261130010000_products_seed } from './migrations/Migration20261130010000_products_seed';
 import { Migration20261130020000_oidc } from './migrations/Migration20261130020000_oidc';
 import { Migration20261201000000_access } from './migrations/Migration20261201000000_access';
+import { Migration20261201160000_mfa } from './migrations/Migration20261201160000_mfa';
 
 export const entities = [
   UserSchema,
@@ -36,6 +38,10 @@ export const entities = [
   RolePermissionSchema,
   UserRoleSchema,
   ApiTokenSchema,
+  TotpFactorSchema,
+  RecoveryCodeSchema,
+  PasskeySchema,
+  MfaTicketSchema,
 ];
 
 /** Listed explicitly so the same migrations run from src/ (tsx, jest) and dist/ (node). */
@@ -46,4 +52,5 @@ export const migrationsList = [
   { name: 'Migration20261130010000_products_seed', class: Migration20261130010000_products_seed },
   { name: 'Migration20261130020000_oidc', class: Migration20261130020000_oidc },
   { name: 'Migration20261201000000_access', class: Migration20261201000000_access },
+  { name: 'Migration20261201160000_mfa', class: Migration20261201160000_mfa },
 ];

@@ -6,7 +6,8 @@ const AUTH_TABLES = ['users', 'sessions', 'refresh_tokens'];
 const SHOP_TABLES = ['products', 'shoppers', 'cart_items', 'wishlists', 'wishlist_items'];
 const OIDC_TABLES = ['user_identities', 'login_codes', 'oidc_flows'];
 const ACCESS_TABLES = ['roles', 'role_permissions', 'user_roles', 'api_tokens'];
-const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES];
+const MFA_TABLES = ['mfa_totp', 'mfa_recovery_codes', 'passkeys', 'mfa_tickets'];
+const TABLES = [...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, ...MFA_TABLES];
 
 describe('migrations', () => {
   const fresh = useFreshOrm();
@@ -57,6 +58,8 @@ describe('migrations', () => {
 
   it('steps back one migration at a time, to nothing, and up again', async () => {
     const migrator = fresh.orm.getMigrator();
+    await migrator.down();
+    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES]);
     await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES]);
     await migrator.down();

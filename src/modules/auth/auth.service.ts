@@ -1,7 +1,6 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
-import { epochSeconds } from '../../lib/clock';
-import { BadCredentialsError, ForbiddenError, RateLimitedError, UsernameTakenError } from '../../errors';
+import { BadCredentialsError, RateLimitedError, UsernameTakenError } from '../../errors';
 import { withRetry } from '../../db/retry';
 import type { AccessSigner, ClientMeta, IssuedSession, SessionService } from '../session/session.service';
 import type { Session } from '../session/session.entity';
@@ -12,6 +11,9 @@ import { assertNotGuessable } from './password.policy';
 import type { RateLimits } from './rate-limit';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessClaims, TokenService } from './token.service';
+import { acrOf, splitAmr } from '../mfa/amr';
+import type { MfaGate } from '../mfa/mfa-login.service';
+import type { StepUp } from '../mfa/step-up';
 
 export interface Credentials {
   username: string;
@@ -26,16 +28,23 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly users: UserService,
     private readonly clock: Clock,
-    private readonly freshWindow: number,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
+    private readonly mfaGate: MfaGate,
+    private readonly stepUp: StepUp,
   ) {}
 
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
   readonly sign: AccessSigner = (user: User, session: Session, fresh: boolean) => {
-    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined });
+    const amr = splitAmr(session.amr);
+    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined, amr, acr: acrOf(amr) });
     return { accessToken: token, accessExp: claims.exp };
   };
+
+  /** After a first factor other than login's password (a provider sign-in): MFA_REQUIRED when the account has a second factor. */
+  secondFactorGate(em: EntityManager, user: User, first: 'fed'): Promise<void> {
+    return this.mfaGate.afterFirstFactor(em, user, first);
+  }
 
   async register(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
     await this.limits.attempt('register', meta.ip);
@@ -67,6 +76,7 @@ export class AuthService {
       throw new BadCredentialsError();
     }
     await this.limits.loginSucceeded(input.username, meta.ip);
+    await this.mfaGate.afterFirstFactor(em, user, 'pwd'); // MFA_REQUIRED when the account has a second factor
     const rehashed = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(password) : undefined;
     // The session starts only if the hash we verified is still the stored one (a racing changePassword wins).
     const guard = { verifiedHash: user.passwordHash, rehashed };
@@ -84,7 +94,7 @@ export class AuthService {
 
   /** Needs a recent password check; keeps the caller's session (with a new pair) and ends every other one. */
   async changePassword(em: EntityManager, viewer: User, claims: AccessClaims, input: { currentPassword: string; newPassword: string }, meta: ClientMeta): Promise<IssuedSession> {
-    this.assertFresh(claims);
+    await this.stepUp.require(em, viewer.id, claims);
     const current = this.passwords.normalizeForLogin(input.currentPassword);
     const next = this.passwords.normalize(input.newPassword, 'newPassword');
     assertNotGuessable(next, viewer.username, 'newPassword');
@@ -112,7 +122,7 @@ export class AuthService {
    * password, counted against the login limits. The username is free again afterwards.
    */
   async deleteAccount(em: EntityManager, viewer: User, claims: AccessClaims, currentPassword: string, meta: ClientMeta): Promise<void> {
-    this.assertFresh(claims);
+    await this.stepUp.require(em, viewer.id, claims);
     await this.checkCurrentPassword(viewer, claims, this.passwords.normalizeForLogin(currentPassword), meta, 'deleteAccount');
     await this.users.deleteAccount(em, viewer.id);
     // The id only: the username is free for someone else now, and the trail must not tie it to this account.
@@ -133,12 +143,6 @@ export class AuthService {
     user.passwordHash = passwordHash;
     this.sessions.announce(user.id);
     this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli' } });
-  }
-
-  /** Only tokens minted by a password check within FRESH_LOGIN_WINDOW may change or delete the account. */
-  private assertFresh(claims: AccessClaims): void {
-    const now = epochSeconds(this.clock.now());
-    if (claims.auth_time === undefined || now - claims.auth_time > this.freshWindow) throw new ForbiddenError('FRESH_LOGIN_REQUIRED');
   }
 
   /** A password check like login's: it counts against the same limits, and a success clears the account's failures. */

@@ -14,6 +14,10 @@ export interface AccessClaims {
   aud: string;
   /** Present only on tokens minted by a password check (login, register, changePassword). */
   auth_time?: number;
+  /** RFC 8176 methods the session was opened with (pwd, otp, hwk, user, mfa, fed); kept on refresh. */
+  amr?: string[];
+  /** `urn:tokengate:mfa` when a second factor was used. */
+  acr?: string;
 }
 
 /** Thrown by verify(); the reason is what the client will see. */
@@ -40,7 +44,7 @@ export class TokenService {
     return this.cfg.accessTtl;
   }
 
-  sign(input: { userId: string; sessionId: string; authTime?: Date }): { token: string; claims: AccessClaims } {
+  sign(input: { userId: string; sessionId: string; authTime?: Date; amr?: string[]; acr?: string }): { token: string; claims: AccessClaims } {
     const iat = epochSeconds(this.clock.now());
     const claims: AccessClaims = {
       sub: input.userId,
@@ -51,6 +55,8 @@ export class TokenService {
       iss: this.cfg.issuer,
       aud: this.cfg.audience,
       ...(input.authTime ? { auth_time: epochSeconds(input.authTime) } : {}),
+      ...(input.amr?.length ? { amr: input.amr } : {}),
+      ...(input.acr ? { acr: input.acr } : {}),
     };
     const { alg, kid, signKey } = this.cfg.keys.signing;
     const token = jwt.sign(claims, signKey, { algorithm: alg, header: { alg, typ: TYP, kid } });
@@ -85,6 +91,8 @@ export class TokenService {
     if (c.exp! - c.iat! > this.cfg.maxLifetime || c.exp! <= c.iat!) throw new TokenError('TOKEN_INVALID');
     if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.jti !== 'string') throw new TokenError('TOKEN_INVALID');
     if (c.auth_time !== undefined && !Number.isInteger(c.auth_time)) throw new TokenError('TOKEN_INVALID');
+    if (c.amr !== undefined && (!Array.isArray(c.amr) || !c.amr.every((m) => typeof m === 'string'))) throw new TokenError('TOKEN_INVALID');
+    if (c.acr !== undefined && typeof c.acr !== 'string') throw new TokenError('TOKEN_INVALID');
     this.remember(token, Object.freeze(c as AccessClaims));
     return c as AccessClaims;
   }

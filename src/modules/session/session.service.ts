@@ -58,11 +58,12 @@ export class SessionService {
   /**
    * Starts a session after a password check. For an existing user, `guard` holds the hash that was verified:
    * the session starts only while it is still the stored hash (the update also locks the user row, so a
-   * concurrent changePassword either sees this session and ends it, or makes this login fail).
+   * concurrent changePassword either sees this session and ends it, or makes this login fail). `amr` says how
+   * the person signed in (RFC 8176); every token of the session carries it.
    */
-  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner, guard?: { verifiedHash: string; rehashed?: string }): Promise<IssuedSession> {
+  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner, guard?: { verifiedHash: string; rehashed?: string }, amr: readonly string[] = ['pwd']): Promise<IssuedSession> {
     const now = this.clock.now();
-    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta });
+    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta, amr });
     const refreshToken = newToken();
     await em.transactional(async (tx) => {
       if (guard) {
