@@ -24,7 +24,8 @@ import { assertWebBuild, landingPageLink, WEB_PREFIX, webApp, webDistDir } from 
 import { registerWebSocket, upgradeGuard } from './http/websocket';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import { openLiveBus } from './modules/live/live.bus';
-import { LiveService, socketInspector } from './modules/live/live.service';
+import { LiveService } from './modules/live/live.service';
+import { socketInspector } from './modules/live/live.inspector';
 import { SocketRegistry } from './modules/live/live.sockets';
 import { liveServerOptions } from './modules/live/live.server';
 import { oidcRoutes } from './modules/oidc/oidc.routes';
@@ -157,6 +158,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     await apollo.stop();
     await services.apiTokens.flush();
+    await services.events.flush();
     await services.audit.flush();
     await live.flush();
     await bus.close();

@@ -27,7 +27,9 @@ import { PasskeyService } from './modules/mfa/passkey.service';
 import { MfaGate, MfaLoginService } from './modules/mfa/mfa-login.service';
 import { StepUp } from './modules/mfa/step-up';
 import { RecoveryCodeHasher } from './modules/mfa/recovery-codes';
-import type { MfaEvents } from './modules/mfa/mfa.events';
+import { AccountEvents } from './events';
+import { auditAccountEvents } from './modules/audit/audit.listener';
+import { reviseLiveOnAccountEvents } from './modules/live/live.listener';
 
 export interface Services {
   tokens: TokenService;
@@ -49,32 +51,34 @@ export interface Services {
   mfaLogin: MfaLoginService;
   passkeys: PasskeyService;
   stepUp: StepUp;
+  /** What happened to accounts: audit, live re-checks (and mail) listen. */
+  events: AccountEvents;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
 export function createServices(config: Config, clock: Clock, limits: RateLimits, getEm: () => EntityManager, logger: Logger, live: LiveService): Services {
   const audit = new AuditService(getEm, clock, logger);
+  const events = new AccountEvents(logger);
+  auditAccountEvents(events, audit);
+  reviseLiveOnAccountEvents(events, live);
   const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
   const passwords = new PasswordService(config.argon2);
-  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, live);
+  const sessions = new SessionService(config.session, new Sealer(config.jwt.secret, 'refresh-grace'), clock, audit, sql, events);
   const managers = new ManagerGuard();
-  const users = new UserService(sessions, clock, audit, managers);
-  const roles = new RoleService(users, sessions, managers, clock, audit);
-  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, live);
-  // Until the account-events seam lands, second-factor events reach the audit trail only (docs/mfa.md#notices).
-  const mfaEvents: MfaEvents = { emit: () => undefined };
-  const mfa = new MfaService(new Sealer(config.jwt.secret, 'totp'), new RecoveryCodeHasher(config.jwt.secret), clock, limits, audit, users, mfaEvents);
+  const users = new UserService(sessions, clock, events, managers);
+  const roles = new RoleService(users, sessions, managers, clock, audit, events);
+  const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, events);
+  const mfa = new MfaService(new Sealer(config.jwt.secret, 'totp'), new RecoveryCodeHasher(config.jwt.secret), clock, limits, audit, users, events);
   const tickets = new MfaTickets(clock);
   const passkeys = new PasskeyService(config.mfa.webauthn, tickets, clock);
   const stepUp = new StepUp(mfa, clock, config.session.freshLoginWindow);
-  const gate = new MfaGate(mfa, tickets);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, limits, audit, gate, stepUp);
-  const mfaLogin = new MfaLoginService(mfa, passkeys, tickets, sessions, auth.sign, limits, audit);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, limits, audit, events, new MfaGate(mfa, tickets), stepUp);
+  const mfaLogin = new MfaLoginService(mfa, passkeys, tickets, sessions, auth.sign, limits, audit, events);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
   const products = new ProductService(clock, audit, [carts, wishlists], live);
-  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth });
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, mfa, mfaLogin, passkeys, stepUp };
+  const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth, events });
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, events, mfa, mfaLogin, passkeys, stepUp };
 }

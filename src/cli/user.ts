@@ -87,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof AppError) return fail(`${err.extensions.code}: ${err.message}`, 1);
     throw err;
   } finally {
+    await services.events.flush();
     await services.audit.flush();
     await live.flush();
     await bus.close();

@@ -9,7 +9,7 @@ import { cleanName } from '../../lib/text';
 import type { AuditService } from '../audit/audit.service';
 import type { RateLimits } from '../auth/rate-limit';
 import type { ClientMeta } from '../session/session.service';
-import type { LiveService } from '../live/live.service';
+import type { AccountEvents } from '../../events';
 import type { User } from '../user/user.entity';
 import { USER_COLUMNS, userFromRow, type UserRow } from '../user/user.row';
 import type { Actor } from '../user/user.service';
@@ -67,7 +67,7 @@ export class ApiTokenService {
     private readonly audit: AuditService,
     private readonly limits: RateLimits,
     private readonly logger: Logger,
-    private readonly live: LiveService,
+    private readonly events: AccountEvents,
   ) {}
 
   /**
@@ -100,7 +100,7 @@ export class ApiTokenService {
         await tx.insert(row);
       }),
     );
-    this.audit.record({ type: 'API_TOKEN_CREATED', userId: owner.id, ...meta, detail: { tokenId: row.id, name, scopes, expiresAt: row.expiresAt.toISOString() } });
+    this.events.emit({ type: 'API_TOKEN_CREATED', userId: owner.id, meta, tokenId: row.id, name, scopes, expiresAt: row.expiresAt.toISOString() });
     return { token: secret.token, apiToken: row };
   }
 
@@ -118,8 +118,8 @@ export class ApiTokenService {
     if (token.revokedAt) return false;
     const revoked = (await em.nativeUpdate(ApiToken, { id: token.id, revokedAt: null }, { revokedAt: this.clock.now() })) === 1;
     if (revoked) {
-      this.audit.record({ type: 'API_TOKEN_REVOKED', userId: token.userId, ...actor.meta, detail: { tokenId: token.id, name: token.name, by: actor.user.id } });
-      this.live.sessionsChanged(token.userId); // sockets opened with it close (API_TOKEN_REVOKED)
+      // Sockets opened with it close (API_TOKEN_REVOKED) at the re-check the event starts.
+      this.events.emit({ type: 'API_TOKEN_REVOKED', userId: token.userId, meta: actor.meta, tokenId: token.id, name: token.name, by: actor.user.id });
     }
     return revoked;
   }

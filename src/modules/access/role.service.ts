@@ -5,6 +5,7 @@ import { withRetry } from '../../db/retry';
 import type { Clock } from '../../lib/clock';
 import { cleanName } from '../../lib/text';
 import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { SessionService } from '../session/session.service';
 import { User, type Role } from '../user/user.entity';
 import type { Actor, UserService } from '../user/user.service';
@@ -42,6 +43,7 @@ export class RoleService {
     private readonly managers: ManagerGuard,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   /** What an account's roles allow: everything for an admin, else the union of its custom roles. */
@@ -176,7 +178,7 @@ export class RoleService {
         return { user, changed: true };
       }),
     ).catch(rethrowVanishedRole);
-    if (changed) this.audit.record({ type: 'ROLE_GRANTED', userId: user.id, ...actor.meta, detail: { role, by: by(actor) } });
+    if (changed) this.events.emit({ type: 'ROLE_GRANTED', userId: user.id, meta: actor.meta, role, by: by(actor) });
     return user;
   }
 
@@ -203,8 +205,7 @@ export class RoleService {
       }),
     );
     if (changed) {
-      this.audit.record({ type: 'ROLE_REVOKED', userId: user.id, ...actor.meta, detail: { role, by: by(actor) } });
-      this.sessions.announce(user.id);
+      this.events.emit({ type: 'ROLE_REVOKED', userId: user.id, meta: actor.meta, role, by: by(actor) });
     }
     return user;
   }
@@ -234,8 +235,7 @@ export class RoleService {
       }),
     );
     if (result.changed) {
-      this.audit.record({ type: 'ROLE_CHANGED', userId: result.user.id, ...actor.meta, detail: { from: result.before, to: role, by: by(actor) } });
-      this.sessions.announce(result.user.id);
+      this.events.emit({ type: 'ROLE_CHANGED', userId: result.user.id, meta: actor.meta, from: result.before, to: role, by: by(actor) });
     }
     return result.user;
   }

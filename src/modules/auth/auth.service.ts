@@ -10,6 +10,7 @@ import type { PasswordService } from './password.service';
 import { assertNotGuessable } from './password.policy';
 import type { RateLimits } from './rate-limit';
 import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { AccessClaims, TokenService } from './token.service';
 import { acrOf, splitAmr } from '../mfa/amr';
 import type { MfaGate } from '../mfa/mfa-login.service';
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
+    private readonly events: AccountEvents,
     private readonly mfaGate: MfaGate,
     private readonly stepUp: StepUp,
   ) {}
@@ -55,7 +57,7 @@ export class AuthService {
     const user = new User(username, await this.passwords.hash(password), this.clock.now());
     try {
       const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign));
-      this.audit.record({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, ...meta });
+      this.events.emit({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, meta });
       return issued;
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) throw new UsernameTakenError();
@@ -81,7 +83,7 @@ export class AuthService {
     // The session starts only if the hash we verified is still the stored one (a racing changePassword wins).
     const guard = { verifiedHash: user.passwordHash, rehashed };
     const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard));
-    this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta });
+    this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta });
     return issued;
   }
 
@@ -112,8 +114,7 @@ export class AuthService {
       }),
     );
     viewer.passwordHash = newHash;
-    this.sessions.announce(viewer.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, ...meta });
+    this.events.emit({ type: 'PASSWORD_CHANGED', userId: viewer.id, sessionId: session.id, meta });
     return issued;
   }
 
@@ -126,7 +127,7 @@ export class AuthService {
     await this.checkCurrentPassword(viewer, claims, this.passwords.normalizeForLogin(currentPassword), meta, 'deleteAccount');
     await this.users.deleteAccount(em, viewer.id);
     // The id only: the username is free for someone else now, and the trail must not tie it to this account.
-    this.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, ...meta });
+    this.events.emit({ type: 'ACCOUNT_DELETED', userId: viewer.id, sessionId: claims.sid, meta });
   }
 
   /** The operator's reset (CLI): same policy as changePassword, no old password, and every session ends. */
@@ -141,8 +142,7 @@ export class AuthService {
       }),
     );
     user.passwordHash = passwordHash;
-    this.sessions.announce(user.id);
-    this.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, ...meta, detail: { by: 'cli' } });
+    this.events.emit({ type: 'PASSWORD_CHANGED', userId: user.id, meta, by: 'cli' });
   }
 
   /** A password check like login's: it counts against the same limits, and a success clears the account's failures. */

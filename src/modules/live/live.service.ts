@@ -1,13 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { NativeSql } from '../../db/native-sql';
-import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
-import { UnauthenticatedError } from '../../errors';
-import { loadViewer } from '../auth/viewer';
-import { loadGrant } from '../access/viewer';
-import type { Services } from '../../services';
 import type { LiveBus, LiveEvent } from './live.bus';
-import type { SocketInspector, SocketRegistry } from './live.sockets';
+
+/** What the service needs of the socket registry (live.sockets.ts): re-checks by user and of everyone. */
+export interface Rechecker {
+  recheckUser(userId: string): Promise<void>;
+  recheckAll(): Promise<void>;
+}
 
 /**
  * Live updates across instances: publishers name what changed (ids only), every instance hears it on the
@@ -15,7 +14,7 @@ import type { SocketInspector, SocketRegistry } from './live.sockets';
  */
 export class LiveService {
   private readonly topics = new EventEmitter().setMaxListeners(0);
-  private registry?: SocketRegistry;
+  private registry?: Rechecker;
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly bus: LiveBus, private readonly logger: Logger) {
@@ -23,7 +22,7 @@ export class LiveService {
   }
 
   /** The sockets this instance serves, re-checked when a user's sessions change. */
-  attach(registry: SocketRegistry): void {
+  attach(registry: Rechecker): void {
     this.registry = registry;
   }
 
@@ -105,24 +104,4 @@ export class LiveService {
     else if (event.type === 'cart') this.topics.emit(`cart:${event.userId}`, event);
     else this.topics.emit(`product:${event.productId}`, event);
   }
-}
-
-/**
- * The socket check: the same lookups HTTP runs per guarded request (the session's liveness, or the API token's),
- * and the permissions in effect, so a socket can be closed when they shrink.
- */
-export function socketInspector(sql: NativeSql, services: Pick<Services, 'apiTokens'>, clock: Clock, idleTtl: number): SocketInspector {
-  return async (auth, meta) => {
-    try {
-      if (auth.apiToken) {
-        const { user, token } = await services.apiTokens.authenticate(auth.apiToken.hash, meta);
-        return { failure: null, userId: user.id, expiresAt: token.expiresAt.getTime(), permissions: (await loadGrant(sql, user, token)).effective };
-      }
-      const user = await loadViewer(sql, auth.claims, clock, idleTtl);
-      return { failure: null, userId: user.id, expiresAt: auth.claims.exp * 1000, permissions: (await loadGrant(sql, user, null)).effective };
-    } catch (err) {
-      if (err instanceof UnauthenticatedError) return { failure: err.reason };
-      throw err;
-    }
-  };
 }

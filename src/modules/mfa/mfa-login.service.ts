@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { withRetry } from '../../db/retry';
 import { InvalidMfaCodeError, InvalidMfaTokenError, MfaRequiredError, PasskeyRejectedError } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { RateLimits } from '../auth/rate-limit';
 import type { AccessSigner, ClientMeta, IssuedSession, SessionService } from '../session/session.service';
 import { User } from '../user/user.entity';
@@ -38,6 +39,7 @@ export class MfaLoginService {
     private readonly sign: AccessSigner,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   /** A TOTP code or a recovery code; five wrong ones end the mfaToken, and each counts against the login limits. */
@@ -91,7 +93,7 @@ export class MfaLoginService {
     if (!user || !user.isActive) throw new PasskeyRejectedError('UNKNOWN_CREDENTIAL');
     await this.limits.loginSucceeded(user.username, meta.ip);
     const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, undefined, PASSKEY_ONLY_AMR));
-    this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta, detail: { method: 'passkey' } });
+    this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, method: 'passkey' });
     return issued;
   }
 
@@ -112,7 +114,7 @@ export class MfaLoginService {
     const first = (ticket.firstFactor === 'fed' ? 'fed' : 'pwd') as FirstFactor;
     const guard = first === 'pwd' ? { verifiedHash: user.passwordHash } : undefined;
     const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard, amrWith(first, method)));
-    this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta, detail: { method: first === 'fed' ? 'oidc' : 'password', mfa: method } });
+    this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, ...(first === 'fed' ? { method: 'oidc' as const } : {}), secondFactor: method });
     return issued;
   }
 }

@@ -14,7 +14,8 @@ import { Passkey, RecoveryCode, TotpFactor } from './mfa.entities';
 import { looksLikeRecoveryCode, newRecoveryCodes, type RecoveryCodeHasher } from './recovery-codes';
 import { matchTotp, newTotpSecret, otpauthUri } from './totp';
 import type { SecondFactor } from './amr';
-import type { MfaEvents } from './mfa.events';
+import type { AccountEvents } from '../../events';
+import './mfa.events';
 
 /** What an account has enrolled. */
 export interface MfaStatus {
@@ -43,7 +44,7 @@ export class MfaService {
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
     private readonly users: UserService,
-    private readonly events: MfaEvents,
+    private readonly events: AccountEvents,
   ) {}
 
   async status(em: EntityManager, userId: string): Promise<MfaStatus> {
@@ -90,8 +91,7 @@ export class MfaService {
       }),
     );
     await this.limits.loginSucceeded(viewer.username, meta.ip);
-    this.audit.record({ type: 'MFA_FACTOR_ADDED', userId: viewer.id, ...meta, detail: { method: 'totp' } });
-    this.events.emit({ type: 'MFA_FACTOR_ADDED', userId: viewer.id, method: 'totp', meta });
+    this.events.emit({ type: 'MFA_FACTOR_ADDED', userId: viewer.id, meta, method: 'totp' });
     return codes;
   }
 
@@ -104,8 +104,7 @@ export class MfaService {
         if ((await tx.count(Passkey, { userId: viewer.id })) === 0) await tx.nativeDelete(RecoveryCode, { userId: viewer.id });
       }),
     );
-    this.audit.record({ type: 'MFA_FACTOR_REMOVED', userId: viewer.id, ...meta, detail: { method: 'totp' } });
-    this.events.emit({ type: 'MFA_FACTOR_REMOVED', userId: viewer.id, method: 'totp', meta });
+    this.events.emit({ type: 'MFA_FACTOR_REMOVED', userId: viewer.id, meta, method: 'totp' });
   }
 
   /** Ten new recovery codes, after a current TOTP code or a recovery code; the old ones stop working. */
@@ -113,7 +112,6 @@ export class MfaService {
     await this.requireCode(em, viewer, code, meta, 'regenerateRecoveryCodes');
     const codes = newRecoveryCodes();
     await withRetry(() => em.transactional((tx) => this.replaceRecoveryCodes(tx, viewer.id, codes)));
-    this.audit.record({ type: 'RECOVERY_CODES_REGENERATED', userId: viewer.id, ...meta });
     this.events.emit({ type: 'RECOVERY_CODES_REGENERATED', userId: viewer.id, meta });
     return codes;
   }
@@ -128,16 +126,14 @@ export class MfaService {
     if (!method) return null;
     await this.limits.loginSucceeded(user.username, meta.ip);
     if (method === 'recovery_code') {
-      this.audit.record({ type: 'RECOVERY_CODE_USED', userId: user.id, ...meta });
-      this.events.emit({ type: 'RECOVERY_CODE_USED', userId: user.id, left: await em.count(RecoveryCode, { userId: user.id, usedAt: null }), meta });
+      this.events.emit({ type: 'RECOVERY_CODE_USED', userId: user.id, meta, left: await em.count(RecoveryCode, { userId: user.id, usedAt: null }) });
     }
     return method;
   }
 
   /** Audits and announces a passkey that PasskeyService just stored. */
   passkeyAdded(userId: string, passkey: Passkey, meta: ClientMeta): void {
-    this.audit.record({ type: 'MFA_FACTOR_ADDED', userId, ...meta, detail: { method: 'passkey', passkeyId: passkey.id } });
-    this.events.emit({ type: 'MFA_FACTOR_ADDED', userId, method: 'passkey', meta });
+    this.events.emit({ type: 'MFA_FACTOR_ADDED', userId, meta, method: 'passkey', passkeyId: passkey.id });
   }
 
   listPasskeys(em: EntityManager, userId: string): Promise<Passkey[]> {
@@ -161,8 +157,7 @@ export class MfaService {
       }),
     );
     em.getUnitOfWork().unsetIdentity(passkey);
-    this.audit.record({ type: 'MFA_FACTOR_REMOVED', userId: viewer.id, ...meta, detail: { method: 'passkey', passkeyId: passkey.id } });
-    this.events.emit({ type: 'MFA_FACTOR_REMOVED', userId: viewer.id, method: 'passkey', meta });
+    this.events.emit({ type: 'MFA_FACTOR_REMOVED', userId: viewer.id, meta, method: 'passkey', passkeyId: passkey.id });
   }
 
   /**
@@ -180,8 +175,7 @@ export class MfaService {
         return user;
       }),
     );
-    this.audit.record({ type: 'MFA_RESET', userId: user.id, ...actor.meta, detail: { by: actor.user?.id ?? 'cli' } });
-    this.events.emit({ type: 'MFA_RESET', userId: user.id, by: actor.user?.id ?? null, meta: actor.meta });
+    this.events.emit({ type: 'MFA_RESET', userId: user.id, meta: actor.meta, by: actor.user?.id ?? 'cli' });
     return user;
   }
 

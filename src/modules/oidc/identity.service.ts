@@ -4,7 +4,7 @@ import { epochSeconds } from '../../lib/clock';
 import { withRetry } from '../../db/retry';
 import { ForbiddenError, LastSignInMethodError, NotFoundError, OidcFlowError, PasswordAlreadySetError } from '../../errors';
 import { isUuid } from '../../lib/ids';
-import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import { assertNotGuessable } from '../auth/password.policy';
 import type { PasswordService } from '../auth/password.service';
 import type { AccessClaims } from '../auth/token.service';
@@ -29,7 +29,7 @@ export class IdentityService {
     private readonly passwords: PasswordService,
     private readonly clock: Clock,
     private readonly freshWindow: number,
-    private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   /**
@@ -60,7 +60,7 @@ export class IdentityService {
         if (raced) return raced;
         continue;
       }
-      this.audit.record({ type: 'REGISTERED', userId: user.id, ...meta, detail: { method: 'oidc', provider } });
+      this.events.emit({ type: 'REGISTERED', userId: user.id, meta, method: 'oidc', provider });
       return user;
     }
     throw new Error(`no free username near "${base}" after ${NAME_ATTEMPTS} attempts`);
@@ -84,7 +84,7 @@ export class IdentityService {
         if (!(err instanceof UniqueConstraintViolationException) || attempt > 0) throw err;
         continue;
       }
-      this.audit.record({ type: 'IDENTITY_LINKED', userId, ...meta, detail: { provider, identityId: identity.id } });
+      this.events.emit({ type: 'IDENTITY_LINKED', userId, meta, provider, identityId: identity.id });
       return identity;
     }
   }
@@ -108,7 +108,7 @@ export class IdentityService {
         return identity;
       }),
     );
-    this.audit.record({ type: 'IDENTITY_UNLINKED', userId: viewer.id, ...meta, detail: { provider: removed.provider, identityId: removed.id } });
+    this.events.emit({ type: 'IDENTITY_UNLINKED', userId: viewer.id, meta, provider: removed.provider, identityId: removed.id });
   }
 
   /** A first password for an account created by a provider sign-in; needs a recent sign-in, like changePassword. */
@@ -121,7 +121,7 @@ export class IdentityService {
     const changed = await withRetry(() => em.nativeUpdate(User, { id: viewer.id, passwordHash: NO_PASSWORD }, { passwordHash, updatedAt: this.clock.now() }));
     if (changed !== 1) throw new PasswordAlreadySetError();
     viewer.passwordHash = passwordHash;
-    this.audit.record({ type: 'PASSWORD_SET', userId: viewer.id, sessionId: claims.sid, ...meta });
+    this.events.emit({ type: 'PASSWORD_SET', userId: viewer.id, sessionId: claims.sid, meta });
   }
 
   /** The active owner of a known identity (noting its use); a deactivated owner refuses the sign-in. */

@@ -7,6 +7,7 @@ import { withRetry } from '../../db/retry';
 import { isUnavailable } from '../../db/unavailable';
 import { OidcFlowError, ServiceUnavailableError, type OidcFailure } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { AuthService } from '../auth/auth.service';
 import type { RateLimits } from '../auth/rate-limit';
 import { Session } from '../session/session.entity';
@@ -55,6 +56,7 @@ export class OidcBrowserFlow {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly logger: Logger,
+    private readonly events: AccountEvents,
   ) {}
 
   /** GET /auth/oidc/:provider/start: a new authorization request with state, nonce and PKCE (S256). */
@@ -117,7 +119,7 @@ export class OidcBrowserFlow {
       const user = await this.identities.signIn(em, provider.id, profile, meta);
       if (flow.delivery === 'COOKIE') {
         const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign));
-        this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta, detail: { method: 'oidc', provider: provider.id } });
+        this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, method: 'oidc', provider: provider.id });
         return { kind: 'redirect', location: flow.redirect, refresh: issued };
       }
       const { code } = await withRetry(() => this.codes.issue(em, { purpose: 'LOGIN', userId: user.id, provider: provider.id, ttlSeconds: LOGIN_CODE_TTL }));

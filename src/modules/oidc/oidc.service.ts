@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock';
 import { withRetry } from '../../db/retry';
 import { BadUserInputError, InvalidLoginCodeError, ProviderUnavailableError } from '../../errors';
 import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { AuthService } from '../auth/auth.service';
 import type { RateLimits } from '../auth/rate-limit';
 import type { AccessClaims } from '../auth/token.service';
@@ -39,6 +40,7 @@ export class OidcService {
     private readonly clock: Clock,
     private readonly freshWindow: number,
     private readonly audit: AuditService,
+    private readonly events: AccountEvents,
   ) {}
 
   list(): AuthProviderModel[] {
@@ -56,7 +58,7 @@ export class OidcService {
     }
     await this.auth.secondFactorGate(em, user, 'fed');
     const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, undefined, ['fed']));
-    this.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, ...meta, detail: { method: 'oidc', provider: row.provider, via: 'code' } });
+    this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, method: 'oidc', provider: row.provider, via: 'code' });
     return issued;
   }
 

@@ -6,8 +6,8 @@ import type { Sealer } from '../../lib/sealer';
 import { BadCredentialsError, NotFoundError, UnauthenticatedError } from '../../errors';
 import { isUuid, uuidv7 } from '../../lib/ids';
 import { withRetry } from '../../db/retry';
-import type { LiveService } from '../live/live.service';
 import type { NativeSql } from '../../db/native-sql';
+import type { AccountEvents } from '../../events';
 import type { AuditService } from '../audit/audit.service';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
@@ -44,15 +44,15 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly sql: NativeSql,
-    private readonly live: LiveService,
+    private readonly events: AccountEvents,
   ) {}
 
   /**
-   * Tells every instance to re-check the user's open sockets. Call it once the change is committed: a
-   * re-check that runs before the commit would still see the session live.
+   * Says the user's sessions ended or their access shrank (SESSIONS_CHANGED), so every instance re-checks their
+   * open sockets. Call it once the change is committed: a re-check before the commit would still see the session live.
    */
   announce(userId: string): void {
-    this.live.sessionsChanged(userId);
+    this.events.emit({ type: 'SESSIONS_CHANGED', userId });
   }
 
   /**

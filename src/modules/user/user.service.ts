@@ -5,7 +5,7 @@ import { checkFirst, decodeCursor } from '../../lib/pagination';
 import { BadUserInputError, LastAdminError, NotFoundError, UnauthenticatedError } from '../../errors';
 import type { ClientMeta, SessionService } from '../session/session.service';
 import { withRetry } from '../../db/retry';
-import type { AuditService } from '../audit/audit.service';
+import type { AccountEvents } from '../../events';
 import type { ManagerGuard } from '../access/managers';
 import { assertHolds, permissionsOf } from '../access/role.service';
 import { ApiToken } from '../access/api-token.entity';
@@ -35,7 +35,7 @@ export class UserService {
   constructor(
     private readonly sessions: SessionService,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
+    private readonly events: AccountEvents,
     private readonly managers: ManagerGuard,
   ) {}
 
@@ -94,8 +94,7 @@ export class UserService {
       }),
     );
     if (changed) {
-      this.audit.record({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, ...actor.meta, detail: { by: actor.user?.id ?? 'cli' } });
-      if (!active) this.sessions.announce(user.id);
+      this.events.emit({ type: active ? 'USER_ACTIVATED' : 'USER_DEACTIVATED', userId: user.id, meta: actor.meta, by: actor.user?.id ?? 'cli' });
     }
     return user;
   }

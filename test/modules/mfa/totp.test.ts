@@ -32,7 +32,7 @@ describe('TOTP and recovery codes', () => {
     const row = await conn.execute<{ secret_sealed: string }>('select secret_sealed from mfa_totp where user_id = ?', [alice.user.id], 'get');
     expect(row.secret_sealed).not.toContain(start.secret);
     const hashes = await conn.execute<Array<{ code_hash: string }>>('select code_hash from mfa_recovery_codes where user_id = ?', [alice.user.id]);
-    expect(hashes.map((h) => h.code_hash).some((h) => codes.some((c) => h.includes(c.replace(/-/g, ''))))).toBe(false);
+    expect(hashes.map((h: { code_hash: string }) => h.code_hash).some((h: string) => codes.some((c) => h.includes(c.replace(/-/g, ''))))).toBe(false);
     // Enrolling again needs TOTP off first.
     // Enrolling again is a factor change: this session (opened before enrolment) must step up first.
     const again = await server.gql(START_TOTP, {}, as(alice.accessToken));
