@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from './config';
 import { createApp } from './app';
+import { mfaPolicyNotice } from './modules/mfa/mfa.config';
 
 const DUPLICATE_SIGNAL_MS = 300;
 
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   const url = await app.listen();
-  app.logger.info('tokengate ready', { url, env: config.env, database: config.database.kind });
+  app.logger.info('tokengate ready', { url, env: config.env, database: config.database.kind, mfaRequiredFor: config.mfa.requiredFor.join(',') || 'none' });
+  const mfaNotice = mfaPolicyNotice(config.env, config.mfa);
+  if (mfaNotice) app.logger.warn(mfaNotice);
 }
 
 main().catch((err) => {

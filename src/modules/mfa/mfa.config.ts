@@ -45,3 +45,9 @@ function parseOrigin(raw: string): string {
   }
   return url.origin;
 }
+
+/** The production start log's line about MFA_REQUIRED_FOR: a warning while no permission needs a second factor. */
+export function mfaPolicyNotice(env: 'development' | 'production' | 'test', mfa: MfaConfig): string | null {
+  if (env !== 'production' || mfa.requiredFor.length) return null;
+  return 'MFA_REQUIRED_FOR is none: accounts holding users:manage or roles:manage can use them without a second factor (docs/operations.md recommends users:manage,roles:manage)';
+}
