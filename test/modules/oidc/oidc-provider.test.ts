@@ -3,6 +3,7 @@ import { Browser } from '../../helpers/browser';
 import { freePort, startOidcProvider, type TestProvider } from '../../helpers/oidc-provider';
 import { createTestServer, firstError, LOGIN, login, ME, REFRESH, register, type TestServer } from '../../helpers/server';
 import { LOOSE_LIMITS } from './env';
+import { claimsOf, enrolTotp, totpAt } from '../../helpers/mfa';
 
 const COMPLETE = `mutation($code: String!) { completeExternalLogin(code: $code) { accessToken refreshToken sessionId user { id username hasPassword } } }`;
 const IDENTITIES = `{ myIdentities { id provider providerName subject email createdAt lastUsedAt } }`;
@@ -14,6 +15,7 @@ const ACCOUNTS = [
   { sub: 'alice-twin', preferred_username: 'alice', email: 'alice.other@corp.example' },
   { sub: 'carol-sub', email: 'carol.smith@corp.example' },
   { sub: 'dave-sub', preferred_username: 'dave', email: 'dave@corp.example' },
+  { sub: 'twofa-sub', preferred_username: 'twofa', email: 'twofa@corp.example' },
 ];
 
 let provider: TestProvider;
@@ -192,6 +194,22 @@ describe('signing in', () => {
     expect(target.origin + target.pathname).toBe(`${base}/app`);
     expect(target.searchParams.get('error')).toBe('ACCESS_DENIED');
     expect(target.searchParams.get('code')).toBeNull();
+  });
+});
+
+describe('with a second factor', () => {
+  it('a provider sign-in answers MFA_REQUIRED too; the second step opens a session with amr fed', async () => {
+    const first = await signInWithCode('twofa-sub');
+    expect(claimsOf(first.accessToken).amr).toEqual(['fed']);
+    const { secret } = await enrolTotp(server, first.accessToken);
+    const code = (await signIn(start(), 'twofa-sub')).searchParams.get('code')!;
+    const res = await server.gql(COMPLETE, { code });
+    expect(res.body.data).toBeNull();
+    const ext = firstError(res);
+    expect(ext).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'MFA_REQUIRED', methods: ['totp', 'recovery_code'] });
+    const done = await server.gql(`mutation ($t: String!, $c: String!) { completeMfaLogin(mfaToken: $t, code: $c) { accessToken user { id } } }`, { t: ext.mfaToken, c: totpAt(secret, server.clock.now()) });
+    expect(done.body.data.completeMfaLogin.user.id).toBe(first.user.id);
+    expect(claimsOf(done.body.data.completeMfaLogin.accessToken)).toMatchObject({ amr: ['fed', 'otp', 'mfa'], acr: 'urn:tokengate:mfa' });
   });
 });
 
