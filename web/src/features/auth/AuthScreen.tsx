@@ -5,6 +5,7 @@ import { PageTitle } from '../../components/PageTitle';
 import { describeReason } from '../../lib/errors';
 import { useSessionServices } from '../../lib/session-react';
 import { LoginForm } from './LoginForm';
+import { PasskeySignIn } from './PasskeySignIn';
 import { SignUpForm } from './SignUpForm';
 
 /** Shown whenever nobody is signed in, with why the last session ended (if it did not end on purpose). */
@@ -26,6 +27,7 @@ export function AuthScreen({ reason }: { reason: string | null }) {
         </Alert>
       )}
       {mode === 'login' ? <LoginForm /> : <SignUpForm />}
+      {mode === 'login' && <PasskeySignIn />}
       <p className="switch">
         {mode === 'login' ? 'New here? ' : 'Already have an account? '}
         <Button variant="link" onClick={() => setMode(mode === 'login' ? 'signup' : 'login')}>
