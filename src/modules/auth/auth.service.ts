@@ -48,6 +48,11 @@ export class AuthService {
     return this.mfaGate.afterFirstFactor(em, user, first);
   }
 
+  /** Whether a sign-in of this account takes a second step (a provider flow then hands out a code, not a cookie). */
+  needsSecondFactor(em: EntityManager, userId: string): Promise<boolean> {
+    return this.mfaGate.required(em, userId);
+  }
+
   async register(em: EntityManager, input: Credentials, meta: ClientMeta): Promise<IssuedSession> {
     await this.limits.attempt('register', meta.ip);
     const username = this.users.validateUsername(input.username);

@@ -19,6 +19,10 @@ const digest = (passwordHash: string) => createHash('sha256').update(passwordHas
 export class MfaGate {
   constructor(private readonly mfa: MfaService, private readonly tickets: MfaTickets) {}
 
+  async required(em: EntityManager, userId: string): Promise<boolean> {
+    return hasSecondFactor(await this.mfa.status(em, userId));
+  }
+
   /** Throws MFA_REQUIRED (with the mfaToken and the methods) when the account has a second factor. */
   async afterFirstFactor(em: EntityManager, user: User, first: FirstFactor): Promise<void> {
     const status = await this.mfa.status(em, user.id);

@@ -370,6 +370,18 @@ describe('cookie mode (REFRESH_COOKIE=true)', () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith('__Secure-tokengate-refresh='))).toBe(true);
   });
 
+  it('an account with a second factor gets a one-time code instead of the cookie, and completeExternalLogin asks for the factor', async () => {
+    const first = await signIn(`${start('corp', '/settings', cookieBase)}&mode=code`, 'twofa-sub', new Browser(), cookieBase);
+    const signedIn = await cookieServer.gql(COMPLETE, { code: first.searchParams.get('code') });
+    await enrolTotp(cookieServer, signedIn.body.data.completeExternalLogin.accessToken);
+    const browser = new Browser();
+    const target = await signIn(start('corp', '/app', cookieBase), 'twofa-sub', browser, cookieBase);
+    expect(browser.received.some((c) => c.startsWith('__Secure-tokengate-refresh='))).toBe(false);
+    const code = target.searchParams.get('code');
+    expect(code).toMatch(/^tgc_/);
+    expect(firstError(await cookieServer.gql(COMPLETE, { code }))).toMatchObject({ reason: 'MFA_REQUIRED' });
+  });
+
   it('another origin gets a one-time code and no cookie', async () => {
     const browser = new Browser();
     const target = await signIn(start('corp', `${appOrigin}/cb`, cookieBase), 'alice-sub', browser, cookieBase);
