@@ -8,6 +8,7 @@ import { TrustedDocuments } from './http/trusted-documents';
 import { asymmetricKeyRing, JWT_ALGORITHMS, symmetricKeyRing, type JwtAlgorithm, type KeyRing } from './modules/auth/keys';
 import { parseOidcConfig, type OidcConfig } from './modules/oidc/oidc.config';
 import { parseEmailConfig, parseMailConfig, type EmailConfig, type MailConfig } from './modules/mail/mail.config';
+import { parseMfaConfig, type MfaConfig } from './modules/mfa/mfa.config';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
@@ -94,6 +95,8 @@ export interface Config {
   mail: MailConfig;
   /** E-mail on accounts: REQUIRE_EMAIL, REQUIRE_EMAIL_VERIFICATION and the link lifetimes. */
   email: EmailConfig;
+  /** Second factors: MFA_REQUIRED_FOR and the passkey relying party (docs/mfa.md). */
+  mfa: MfaConfig;
 }
 
 const HOW_TO_MAKE_SECRET =
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mail: parseMailConfig(env, nodeEnv, dataDir),
     email: parseEmailConfig(env),
+    mfa: parseMfaConfig(env, oidc.publicUrl),
   };
   if (config.jwt.maxLifetime < accessTtl) {
     throw new TypeError('JWT_MAX_LIFETIME must be at least ACCESS_TOKEN_TTL, or freshly issued tokens would be refused');

@@ -111,7 +111,8 @@ export type ForbiddenReason =
   | 'NO_RULE'
   | 'PERMISSION_NOT_HELD'
   | 'FRESH_LOGIN_REQUIRED'
-  | 'CROSS_SITE_REQUEST';
+  | 'CROSS_SITE_REQUEST'
+  | 'MFA_ENROLLMENT_REQUIRED';
 
 const FORBIDDEN_MESSAGES: Record<ForbiddenReason, (missing?: string) => string> = {
   INSUFFICIENT_ROLE: (m) => (m ? `This needs the ${m} permission.` : 'You may not do this.'),
@@ -121,11 +122,54 @@ const FORBIDDEN_MESSAGES: Record<ForbiddenReason, (missing?: string) => string> 
   PERMISSION_NOT_HELD: (m) => `You do not hold ${m}: you cannot give or take it, nor act on an account that holds it.`,
   FRESH_LOGIN_REQUIRED: () => 'This action needs a recent login.',
   CROSS_SITE_REQUEST: () => 'You may not do this.',
+  MFA_ENROLLMENT_REQUIRED: (m) => `Using ${m} needs a second factor; enrol one first.`,
 };
 
 export class ForbiddenError extends AppError {
   constructor(readonly reason: ForbiddenReason, readonly missing?: string) {
     super(FORBIDDEN_MESSAGES[reason](missing), 'FORBIDDEN', 403, { reason, ...(missing ? { missing } : {}) });
+  }
+}
+
+/** The password (or provider) was right and the account has a second factor: the login continues with the mfaToken. */
+export class MfaRequiredError extends AppError {
+  constructor(mfaToken: string, methods: string[], expiresIn: number) {
+    // No HTTP status: this is a step of a login, not a refused bearer token.
+    super('A second factor is required to finish signing in.', 'UNAUTHENTICATED', undefined, { reason: 'MFA_REQUIRED', mfaToken, methods, expiresIn });
+  }
+}
+
+/**
+ * RFC 9470: the token does not carry the authentication the operation needs (a second factor, or one recent
+ * enough); the header tells the client what to ask the person for.
+ */
+export class InsufficientUserAuthenticationError extends AppError {
+  constructor(acrValues: string, maxAge?: number) {
+    const challenge = `Bearer error="insufficient_user_authentication", error_description="A stronger or more recent authentication is required", acr_values="${acrValues}"${maxAge !== undefined ? `, max_age=${maxAge}` : ''}`;
+    super('This needs a recent sign-in with a second factor.', 'UNAUTHENTICATED', 401, { reason: 'INSUFFICIENT_USER_AUTHENTICATION', acrValues, ...(maxAge !== undefined ? { maxAge } : {}) }, { 'www-authenticate': challenge });
+  }
+}
+
+/** An mfaToken that is unknown, used, expired, ended by too many wrong codes, or no longer matches the account. */
+export class InvalidMfaTokenError extends AppError {
+  constructor() {
+    super('The sign-in step has expired or was already used; sign in again.', 'INVALID_MFA_TOKEN', undefined, { field: 'mfaToken' });
+  }
+}
+
+/** A TOTP or recovery code that does not verify (wrong, already used, or outside the allowed drift). */
+export class InvalidMfaCodeError extends AppError {
+  constructor(attemptsLeft?: number) {
+    super('The code is not valid.', 'INVALID_MFA_CODE', undefined, { field: 'code', ...(attemptsLeft !== undefined ? { attemptsLeft } : {}) });
+  }
+}
+
+/** Why a passkey ceremony was refused; sent as `extensions.reason`. */
+export type PasskeyFailure = 'CHALLENGE_INVALID' | 'UNKNOWN_CREDENTIAL' | 'COUNTER_REGRESSION' | 'VERIFICATION_FAILED' | 'ALREADY_REGISTERED';
+
+export class PasskeyRejectedError extends AppError {
+  constructor(readonly reason: PasskeyFailure) {
+    super('The passkey could not be verified.', 'PASSKEY_REJECTED', undefined, { field: 'response', reason });
   }
 }
 

@@ -14,7 +14,7 @@ export interface EventMeta {
  */
 export interface AccountEventPayloads {
   REGISTERED: { method?: 'oidc'; provider?: string };
-  LOGIN_SUCCEEDED: { method?: 'oidc'; provider?: string; via?: 'code'; newDevice?: boolean };
+  LOGIN_SUCCEEDED: { method?: 'oidc' | 'passkey'; provider?: string; via?: 'code'; newDevice?: boolean; secondFactor?: 'totp' | 'recovery_code' | 'passkey' };
   /** Sessions ended, or what the account may do shrank: open sockets re-check. Not audited (the cause is). */
   SESSIONS_CHANGED: Record<never, never>;
   PASSWORD_CHANGED: { by?: string; apiTokensRevoked?: number; apiTokensKept?: boolean };

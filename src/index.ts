@@ -1,6 +1,7 @@
 import './modules/ops/tracing.boot'; // first: instrumentation patches graphql as it loads
 import { loadConfig, type Config } from './config';
 import { createApp } from './app';
+import { mfaPolicyNotice } from './modules/mfa/mfa.config';
 
 const DUPLICATE_SIGNAL_MS = 300;
 
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
     process.stderr.write(`tokengate: configuration error: ${which} ${e.port ?? ''} on ${e.address ?? config.host} ${why}; stop the other process or pick another port with ${which}=…\n`);
     process.exit(78);
   }
-  app.logger.info('tokengate ready', { url, env: config.env, database: config.database.kind });
+  app.logger.info('tokengate ready', { url, env: config.env, database: config.database.kind, mfaRequiredFor: config.mfa.requiredFor.join(',') || 'none' });
+  const mfaNotice = mfaPolicyNotice(config.env, config.mfa);
+  if (mfaNotice) app.logger.warn(mfaNotice);
 }
 
 main().catch((err) => {

@@ -16,6 +16,7 @@ import { cartResolvers } from './modules/cart/cart.resolvers';
 import { wishlistResolvers } from './modules/wishlist/wishlist.resolvers';
 import { oidcResolvers } from './modules/oidc/oidc.resolvers';
 import { emailResolvers } from './modules/email/email.resolvers';
+import { mfaResolvers } from './modules/mfa/mfa.resolvers';
 
 /** The SDL files are the contract; found by walking up from this file so src/ and dist/ both work. */
 export function loadTypeDefs(): string[] {
@@ -41,6 +42,7 @@ export function buildSchema(): GraphQLSchema {
       ...wishlistResolvers.Query,
       ...oidcResolvers.Query,
       ...accessResolvers.Query,
+      ...mfaResolvers.Query,
     },
     Mutation: {
       ...authResolvers.Mutation,
@@ -52,9 +54,10 @@ export function buildSchema(): GraphQLSchema {
       ...oidcResolvers.Mutation,
       ...accessResolvers.Mutation,
       ...emailResolvers.Mutation,
+      ...mfaResolvers.Mutation,
     },
     Subscription: liveResolvers.Subscription,
-    User: { ...cartResolvers.User, ...wishlistResolvers.User, ...oidcResolvers.User, ...accessResolvers.User, ...sessionResolvers.User },
+    User: { ...cartResolvers.User, ...wishlistResolvers.User, ...oidcResolvers.User, ...accessResolvers.User, ...sessionResolvers.User, ...mfaResolvers.User },
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,
     AuditEventConnection: auditResolvers.AuditEventConnection,

@@ -23,6 +23,12 @@ import { RoleService } from './modules/access/role.service';
 import { ApiTokenService } from './modules/access/api-token.service';
 import { DpopService } from './modules/dpop/dpop.service';
 import { MemoryReplayCache, type ReplayCache } from './modules/dpop/dpop.replay';
+import { MfaService } from './modules/mfa/mfa.service';
+import { MfaTickets } from './modules/mfa/mfa.tickets';
+import { PasskeyService } from './modules/mfa/passkey.service';
+import { MfaGate, MfaLoginService } from './modules/mfa/mfa-login.service';
+import { StepUp } from './modules/mfa/step-up';
+import { RecoveryCodeHasher } from './modules/mfa/recovery-codes';
 import { AccountEvents } from './events';
 import { auditAccountEvents } from './modules/audit/audit.listener';
 import { reviseLiveOnAccountEvents } from './modules/live/live.listener';
@@ -47,6 +53,10 @@ export interface Services {
   roles: RoleService;
   apiTokens: ApiTokenService;
   dpop: DpopService;
+  mfa: MfaService;
+  mfaLogin: MfaLoginService;
+  passkeys: PasskeyService;
+  stepUp: StepUp;
   /** What happened to accounts: audit, live re-checks (and mail) listen. */
   events: AccountEvents;
   /** Queues mail in the outbox (the worker in app.ts sends it). */
@@ -68,7 +78,12 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const users = new UserService(sessions, clock, events, managers);
   const roles = new RoleService(users, sessions, managers, clock, audit, events);
   const apiTokens = new ApiTokenService(sql, getEm, clock, audit, limits, logger, events);
-  const auth = new AuthService(tokens, passwords, sessions, users, clock, config.session.freshLoginWindow, limits, audit, events, config.email);
+  const mfa = new MfaService(new Sealer(config.jwt.secret, 'totp'), new RecoveryCodeHasher(config.jwt.secret), clock, limits, audit, users, events);
+  const tickets = new MfaTickets(clock);
+  const passkeys = new PasskeyService(config.mfa.webauthn, tickets, clock);
+  const stepUp = new StepUp(mfa, clock, config.session.freshLoginWindow);
+  const auth = new AuthService(tokens, passwords, sessions, users, clock, limits, audit, events, config.email, new MfaGate(mfa, tickets), stepUp);
+  const mfaLogin = new MfaLoginService(mfa, passkeys, tickets, sessions, auth.sign, limits, audit, events);
   const shoppers = new ShopperService();
   const carts = new CartService(clock, shoppers, live);
   const wishlists = new WishlistService(clock, shoppers);
@@ -79,5 +94,5 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   sendNotices(events, mailer, getEm, clock);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth, events });
   const dpop = new DpopService(config.dpop, config.jwt.clockTolerance, config.jwt.secret, replay, clock, logger);
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop, events, mailer, emails };
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop, events, mailer, emails, mfa, mfaLogin, passkeys, stepUp };
 }

@@ -14,6 +14,7 @@ import { AccessRoleSchema, RolePermissionSchema, UserRoleSchema } from '../modul
 import { ApiTokenSchema } from '../modules/access/api-token.entity';
 import { EmailTokenSchema } from '../modules/email/email-token.entity';
 import { OutboxMailSchema } from '../modules/mail/outbox.entity';
+import { MfaTicketSchema, PasskeySchema, RecoveryCodeSchema, TotpFactorSchema } from '../modules/mfa/mfa.entities';
 import { Migration20261124000000_init } from './migrations/Migration20261124000000_init';
 import { Migration20261124010000_audit } from './migrations/Migration20261124010000_audit';
 import { Migration20261130000000_shop } from './migrations/Migration20261130000000_shop';
@@ -25,6 +26,7 @@ import { Migration20261201130000_email } from './migrations/Migration20261201130
 import { Migration20261201140000_dpop } from './migrations/Migration20261201140000_dpop';
 import { Migration20261201150000_retention } from './migrations/Migration20261201150000_retention';
 import { Migration20261201150100_product_search } from './migrations/Migration20261201150100_product_search';
+import { Migration20261201160000_mfa } from './migrations/Migration20261201160000_mfa';
 
 export const entities = [
   UserSchema,
@@ -45,6 +47,10 @@ export const entities = [
   ApiTokenSchema,
   EmailTokenSchema,
   OutboxMailSchema,
+  TotpFactorSchema,
+  RecoveryCodeSchema,
+  PasskeySchema,
+  MfaTicketSchema,
 ];
 
 /** Listed explicitly so the same migrations run from src/ (tsx, jest) and dist/ (node). */
@@ -60,4 +66,5 @@ export const migrationsList = [
   { name: 'Migration20261201140000_dpop', class: Migration20261201140000_dpop },
   { name: 'Migration20261201150000_retention', class: Migration20261201150000_retention },
   { name: 'Migration20261201150100_product_search', class: Migration20261201150100_product_search },
+  { name: 'Migration20261201160000_mfa', class: Migration20261201160000_mfa },
 ];

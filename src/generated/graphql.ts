@@ -16,6 +16,7 @@ import { Identity as IdentityModel } from '../modules/oidc/identity.entity';
 import { RoleDefinitionModel as RoleDefinitionModelModel } from '../modules/access/role.service';
 import { ApiToken as ApiTokenModel } from '../modules/access/api-token.entity';
 import { CreatedApiTokenModel as CreatedApiTokenModelModel } from '../modules/access/api-token.service';
+import { Passkey as PasskeyModel } from '../modules/mfa/mfa.entities';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -98,8 +99,13 @@ export type AuditEventType =
   | 'LOGOUT_ALL'
   /** A mail was given up after MAIL_MAX_ATTEMPTS. */
   | 'MAIL_FAILED'
+  | 'MFA_CODE_FAILED'
+  | 'MFA_FACTOR_ADDED'
+  | 'MFA_FACTOR_REMOVED'
+  | 'MFA_RESET'
   /** A sign-in with an OpenID Connect provider was refused; `detail` has the provider and the reason. */
   | 'OIDC_REFUSED'
+  | 'PASSKEY_REJECTED'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET'
   /** requestPasswordReset found an account and queued its link (unknown addresses leave no event). */
@@ -111,6 +117,8 @@ export type AuditEventType =
   | 'PRODUCT_CREATED'
   | 'PRODUCT_DELETED'
   | 'PRODUCT_UPDATED'
+  | 'RECOVERY_CODES_REGENERATED'
+  | 'RECOVERY_CODE_USED'
   | 'REFRESHED'
   | 'REFRESH_REUSED'
   | 'REGISTERED'
@@ -238,6 +246,10 @@ export type Mutation = {
   clearCart: Cart;
   /** Trade the one-time login code a provider sign-in redirected with (?code=…) for a session; single use, 60 seconds. */
   completeExternalLogin: AuthPayload;
+  /** The second step of a sign-in: the mfaToken from MFA_REQUIRED and a TOTP code or a recovery code. */
+  completeMfaLogin: AuthPayload;
+  /** Turns TOTP on with a first code; returns 10 recovery codes, shown this once. */
+  confirmTotpEnrollment: Array<Scalars['String']['output']>;
   /**
    * A personal API token for scripts and services (needs a recent login, never an API token). `scopes` must be
    * permissions you hold (roles:manage excepted); `expiresInDays` is 1 to 365; at most 20 live tokens per account.
@@ -254,11 +266,19 @@ export type Mutation = {
    * once; the audit trail keeps its id; the username becomes free.
    */
   deleteAccount: Scalars['Boolean']['output'];
+  /** Removes a passkey (needs a recent sign-in). */
+  deletePasskey: Scalars['Boolean']['output'];
   /** Deletes the product; it leaves every cart and wishlist that held it. */
   deleteProduct: Scalars['Boolean']['output'];
   /** Deletes a custom role nobody holds (ROLE_IN_USE otherwise). */
   deleteRole: Scalars['Boolean']['output'];
   deleteWishlist: Scalars['Boolean']['output'];
+  /** Turns TOTP off (needs a recent sign-in) with a current code or a recovery code. */
+  disableTotp: Scalars['Boolean']['output'];
+  /** The authenticator's AuthenticationResponseJSON as JSON; signs in (a second step with the mfaToken, or passwordless). */
+  finishPasskeyLogin: AuthPayload;
+  /** The authenticator's RegistrationResponseJSON, as a JSON string; name defaults to "Passkey N". */
+  finishPasskeyRegistration: Passkey;
   /** Gives an account a role (ADMIN or a custom one); you must hold each of its permissions. */
   grantRole: User;
   /** Start linking a provider account to the viewer's (needs a recent login); returns the URL to open in the browser. `redirect` is where the browser returns, with ?linked=<provider> or ?error=<code>. */
@@ -271,14 +291,19 @@ export type Mutation = {
   logoutAll: Scalars['Boolean']['output'];
   /** Trade a refresh token for a new pair; the argument may be omitted in cookie mode. */
   refreshToken: AuthPayload;
+  /** Ten new recovery codes after a current code or a recovery code (needs a recent sign-in); the old ones stop working. */
+  regenerateRecoveryCodes: Array<Scalars['String']['output']>;
   /** Create an account and sign in. */
   register: AuthPayload;
   /** Removes the product's line, if any. */
   removeFromCart: Cart;
   removeFromWishlist: Wishlist;
+  renamePasskey: Passkey;
   renameWishlist: Wishlist;
   /** Send a password-reset link to the address if an account has it. Always true, whether or not one does. */
   requestPasswordReset: Scalars['Boolean']['output'];
+  /** Takes every second factor off an account (you must hold each of its permissions); audited. */
+  resetMfa: User;
   /** Set a new password with the token from a reset mail: ends every session and API token of the account, and signs in on a new session. */
   resetPassword: AuthPayload;
   /** Revokes one of the viewer's tokens, or (api-tokens:manage) one of an account holding no permission you lack; refused from the next request on. Never with an API token. */
@@ -302,6 +327,12 @@ export type Mutation = {
    * @deprecated Use grantRole and revokeRole.
    */
   setUserRole: User;
+  /** PublicKeyCredentialRequestOptionsJSON as JSON: with an mfaToken, for that account's passkeys; without, any discoverable passkey (passwordless). */
+  startPasskeyLogin: Scalars['String']['output'];
+  /** PublicKeyCredentialCreationOptionsJSON, as a JSON string (needs a recent sign-in). */
+  startPasskeyRegistration: Scalars['String']['output'];
+  /** A new TOTP secret (needs a recent sign-in); TOTP is on after confirmTotpEnrollment. */
+  startTotpEnrollment: TotpEnrollment;
   /** Remove a linked provider account; refused when it is the account's only way to sign in. */
   unlinkIdentity: Scalars['Boolean']['output'];
   /** Replaces the product's fields (an omitted description or currency is kept). */
@@ -341,6 +372,17 @@ export type MutationCompleteExternalLoginArgs = {
 };
 
 
+export type MutationCompleteMfaLoginArgs = {
+  code: Scalars['String']['input'];
+  mfaToken: Scalars['String']['input'];
+};
+
+
+export type MutationConfirmTotpEnrollmentArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationCreateApiTokenArgs = {
   expiresInDays: Scalars['Int']['input'];
   name: Scalars['String']['input'];
@@ -370,6 +412,11 @@ export type MutationDeleteAccountArgs = {
 };
 
 
+export type MutationDeletePasskeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteProductArgs = {
   id: Scalars['ID']['input'];
 };
@@ -382,6 +429,23 @@ export type MutationDeleteRoleArgs = {
 
 export type MutationDeleteWishlistArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationDisableTotpArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationFinishPasskeyLoginArgs = {
+  mfaToken?: InputMaybe<Scalars['String']['input']>;
+  response: Scalars['String']['input'];
+};
+
+
+export type MutationFinishPasskeyRegistrationArgs = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  response: Scalars['String']['input'];
 };
 
 
@@ -412,6 +476,11 @@ export type MutationRefreshTokenArgs = {
 };
 
 
+export type MutationRegenerateRecoveryCodesArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationRegisterArgs = {
   input: RegisterInput;
 };
@@ -428,6 +497,12 @@ export type MutationRemoveFromWishlistArgs = {
 };
 
 
+export type MutationRenamePasskeyArgs = {
+  id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
 export type MutationRenameWishlistArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
@@ -436,6 +511,11 @@ export type MutationRenameWishlistArgs = {
 
 export type MutationRequestPasswordResetArgs = {
   email: Scalars['String']['input'];
+};
+
+
+export type MutationResetMfaArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -489,6 +569,11 @@ export type MutationSetUserRoleArgs = {
 };
 
 
+export type MutationStartPasskeyLoginArgs = {
+  mfaToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationUnlinkIdentityArgs = {
   id: Scalars['ID']['input'];
 };
@@ -515,6 +600,17 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A WebAuthn credential of the account. */
+export type Passkey = {
+  __typename?: 'Passkey';
+  /** The authenticator says the credential is synced or backed up (it survives the loss of one device). */
+  backedUp: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
 };
 
 /** A catalogue entry. Money is integer cents (minor units) of `currency`. */
@@ -570,6 +666,8 @@ export type Query = {
   myCart: Cart;
   /** The viewer's linked provider accounts, oldest first. */
   myIdentities: Array<Identity>;
+  /** The viewer's passkeys, oldest first. */
+  myPasskeys: Array<Passkey>;
   /** The viewer's live sessions, newest first. Never with an API token. */
   mySessions: Array<Session>;
   /** The viewer's wishlists, oldest first. */
@@ -683,6 +781,15 @@ export type SubscriptionProductChangedArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** A TOTP secret waiting for its first code (confirmTotpEnrollment). */
+export type TotpEnrollment = {
+  __typename?: 'TotpEnrollment';
+  /** otpauth://totp/… for a QR code (SHA-1, 6 digits, 30 seconds). */
+  otpauthUri: Scalars['String']['output'];
+  /** Base32, for typing into an authenticator app. */
+  secret: Scalars['String']['output'];
+};
+
 export type User = {
   __typename?: 'User';
   /** Readable by the user and with carts:read, for an account holding no permission you lack. */
@@ -696,8 +803,14 @@ export type User = {
   hasPassword: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
+  /** True when the account has TOTP on or a passkey: sign-in then takes a second step. */
+  mfaEnabled: Scalars['Boolean']['output'];
+  /** "totp", "passkey", "recovery_code" (while unused recovery codes remain). */
+  mfaMethods: Array<Scalars['String']['output']>;
   /** What the account's roles allow, in catalogue order: show or hide actions with it. */
   permissions: Array<Scalars['String']['output']>;
+  /** Recovery codes not used yet (0 to 10). */
+  recoveryCodesLeft: Scalars['Int']['output'];
   /**
    * ADMIN when the account holds the ADMIN role, else USER.
    * @deprecated Use roles and permissions.
@@ -851,6 +964,7 @@ export type ResolversTypes = {
   LoginInput: LoginInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Passkey: ResolverTypeWrapper<PasskeyModel>;
   Product: ResolverTypeWrapper<ProductModel>;
   ProductConnection: ResolverTypeWrapper<ProductPageModel>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
@@ -862,6 +976,7 @@ export type ResolversTypes = {
   Session: ResolverTypeWrapper<SessionModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
   User: ResolverTypeWrapper<UserModel>;
   UserConnection: ResolverTypeWrapper<UserPageModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -889,6 +1004,7 @@ export type ResolversParentTypes = {
   LoginInput: LoginInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Passkey: PasskeyModel;
   Product: ProductModel;
   ProductConnection: ProductPageModel;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
@@ -899,6 +1015,7 @@ export type ResolversParentTypes = {
   Session: SessionModel;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  TotpEnrollment: TotpEnrollment;
   User: UserModel;
   UserConnection: UserPageModel;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
@@ -1028,25 +1145,34 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   completeExternalLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteExternalLoginArgs, 'code'>>;
+  completeMfaLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteMfaLoginArgs, 'code' | 'mfaToken'>>;
+  confirmTotpEnrollment?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationConfirmTotpEnrollmentArgs, 'code'>>;
   createApiToken?: Resolver<ResolversTypes['CreatedApiToken'], ParentType, ContextType, RequireFields<MutationCreateApiTokenArgs, 'expiresInDays' | 'name' | 'scopes'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createRole?: Resolver<ResolversTypes['RoleDefinition'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'name' | 'permissions'>>;
   createWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationCreateWishlistArgs, 'name'>>;
   deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationDeleteAccountArgs>>;
+  deletePasskey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeletePasskeyArgs, 'id'>>;
   deleteProduct?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   deleteRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRoleArgs, 'name'>>;
   deleteWishlist?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWishlistArgs, 'id'>>;
+  disableTotp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDisableTotpArgs, 'code'>>;
+  finishPasskeyLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationFinishPasskeyLoginArgs, 'response'>>;
+  finishPasskeyRegistration?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationFinishPasskeyRegistrationArgs, 'response'>>;
   grantRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'role' | 'userId'>>;
   linkIdentity?: Resolver<ResolversTypes['LinkIdentityPayload'], ParentType, ContextType, RequireFields<MutationLinkIdentityArgs, 'provider'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, Partial<MutationRefreshTokenArgs>>;
+  regenerateRecoveryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationRegenerateRecoveryCodesArgs, 'code'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeFromCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
   removeFromWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRemoveFromWishlistArgs, 'productId' | 'wishlistId'>>;
+  renamePasskey?: Resolver<ResolversTypes['Passkey'], ParentType, ContextType, RequireFields<MutationRenamePasskeyArgs, 'id' | 'name'>>;
   renameWishlist?: Resolver<ResolversTypes['Wishlist'], ParentType, ContextType, RequireFields<MutationRenameWishlistArgs, 'id' | 'name'>>;
   requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetMfa?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationResetMfaArgs, 'userId'>>;
   resetPassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   revokeApiToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   revokeRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'role' | 'userId'>>;
@@ -1057,6 +1183,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   setPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetPasswordArgs, 'newPassword'>>;
   setUserActive?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserActiveArgs, 'active' | 'userId'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
+  startPasskeyLogin?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<MutationStartPasskeyLoginArgs>>;
+  startPasskeyRegistration?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startTotpEnrollment?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType>;
   unlinkIdentity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'id'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
   updateRole?: Resolver<ResolversTypes['RoleDefinition'], ParentType, ContextType, RequireFields<MutationUpdateRoleArgs, 'name' | 'permissions'>>;
@@ -1066,6 +1195,14 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PasskeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Passkey'] = ResolversParentTypes['Passkey']> = {
+  backedUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -1096,6 +1233,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   myApiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
   myCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   myIdentities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
+  myPasskeys?: Resolver<Array<ResolversTypes['Passkey']>, ParentType, ContextType>;
   mySessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   myWishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1128,6 +1266,11 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
   productChanged?: SubscriptionResolver<Maybe<ResolversTypes['Product']>, "productChanged", ParentType, ContextType, RequireFields<SubscriptionProductChangedArgs, 'id'>>;
 };
 
+export type TotpEnrollmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TotpEnrollment'] = ResolversParentTypes['TotpEnrollment']> = {
+  otpauthUri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1136,7 +1279,10 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   hasPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mfaEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mfaMethods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  recoveryCodesLeft?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   sessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
@@ -1180,6 +1326,7 @@ export type Resolvers<ContextType = Context> = {
   LinkIdentityPayload?: LinkIdentityPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Passkey?: PasskeyResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
@@ -1187,6 +1334,7 @@ export type Resolvers<ContextType = Context> = {
   RoleDefinition?: RoleDefinitionResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  TotpEnrollment?: TotpEnrollmentResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

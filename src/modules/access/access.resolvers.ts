@@ -83,7 +83,7 @@ const revokeRole: NonNullable<MutationResolvers['revokeRole']> = async (_p, { us
 const createApiToken: NonNullable<MutationResolvers['createApiToken']> = async (_p, { name, scopes, expiresInDays }, ctx) => {
   const { user, permissions } = await actor(ctx);
   // A long-lived credential: minted only right after a sign-in, like a password change (@policy sessionToken has excluded API tokens).
-  assertFreshLogin(ctx.auth.claims!, ctx.clock.now(), ctx.config.session.freshLoginWindow);
+  await ctx.services.stepUp.require(ctx.em, user.id, ctx.auth.claims!);
   return ctx.services.apiTokens.create(ctx.em, user, permissions, { name, scopes, expiresInDays }, ctx.meta);
 };
 

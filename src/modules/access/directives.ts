@@ -99,6 +99,7 @@ function guard(field: GraphQLFieldConfig<unknown, Context>, rules: Rule[], typeN
         const grant = await ctx.getGrant();
         const missing = firstMissing(grant.effective, rule.scopes) as Permission | null;
         if (missing) throw new ForbiddenError(shortfallOf(grant, missing), missing);
+        await requireSecondFactor(ctx, viewer.id, grant.effective, rule.scopes);
       } else if (rule.kind === 'policy') {
         const input = { ctx, viewer, grant: () => ctx.getGrant(), source, typeName };
         const refusal = await firstRefusal(rule.policies, (name) => policies[name](input));
@@ -117,6 +118,15 @@ function guard(field: GraphQLFieldConfig<unknown, Context>, rules: Rule[], typeN
       return resolve(source, args, ctx, info);
     },
   };
+}
+
+/** MFA_REQUIRED_FOR: when the alternative that let the viewer in uses a listed permission, it needs a second factor. */
+async function requireSecondFactor(ctx: Context, userId: string, effective: ReadonlySet<string>, scopes: string[][]): Promise<void> {
+  const listed = ctx.config.mfa.requiredFor;
+  if (!listed.length) return;
+  const used = scopes.find((all) => all.every((p) => effective.has(p))) ?? [];
+  const permission = listed.find((p) => used.includes(p));
+  if (permission) await ctx.services.stepUp.requireForPermission(ctx.em, userId, ctx.auth.claims, permission);
 }
 
 /** OR of ANDs, like @requiresScopes: null when one alternative passes, else a refusal of the alternative failing least. */

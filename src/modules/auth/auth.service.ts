@@ -17,6 +17,9 @@ import type { AuditService } from '../audit/audit.service';
 import type { AccountEvents } from '../../events';
 import type { AccessClaims, TokenService } from './token.service';
 import { revokeAllApiTokens } from '../access/api-token.service';
+import { acrOf, splitAmr } from '../mfa/amr';
+import type { MfaGate } from '../mfa/mfa-login.service';
+import type { StepUp } from '../mfa/step-up';
 
 export interface Credentials {
   username: string;
@@ -37,20 +40,37 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly users: UserService,
     private readonly clock: Clock,
-    private readonly freshWindow: number,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
     private readonly events: AccountEvents,
     private readonly emailRules: Pick<EmailConfig, 'required' | 'verificationRequired'> = { required: false, verificationRequired: false },
+    private readonly mfaGate: MfaGate,
+    private readonly stepUp: StepUp,
   ) {
     this.lockouts = new LockoutLog(audit, clock);
   }
 
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
   readonly sign: AccessSigner = (user: User, session: Session, fresh: boolean) => {
-    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined, jkt: session.dpopJkt });
+    const amr = splitAmr(session.amr);
+    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined, amr, acr: acrOf(amr), jkt: session.dpopJkt });
     return { accessToken: token, accessExp: claims.exp };
   };
+
+  /** After a first factor other than login's password (a provider sign-in): MFA_REQUIRED when the account has a second factor. */
+  secondFactorGate(em: EntityManager, user: User, first: 'fed'): Promise<void> {
+    return this.mfaGate.afterFirstFactor(em, user, first);
+  }
+
+  /** Whether a sign-in of this account takes a second step (a provider flow then hands out a code, not a cookie). */
+  needsSecondFactor(em: EntityManager, userId: string): Promise<boolean> {
+    return this.mfaGate.required(em, userId);
+  }
+
+  /** RFC 9470 step-up for an operation outside this service (changeEmail): a fresh sign-in, and a fresh second factor where the account has one. */
+  requireStepUp(em: EntityManager, userId: string, claims: AccessClaims): Promise<void> {
+    return this.stepUp.require(em, userId, claims);
+  }
 
   /** An address given here is unverified until its link is used (the mail is queued by the REGISTERED listener). */
   async register(em: EntityManager, input: Registration, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
@@ -65,7 +85,7 @@ export class AuthService {
     const user = new User(username, await this.passwords.hash(password), this.clock.now());
     if (address) Object.assign(user, { email: address.email, emailKey: address.key });
     try {
-      const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, undefined, jkt));
+      const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, undefined, ['pwd'], jkt));
       this.events.emit({ type: 'REGISTERED', userId: user.id, sessionId: issued.session.id, meta });
       return issued;
     } catch (err) {
@@ -97,12 +117,13 @@ export class AuthService {
     }
     await this.limits.loginSucceeded(input.username, meta.ip);
     this.assertVerified(user);
+    await this.mfaGate.afterFirstFactor(em, user, 'pwd'); // MFA_REQUIRED when the account has a second factor
     // Only an account with a verified address can be told about a new device, so only it pays the lookup.
     const newDevice = user.emailVerified ? !(await this.sessions.knownDevice(em, user.id, meta)) : undefined;
     const rehashed = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(password) : undefined;
     // The session starts only if the hash we verified is still the stored one (a racing changePassword wins).
     const guard = { verifiedHash: user.passwordHash, rehashed };
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard, jkt));
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard, ['pwd'], jkt));
     this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, ...(newDevice ? { newDevice } : {}) });
     return issued;
   }
@@ -127,7 +148,7 @@ export class AuthService {
     input: { currentPassword: string; newPassword: string; keepApiTokens?: boolean | null },
     meta: ClientMeta,
   ): Promise<{ issued: IssuedSession; apiTokensRevoked: number }> {
-    this.assertFresh(claims);
+    await this.stepUp.require(em, viewer.id, claims);
     const current = this.passwords.normalizeForLogin(input.currentPassword);
     const next = this.passwords.normalize(input.newPassword, 'newPassword');
     assertNotGuessable(next, viewer.username, 'newPassword');
@@ -155,7 +176,7 @@ export class AuthService {
    * password, counted against the login limits. The username is free again afterwards.
    */
   async deleteAccount(em: EntityManager, viewer: User, claims: AccessClaims, currentPassword: string | null | undefined, meta: ClientMeta): Promise<void> {
-    this.assertFresh(claims);
+    await this.stepUp.require(em, viewer.id, claims);
     // Without a password (made by a provider sign-in) the recent sign-in is the whole proof, as for setPassword.
     if (hasPassword(viewer)) {
       if (currentPassword == null) throw new BadUserInputError('currentPassword', 'Enter the current password to delete the account.');
@@ -184,12 +205,6 @@ export class AuthService {
 
   private assertVerified(user: User): void {
     if (this.emailRules.verificationRequired && !user.emailVerified) throw new EmailNotVerifiedError();
-  }
-
-  /** Only tokens minted by a password check within FRESH_LOGIN_WINDOW may change or delete the account. */
-  assertFresh(claims: AccessClaims): void {
-    const now = epochSeconds(this.clock.now());
-    if (claims.auth_time === undefined || now - claims.auth_time > this.freshWindow) throw new ForbiddenError('FRESH_LOGIN_REQUIRED');
   }
 
   /** A password check like login's: it counts against the same limits, and a success clears the account's failures. */

@@ -62,6 +62,11 @@ export class RateLimits {
     await this.take('loginAccount', accountKey(username));
   }
 
+  /** A sign-in attempt before the account is known (a passwordless passkey): counted against the client only. */
+  async clientLoginAttempt(ip: string | null): Promise<void> {
+    await this.take('loginIp', clientKey(ip));
+  }
+
   /** A correct password clears the account's failures and refunds the client's failure point. */
   async loginSucceeded(username: string, ip: string | null): Promise<void> {
     // Best effort: a store hiccup here must not fail a login whose password was right.

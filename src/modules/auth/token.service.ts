@@ -16,6 +16,10 @@ export interface AccessClaims {
   auth_time?: number;
   /** A DPoP-bound token (RFC 9449 §6.1): the thumbprint of the key every request must prove. */
   cnf?: { jkt: string };
+  /** RFC 8176 methods the session was opened with (pwd, otp, hwk, user, mfa, fed); kept on refresh. */
+  amr?: string[];
+  /** `urn:tokengate:mfa` when a second factor was used. */
+  acr?: string;
 }
 
 /** Thrown by verify(); the reason is what the client will see. */
@@ -42,7 +46,7 @@ export class TokenService {
     return this.cfg.accessTtl;
   }
 
-  sign(input: { userId: string; sessionId: string; authTime?: Date; jkt?: string | null }): { token: string; claims: AccessClaims } {
+  sign(input: { userId: string; sessionId: string; authTime?: Date; amr?: string[]; acr?: string; jkt?: string | null }): { token: string; claims: AccessClaims } {
     const iat = epochSeconds(this.clock.now());
     const claims: AccessClaims = {
       sub: input.userId,
@@ -54,6 +58,8 @@ export class TokenService {
       aud: this.cfg.audience,
       ...(input.authTime ? { auth_time: epochSeconds(input.authTime) } : {}),
       ...(input.jkt ? { cnf: { jkt: input.jkt } } : {}),
+      ...(input.amr?.length ? { amr: input.amr } : {}),
+      ...(input.acr ? { acr: input.acr } : {}),
     };
     const { alg, kid, signKey } = this.cfg.keys.signing;
     const token = jwt.sign(claims, signKey, { algorithm: alg, header: { alg, typ: TYP, kid } });
@@ -89,6 +95,8 @@ export class TokenService {
     if (typeof c.sub !== 'string' || typeof c.sid !== 'string' || typeof c.jti !== 'string') throw new TokenError('TOKEN_INVALID');
     if (c.auth_time !== undefined && !Number.isInteger(c.auth_time)) throw new TokenError('TOKEN_INVALID');
     if (c.cnf !== undefined && (typeof c.cnf !== 'object' || c.cnf === null || typeof c.cnf.jkt !== 'string')) throw new TokenError('TOKEN_INVALID');
+    if (c.amr !== undefined && (!Array.isArray(c.amr) || !c.amr.every((m) => typeof m === 'string'))) throw new TokenError('TOKEN_INVALID');
+    if (c.acr !== undefined && typeof c.acr !== 'string') throw new TokenError('TOKEN_INVALID');
     this.remember(token, Object.freeze(c as AccessClaims));
     return c as AccessClaims;
   }

@@ -157,7 +157,7 @@ export class EmailService {
    * used; the old address (when verified) is told now, and again once the change is made.
    */
   async changeEmail(em: EntityManager, viewer: User, claims: AccessClaims, input: { newEmail: string; currentPassword: string }, meta: ClientMeta): Promise<true> {
-    this.auth.assertFresh(claims);
+    await this.auth.requireStepUp(em, viewer.id, claims);
     const next = parseEmail(input.newEmail, 'newEmail');
     this.mailer.assertEnabled();
     await this.limits.mailRequested(next.key, meta.ip);

@@ -127,8 +127,9 @@ export class OidcBrowserFlow {
         return { kind: 'redirect', location: withParams(flow.redirect, { linked: provider.id }) };
       }
       const user = await this.identities.signIn(em, provider.id, profile, meta);
-      if (flow.delivery === 'COOKIE') {
-        const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign));
+      // An account with a second factor gets the one-time code instead: completeExternalLogin then asks for the factor.
+      if (flow.delivery === 'COOKIE' && !(await this.auth.needsSecondFactor(em, user.id))) {
+        const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, undefined, ['fed']));
         this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, method: 'oidc', provider: provider.id });
         return { kind: 'redirect', location: flow.redirect, refresh: issued };
       }

@@ -56,7 +56,8 @@ export class OidcService {
       this.audit.record({ type: 'OIDC_REFUSED', userId: row?.userId, ...meta, detail: { reason: 'INVALID_LOGIN_CODE', ...(row ? { provider: row.provider, account: user ? 'disabled' : 'gone' } : {}) } });
       throw new InvalidLoginCodeError();
     }
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, undefined, jkt));
+    await this.auth.secondFactorGate(em, user, 'fed');
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, undefined, ['fed'], jkt));
     this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, method: 'oidc', provider: row.provider, via: 'code' });
     return issued;
   }

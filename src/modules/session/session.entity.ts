@@ -13,6 +13,8 @@ export class Session {
   expiresAt: Date;
   /** When the password was last checked for this session; refreshes never move it. */
   authTime: Date;
+  /** How the session was opened, as RFC 8176 amr values (space-separated); null for sessions from before it was kept. */
+  amr: string | null;
   revokedAt: Date | null = null;
   revokedReason: RevokeReason | null = null;
   userAgent: string | null;
@@ -20,8 +22,9 @@ export class Session {
   /** The DPoP key (RFC 7638 thumbprint) the session is bound to: every rotation must prove it. Null: bearer. */
   dpopJkt: string | null;
 
-  constructor(init: { userId: string; now: Date; expiresAt: Date; userAgent: string | null; ip: string | null; dpopJkt?: string | null }) {
+  constructor(init: { userId: string; now: Date; expiresAt: Date; userAgent: string | null; ip: string | null; dpopJkt?: string | null; amr?: readonly string[] }) {
     this.userId = init.userId;
+    this.amr = init.amr?.length ? init.amr.join(' ') : null;
     this.createdAt = init.now;
     this.lastUsedAt = init.now;
     this.authTime = init.now;
@@ -48,6 +51,7 @@ export const SessionSchema = new EntitySchema<Session>({
     lastUsedAt: { type: 'Date', fieldName: 'last_used_at' },
     expiresAt: { type: 'Date', fieldName: 'expires_at' },
     authTime: { type: 'Date', fieldName: 'auth_time' },
+    amr: { type: 'string', length: 64, nullable: true },
     revokedAt: { type: 'Date', fieldName: 'revoked_at', nullable: true },
     revokedReason: { type: 'string', length: 32, fieldName: 'revoked_reason', nullable: true },
     userAgent: { type: 'string', length: 512, fieldName: 'user_agent', nullable: true },

@@ -2,7 +2,7 @@ import { toDate, toDateOrNull } from '../../db/native-sql';
 import type { RevokeReason, Session } from './session.entity';
 
 /** The sessions columns as a native statement selects them (`s.id as session_id`, …). */
-export const SESSION_COLUMNS = ['id', 'user_id', 'created_at', 'last_used_at', 'expires_at', 'auth_time', 'revoked_at', 'revoked_reason', 'user_agent', 'ip', 'dpop_jkt']
+export const SESSION_COLUMNS = ['id', 'user_id', 'created_at', 'last_used_at', 'expires_at', 'auth_time', 'amr', 'revoked_at', 'revoked_reason', 'user_agent', 'ip', 'dpop_jkt']
   .map((c) => `s.${c} as session_${c}`)
   .join(', ');
 
@@ -13,6 +13,7 @@ export interface SessionRow {
   session_last_used_at: unknown;
   session_expires_at: unknown;
   session_auth_time: unknown;
+  session_amr: string | null;
   session_revoked_at: unknown;
   session_revoked_reason: RevokeReason | null;
   session_user_agent: string | null;
@@ -29,6 +30,7 @@ export function sessionFromRow(row: SessionRow): Session {
     lastUsedAt: toDate(row.session_last_used_at),
     expiresAt: toDate(row.session_expires_at),
     authTime: toDate(row.session_auth_time),
+    amr: row.session_amr,
     revokedAt: toDateOrNull(row.session_revoked_at),
     revokedReason: row.session_revoked_reason,
     userAgent: row.session_user_agent,

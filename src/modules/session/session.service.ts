@@ -59,12 +59,13 @@ export class SessionService {
   /**
    * Starts a session after a password check. For an existing user, `guard` holds the hash that was verified:
    * the session starts only while it is still the stored hash (the update also locks the user row, so a
-   * concurrent changePassword either sees this session and ends it, or makes this login fail).
-   * With `jkt` (a DPoP proof came with the request) the session and every token it issues are bound to that key.
+   * concurrent changePassword either sees this session and ends it, or makes this login fail). `amr` says how
+   * the person signed in (RFC 8176); every token of the session carries it. With `jkt` (a DPoP proof came with
+   * the request) the session and every token it issues are bound to that key.
    */
-  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner, guard?: { verifiedHash: string; rehashed?: string }, jkt: string | null = null): Promise<IssuedSession> {
+  async start(em: EntityManager, user: User, meta: ClientMeta, sign: AccessSigner, guard?: { verifiedHash: string; rehashed?: string }, amr: readonly string[] = ['pwd'], jkt: string | null = null): Promise<IssuedSession> {
     const now = this.clock.now();
-    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta, dpopJkt: jkt });
+    const session = new Session({ userId: user.id, now, expiresAt: new Date(now.getTime() + this.cfg.refreshTtl * 1000), ...meta, amr, dpopJkt: jkt });
     const refreshToken = newToken();
     const evicted = await em.transactional(async (tx) => {
       if (guard) {

@@ -3,6 +3,7 @@ import { Browser } from '../../helpers/browser';
 import { freePort, startOidcProvider, type TestProvider } from '../../helpers/oidc-provider';
 import { createTestServer, firstError, LOGIN, login, ME, REFRESH, register, type TestServer } from '../../helpers/server';
 import { LOOSE_LIMITS } from './env';
+import { claimsOf, enrolTotp, totpAt } from '../../helpers/mfa';
 
 const COMPLETE = `mutation($code: String!) { completeExternalLogin(code: $code) { accessToken refreshToken sessionId user { id username hasPassword } } }`;
 const IDENTITIES = `{ myIdentities { id provider providerName subject email createdAt lastUsedAt } }`;
@@ -17,6 +18,7 @@ const ACCOUNTS = [
   { sub: 'erin-verified', preferred_username: 'erinv', email: 'Erin@Corp.Example', email_verified: true },
   { sub: 'erin-again', preferred_username: 'erinv2', email: 'erin@corp.example', email_verified: true },
   { sub: 'frank-unverified', preferred_username: 'frank', email: 'frank@corp.example', email_verified: false },
+  { sub: 'twofa-sub', preferred_username: 'twofa', email: 'twofa@corp.example' },
 ];
 
 let provider: TestProvider;
@@ -202,6 +204,22 @@ describe('signing in', () => {
     expect(target.origin + target.pathname).toBe(`${base}/app`);
     expect(target.searchParams.get('error')).toBe('ACCESS_DENIED');
     expect(target.searchParams.get('code')).toBeNull();
+  });
+});
+
+describe('with a second factor', () => {
+  it('a provider sign-in answers MFA_REQUIRED too; the second step opens a session with amr fed', async () => {
+    const first = await signInWithCode('twofa-sub');
+    expect(claimsOf(first.accessToken).amr).toEqual(['fed']);
+    const { secret } = await enrolTotp(server, first.accessToken);
+    const code = (await signIn(start(), 'twofa-sub')).searchParams.get('code')!;
+    const res = await server.gql(COMPLETE, { code });
+    expect(res.body.data).toBeNull();
+    const ext = firstError(res);
+    expect(ext).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'MFA_REQUIRED', methods: ['totp', 'recovery_code'] });
+    const done = await server.gql(`mutation ($t: String!, $c: String!) { completeMfaLogin(mfaToken: $t, code: $c) { accessToken user { id } } }`, { t: ext.mfaToken, c: totpAt(secret, server.clock.now()) });
+    expect(done.body.data.completeMfaLogin.user.id).toBe(first.user.id);
+    expect(claimsOf(done.body.data.completeMfaLogin.accessToken)).toMatchObject({ amr: ['fed', 'otp', 'mfa'], acr: 'urn:tokengate:mfa' });
   });
 });
 
@@ -440,6 +458,18 @@ describe('cookie mode (REFRESH_COOKIE=true)', () => {
     const body = (await res.json()) as any;
     expect(body.data.completeExternalLogin.refreshToken).toBeNull(); // in the cookie
     expect(res.headers.getSetCookie().some((c) => c.startsWith('__Secure-tokengate-refresh='))).toBe(true);
+  });
+
+  it('an account with a second factor gets a one-time code instead of the cookie, and completeExternalLogin asks for the factor', async () => {
+    const first = await signIn(`${start('corp', '/settings', cookieBase)}&mode=code`, 'twofa-sub', new Browser(), cookieBase);
+    const signedIn = await cookieServer.gql(COMPLETE, { code: first.searchParams.get('code') });
+    await enrolTotp(cookieServer, signedIn.body.data.completeExternalLogin.accessToken);
+    const browser = new Browser();
+    const target = await signIn(start('corp', '/app', cookieBase), 'twofa-sub', browser, cookieBase);
+    expect(browser.received.some((c) => c.startsWith('__Secure-tokengate-refresh='))).toBe(false);
+    const code = target.searchParams.get('code');
+    expect(code).toMatch(/^tgc_/);
+    expect(firstError(await cookieServer.gql(COMPLETE, { code }))).toMatchObject({ reason: 'MFA_REQUIRED' });
   });
 
   it('another origin gets a one-time code and no cookie', async () => {

@@ -54,6 +54,11 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
                   Password
                 </Link>
               </li>
+              <li>
+                <Link to="/security" reload={reload}>
+                  Security
+                </Link>
+              </li>
               {explorer && (
                 <li>
                   {/* A full page load: the explorer page has its own content security policy. */}

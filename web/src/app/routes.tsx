@@ -9,6 +9,7 @@ import { Catalogue } from '../features/catalogue/Catalogue';
 import { NewProductForm } from '../features/catalogue/NewProductForm';
 import { Home } from '../features/home/Home';
 import { SessionsView } from '../features/sessions/SessionsView';
+import { SecurityView } from '../features/mfa/SecurityView';
 import { AddToWishlist } from '../features/wishlists/AddToWishlist';
 import { WishlistsView } from '../features/wishlists/WishlistsView';
 import { Link, useRouter } from '../lib/router';
@@ -50,6 +51,8 @@ export function Page() {
           <EmailSection />
         </>
       );
+    case '/security':
+      return <SecurityView />;
     case '/explorer':
       if (!explorer) return <NotFound />;
       return (

@@ -8,6 +8,11 @@ export interface Problem {
   field?: string;
   /** Seconds to wait, for RATE_LIMITED. */
   retryAfter?: number;
+  /** MFA_REQUIRED: the second step's token and the methods the account has. */
+  mfaToken?: string;
+  methods?: string[];
+  /** INVALID_MFA_CODE during a login: tries left on this mfaToken. */
+  attemptsLeft?: number;
 }
 
 /** Words for the codes and reasons the API sends (docs/errors.md); other messages are already written for people. */
@@ -28,6 +33,17 @@ const WORDS: Record<string, string> = {
   SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Try again in a few seconds.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on the server. Try again.',
   PERSISTED_QUERY_NOT_FOUND: 'The server does not know this version of the app. Reload the page.',
+  MFA_REQUIRED: 'Your password was right. Now confirm with your second factor.',
+  INVALID_MFA_CODE: 'That code is not valid. Check your authenticator app (codes change every 30 seconds) or use a recovery code.',
+  INVALID_MFA_TOKEN: 'This sign-in took too long or had too many wrong codes. Start again with your password.',
+  INSUFFICIENT_USER_AUTHENTICATION: 'This needs a recent sign-in with your second factor. Confirm it is you to continue.',
+  MFA_ENROLLMENT_REQUIRED: 'This needs a second factor on your account. Set one up on the Security page first.',
+  CHALLENGE_INVALID: 'The passkey request expired or was already used. Try again.',
+  UNKNOWN_CREDENTIAL: 'That passkey is not registered here.',
+  COUNTER_REGRESSION: 'That passkey was refused: it may have been copied. Use another factor and tell an administrator.',
+  VERIFICATION_FAILED: 'The passkey could not be verified. Try again.',
+  ALREADY_REGISTERED: 'This passkey is already registered.',
+  TOTP_ALREADY_ENABLED: 'The authenticator app is already on. Turn it off first to set up a new one.',
 };
 
 /** Words for a code or reason alone (e.g. why the session ended). */
@@ -70,5 +86,7 @@ export function describeError(error: unknown): Problem {
     return { code, retryAfter, message: `Too many attempts. ${retryAfter ? `Try again in ${formatWait(retryAfter)}.` : 'Try again later.'}` };
   }
   const words = (reason && WORDS[reason]) || (code && WORDS[code]);
-  return { code, reason, field, message: words || serverMessage || WORDS.INTERNAL_SERVER_ERROR };
+  const mfa = reason === 'MFA_REQUIRED' && typeof ext?.mfaToken === 'string' ? { mfaToken: ext.mfaToken, methods: Array.isArray(ext.methods) ? (ext.methods as string[]) : [] } : {};
+  const attemptsLeft = typeof ext?.attemptsLeft === 'number' ? ext.attemptsLeft : undefined;
+  return { code, reason, field, ...mfa, ...(attemptsLeft !== undefined ? { attemptsLeft } : {}), message: words || serverMessage || WORDS.INTERNAL_SERVER_ERROR };
 }

@@ -4,6 +4,7 @@ import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
 import { PageTitle } from '../../components/PageTitle';
+import { StepUpPrompt } from '../../components/StepUpPrompt';
 import { graphql } from '../../gql';
 import { describeError, type Problem } from '../../lib/errors';
 import { useSessionServices, useViewer } from '../../lib/session-react';
@@ -40,6 +41,8 @@ export function ChangePasswordForm() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState(false);
   const [needsFreshLogin, setNeedsFreshLogin] = useState(false);
+  // An account with a second factor answers INSUFFICIENT_USER_AUTHENTICATION instead: password and second factor.
+  const [needsStepUp, setNeedsStepUp] = useState(false);
   const pending = useRef<{ currentPassword: string; newPassword: string } | null>(null);
 
   const submitChange = async (input: { currentPassword: string; newPassword: string }) => {
@@ -59,6 +62,7 @@ export function ChangePasswordForm() {
     } catch (err) {
       const p = describeError(err);
       if (p.reason === 'FRESH_LOGIN_REQUIRED') setNeedsFreshLogin(true);
+      else if (p.reason === 'INSUFFICIENT_USER_AUTHENTICATION') setNeedsStepUp(true);
       else setProblem(p);
     } finally {
       setBusy(false);
@@ -92,7 +96,18 @@ export function ChangePasswordForm() {
       <p>Changing your password signs you out on every other device.</p>
       {done && <Alert kind="notice">Your password was changed. Your other devices have been signed out.</Alert>}
       {problem && !INLINE_FIELDS.has(problem.field ?? '') && <Alert>{problem.message}</Alert>}
-      {needsFreshLogin ? (
+      {needsStepUp ? (
+        <StepUpPrompt
+          viewer={viewer}
+          what="changing the password"
+          onCancel={() => setNeedsStepUp(false)}
+          onDone={(payload) => {
+            session.signIn(payload);
+            setNeedsStepUp(false);
+            if (pending.current) void attempt(() => submitChange(pending.current!));
+          }}
+        />
+      ) : needsFreshLogin ? (
         <form key="confirm" onSubmit={onConfirm} aria-labelledby="confirm-title" className="confirm">
           <h2 id="confirm-title">Confirm it is you</h2>
           <Alert>For your security, changing the password needs a recent sign-in. Enter your password to sign in again; the change is then sent at once.</Alert>

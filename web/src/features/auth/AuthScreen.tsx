@@ -5,6 +5,7 @@ import { PageTitle } from '../../components/PageTitle';
 import { describeReason } from '../../lib/errors';
 import { useSessionServices } from '../../lib/session-react';
 import { LoginForm } from './LoginForm';
+import { PasskeySignIn } from './PasskeySignIn';
 import { SignUpForm } from './SignUpForm';
 import { ForgotPasswordForm } from '../email/ForgotPasswordForm';
 
@@ -27,6 +28,7 @@ export function AuthScreen({ reason }: { reason: string | null }) {
         </Alert>
       )}
       {mode === 'login' ? <LoginForm /> : mode === 'signup' ? <SignUpForm /> : <ForgotPasswordForm />}
+      {mode === 'login' && <PasskeySignIn />}
       {mode === 'login' && (
         <p className="switch">
           <Button variant="link" onClick={() => setMode('forgot')}>
