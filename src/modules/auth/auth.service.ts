@@ -57,8 +57,8 @@ export class AuthService {
     return { accessToken: token, accessExp: claims.exp };
   };
 
-  /** After a first factor other than login's password (a provider sign-in): MFA_REQUIRED when the account has a second factor. */
-  secondFactorGate(em: EntityManager, user: User, first: 'fed'): Promise<void> {
+  /** After a first factor other than login itself (a provider sign-in, a reset link): MFA_REQUIRED when the account has a second factor. */
+  secondFactorGate(em: EntityManager, user: User, first: 'fed' | 'pwd'): Promise<void> {
     return this.mfaGate.afterFirstFactor(em, user, first);
   }
 

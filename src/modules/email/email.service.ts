@@ -147,9 +147,10 @@ export class EmailService {
     Object.assign(user, { passwordHash, updatedAt: now, ...(verified ? { emailVerified: true } : {}) });
     // Whoever proved control of the address may sign in again at once, lockout or not.
     await this.limits.loginSucceeded(user.username, meta.ip);
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, { verifiedHash: passwordHash }));
-    this.events.emit({ type: 'PASSWORD_RESET', userId: user.id, sessionId: issued.session.id, meta });
-    return issued;
+    this.events.emit({ type: 'PASSWORD_RESET', userId: user.id, meta });
+    // The link proves the mailbox, not the second factor: an account with one gets MFA_REQUIRED, not a session.
+    await this.auth.secondFactorGate(em, user, 'pwd');
+    return withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, { verifiedHash: passwordHash }));
   }
 
   /**

@@ -2,6 +2,7 @@ import { API_TOKEN_FIELDS, as, createApiToken, createRole, makeAdmin, ok, PASSWO
 import { firstError, LOGIN, login, ME, REFRESH } from '../../helpers/server';
 import { EmailToken } from '../../../src/modules/email/email-token.entity';
 import { OutboxMail } from '../../../src/modules/mail/outbox.entity';
+import { COMPLETE, enrolTotp, totpAt } from '../../helpers/mfa';
 import { mailWorld, ME_EMAIL, NEW_PASSWORD, PUBLIC_URL, REQUEST_RESET, RESET, SEND_RESET, settle, verifiedAccount, type MailWorld } from '../../helpers/email';
 
 describe('password reset by mail', () => {
@@ -47,6 +48,23 @@ describe('password reset by mail', () => {
     const notice = await smtp.waitFor(3);
     expect(notice.map((m) => m.subject)).toEqual(['Confirm your e-mail address', 'Reset your password', 'Your password was reset']);
     expect(new Set(smtp.mails.map((m) => m.messageId)).size).toBe(3); // each arrived once
+  });
+
+  it('asks an account with a second factor for it: the link resets the password but opens no session by itself', async () => {
+    const { server } = world;
+    const alice = await verifiedAccount(world, 'alice', 'alice@example.com');
+    const { secret } = await enrolTotp(server, alice.accessToken);
+    const mail = await resetMail('alice@example.com');
+    const res = await server.gql(RESET, { token: mail.token, password: NEW_PASSWORD });
+    expect(res.body.data).toBeNull();
+    const step = firstError(res);
+    expect(step).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'MFA_REQUIRED' });
+    // The password did change (the old one fails) and every earlier session ended.
+    expect(firstError(await server.gql(REFRESH, { token: alice.refreshToken }))).toMatchObject({ reason: 'TOKEN_REVOKED' });
+    expect(firstError(await server.gql(LOGIN, { input: { username: 'alice', password: PASSWORD } }))).toMatchObject({ code: 'BAD_CREDENTIALS' });
+    server.clock.advance(30);
+    const signedIn = await ok(server.gql(COMPLETE, { t: step.mfaToken, code: totpAt(secret, server.clock.now()) }), 'completeMfaLogin');
+    expect((await server.gql(ME, {}, as(signedIn))).body.data.me.username).toBe('alice');
   });
 
   it('refuses a used, superseded, expired or tampered token, each with its own reason', async () => {
