@@ -23,10 +23,8 @@ const pastGrace = (now: number, c: Cleanup) => ago(now, c.grace);
 const tokens = [{ table: 'refresh_tokens', column: 'session_id' }];
 
 /**
- * The one list of what the retention job deletes. A feature with rows that expire adds one entry, e.g.
- * reset/verification tokens `{ table: 'email_tokens', where: 'expires_at < ?', cutoff: (now) => new Date(now) }`,
- * MFA challenges, DPoP replay entries, and sent mail after MAIL_RETENTION
- * (`{ table: 'mail_outbox', where: "status = 'sent' and sent_at < ?", cutoff: (now, c) => (c.mailRetention ? ago(now, c.mailRetention) : null) }`).
+ * The one list of what the retention job deletes: a feature with rows that expire adds one entry. DPoP replay
+ * entries are not here: the replay cache purges its own table every DPOP_MAX_AGE (dpop.replay.ts).
  */
 export const RETENTION: RetentionRule[] = [
   // Sessions idle past REFRESH_IDLE_TTL are refused already and go once they pass expires_at (an unindexed scan saved).
@@ -36,6 +34,10 @@ export const RETENTION: RetentionRule[] = [
   { table: 'oidc_flows', where: 'expires_at < ?', cutoff: (now) => new Date(now) },
   { table: 'login_codes', where: 'expires_at < ?', cutoff: (now) => new Date(now) },
   { table: 'audit_events', where: 'at < ?', cutoff: (now, c) => (c.auditRetention ? ago(now, c.auditRetention) : null) },
+  // Like flows, a spent link stays until it expires, so it answers TOKEN_USED rather than TOKEN_INVALID until then.
+  { table: 'email_tokens', where: 'expires_at < ?', cutoff: (now) => new Date(now) },
+  { table: 'mfa_tickets', where: 'expires_at < ?', cutoff: (now) => new Date(now) },
+  { table: 'mail_outbox', where: "status = 'SENT' and sent_at < ?", cutoff: (now, c) => (c.mailRetention ? ago(now, c.mailRetention) : null) },
 ];
 
 const marks = (values: unknown[]) => values.map(() => '?').join(', ');

@@ -39,6 +39,24 @@ describe('retention job', () => {
   });
   afterEach(() => server.close());
 
+  it('deletes expired e-mail links and MFA challenges, and sent mail past MAIL_RETENTION; keeps live ones and unsent mail', async () => {
+    const alice = await register(server, 'ret_mail');
+    const now = server.clock.now().getTime();
+    const link = (expiresAt: Date) => ({ id: randomUUID(), user_id: alice.user.id, purpose: 'RESET', token_hash: randomUUID().replace(/-/g, ''), email_key: 'a@b.c', email: 'a@b.c', password_tag: 'x', created_at: new Date(expiresAt.getTime() - 1800_000), expires_at: expiresAt });
+    await insert(server, 'email_tokens', [link(new Date(now - 1000)), link(new Date(now + 600_000))]);
+    const ticket = (expiresAt: Date) => ({ id: randomUUID(), kind: 'MFA_LOGIN', secret_hash: randomUUID().replace(/-/g, ''), user_id: alice.user.id, created_at: new Date(expiresAt.getTime() - 300_000), expires_at: expiresAt });
+    await insert(server, 'mfa_tickets', [ticket(new Date(now - 1000)), ticket(new Date(now + 60_000))]);
+    const mail = (status: string, sentAt: Date | null) => ({ id: randomUUID(), template: 'notice', status, next_attempt_at: new Date(now), created_at: new Date(now - 40 * DAY), sent_at: sentAt });
+    await insert(server, 'mail_outbox', [mail('SENT', new Date(now - 31 * DAY)), mail('SENT', new Date(now - DAY)), mail('QUEUED', null), mail('FAILED', null)]);
+
+    const removed = await server.app.retention.runOnce();
+    expect(removed).toMatchObject({ email_tokens: 1, mfa_tickets: 1, mail_outbox: 1 });
+    expect(await count(server, 'email_tokens')).toBe(1);
+    expect(await count(server, 'mfa_tickets')).toBe(1);
+    expect(await count(server, 'mail_outbox', "status = 'SENT'")).toBe(1);
+    expect(await count(server, 'mail_outbox', "status <> 'SENT'")).toBe(2);
+  });
+
   it('deletes expired and revoked sessions (past the grace) with their refresh tokens, spent one-time records and old audit rows, and keeps the rest', async () => {
     const alice = await register(server, 'ret_alice');
     const userId = alice.user.id;
