@@ -41,6 +41,7 @@ import { drainGuard, type DrainState } from './http/drain';
 import { RetentionJob } from './modules/ops/retention';
 import type { Tracing } from './modules/ops/tracing';
 import { startMail } from './modules/mail/mail.start';
+import { OutboxMail } from './modules/mail/outbox.entity';
 import type { MailWorker } from './modules/mail/mail.worker';
 
 export interface App {
@@ -109,6 +110,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   services.dpop.onRefusal((reason) => metrics.dpopRefused(reason));
   await services.passwords.warmUp();
   const mail = startMail(config, services, () => orm.em, clock, logger);
+  if (mail.worker) mail.worker.onOutcome = (outcome) => metrics.mail(outcome);
+  metrics.mailDepthSource = () => orm.em.fork().count(OutboxMail, { status: { $in: ['QUEUED', 'SENDING'] } });
 
   const trusted = config.trustedDocuments;
   const protection = armor(config);

@@ -25,6 +25,8 @@ export class MailWorker {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Hears each mail sent or given up (the metrics). */
+  onOutcome?: (outcome: { sent: true } | { failed: true }) => void;
 
   constructor(
     private readonly mailer: Mailer,
@@ -112,6 +114,7 @@ export class MailWorker {
       return;
     }
     await em.nativeUpdate(OutboxMail, mine, { status: 'SENT', sentAt: this.clock.now(), payload: null, lastError: null });
+    this.onOutcome?.({ sent: true });
     this.logger.info('mail sent', { mailId: mail.id, template: mail.template, attempts: mail.attempts });
   }
 
@@ -136,6 +139,7 @@ export class MailWorker {
 
   private async give(em: EntityManager, mail: OutboxMail, mine: object, message: string): Promise<void> {
     await em.nativeUpdate(OutboxMail, mine, { status: 'FAILED', payload: null, lastError: message });
+    this.onOutcome?.({ failed: true });
     this.logger.error('mail failed; given up', { mailId: mail.id, template: mail.template, attempts: mail.attempts, message });
     this.audit.record({ type: 'MAIL_FAILED', userId: mail.userId, detail: { mailId: mail.id, template: mail.template, attempts: mail.attempts, error: message } });
   }

@@ -53,9 +53,19 @@ export class Metrics {
     new Gauge({ name: 'tokengate_subscriptions_active', help: 'GraphQL subscriptions running on this instance.', registers, collect() { this.set(sources.subscriptions()); } });
     this.liveLag = new Histogram({ name: 'tokengate_live_delivery_lag_seconds', help: 'Time from publishing a live event to its delivery on this instance.', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers });
     this.cleanupRows = new Counter({ name: 'tokengate_cleanup_rows_removed_total', help: 'Rows the retention job deleted, by table.', labelNames: ['table'], registers });
-    this.mailDepth = new Gauge({ name: 'tokengate_mail_outbox_depth', help: 'Mails queued in the outbox, not yet sent.', registers });
+    const depth = () => this.mailDepthSource;
+    this.mailDepth = new Gauge({
+      name: 'tokengate_mail_outbox_depth',
+      help: 'Mails queued in the outbox, not yet sent.',
+      registers,
+      // Read at scrape time: one count of due and waiting rows, never on the request path.
+      async collect() {
+        const source = depth();
+        if (source) this.set(await source().catch(() => 0));
+      },
+    });
     this.mailSent = new Counter({ name: 'tokengate_mail_sent_total', help: 'Mails handed to the channel.', registers });
-    this.mailFailed = new Counter({ name: 'tokengate_mail_failed_total', help: 'Mail send attempts that failed.', registers });
+    this.mailFailed = new Counter({ name: 'tokengate_mail_failed_total', help: 'Mails given up after MAIL_MAX_ATTEMPTS.', registers });
     this.dpopRefusals = new Counter({ name: 'tokengate_dpop_refusals_total', help: 'Requests refused for their DPoP proof, by reason.', labelNames: ['reason'], registers });
   }
 
@@ -107,7 +117,10 @@ export class Metrics {
     if (rows > 0) this.cleanupRows.inc({ table }, rows);
   }
 
-  /** For the mail outbox worker: its depth after each pass, and each send's result. */
+  /** Counts the outbox's unsent mail when /metrics is scraped (set where the outbox is known). */
+  mailDepthSource?: () => Promise<number>;
+
+  /** For the mail outbox worker: each send's result (depth may also be pushed). */
   mail(event: { depth: number } | { sent: true } | { failed: true }): void {
     if ('depth' in event) this.mailDepth.set(event.depth);
     else if ('sent' in event) this.mailSent.inc();

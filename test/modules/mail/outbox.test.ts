@@ -31,6 +31,7 @@ describe('the mail outbox', () => {
     const [waiting] = await rows(world);
     expect(waiting).toMatchObject({ template: 'verify-email', status: 'QUEUED', attempts: 1 });
     expect(waiting.lastError).toBeTruthy();
+    expect(await (await server.http('/metrics')).text()).toMatch(/^tokengate_mail_outbox_depth 1$/m);
     expect(waiting.nextAttemptAt.getTime() - server.clock.now().getTime()).toBe(backoffSeconds(1) * 1000);
 
     await smtp.listen(); // the same port
@@ -41,6 +42,7 @@ describe('the mail outbox', () => {
     await server.app.mailWorker!.run();
     expect(smtp.mails.map((m) => [m.to, m.subject])).toEqual([['alice@example.com', 'Confirm your e-mail address']]);
     expect(await rows(world)).toEqual([expect.objectContaining({ status: 'SENT', attempts: 2, payload: null })]);
+    expect(await (await server.http('/metrics')).text()).toMatch(/^tokengate_mail_sent_total 1$/m);
   });
 
   it('gives up after MAIL_MAX_ATTEMPTS: FAILED, logged and audited, payload wiped', async () => {
@@ -55,6 +57,7 @@ describe('the mail outbox', () => {
     await server.app.services.audit.flush();
     const failed = await server.app.orm.em.fork().find(AuditEvent, { type: 'MAIL_FAILED' });
     expect(failed.map((e) => [e.userId, JSON.parse(e.detail!).template])).toEqual([[alice.user.id, 'verify-email']]);
+    expect(await (await server.http('/metrics')).text()).toMatch(/^tokengate_mail_failed_total 1$/m);
     server.clock.advance(3600);
     await smtp.listen();
     await server.app.mailWorker!.run();
