@@ -77,8 +77,6 @@ describe('migrations', () => {
     expect(await knex().schema.hasColumn('login_codes', 'binding_hash')).toBe(false);
     expect(await knex().schema.hasColumn('oidc_flows', 'binding_hash')).toBe(false);
     await migrator.down();
-    expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES]);
-    await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES]);
     await migrator.down();
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES]);

@@ -90,12 +90,9 @@ export async function openReplayCache(config: Config, sql: NativeSql, clock: Clo
     // No offline queue: with Redis down a proof fails fast (503) instead of waiting.
     const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
     client.on('error', (err: Error) => logger.warn('redis error', { message: err.message }));
-    try {
-      await client.connect();
-    } catch (err) {
-      client.disconnect();
-      throw new Error(`REDIS_URL: cannot connect to ${redactUrl(config.redisUrl)} (${(err as Error).message})`);
-    }
+    // Redis down at start does not stop the server (issue 20): ioredis keeps reconnecting, and until it is back
+    // every DPoP proof fails closed with 503 (no offline queue), while bearer requests are served.
+    await client.connect().catch((err: Error) => logger.warn('DPoP replay cache: Redis unreachable; DPoP requests answer 503 until it is back', { url: redactUrl(config.redisUrl!), message: err.message }));
     return new RedisReplayCache(client, config.rateLimitPrefix);
   }
   if (config.database.kind === 'postgresql') return new DatabaseReplayCache(sql, clock, config.dpop.maxAge * 1000, logger);
