@@ -6,7 +6,7 @@ import type { EmailConfig } from '../mail/mail.config';
 import { parseEmail } from '../email/email.address';
 import { withRetry } from '../../db/retry';
 import type { AccessSigner, ClientMeta, IssuedSession, SessionService } from '../session/session.service';
-import type { Session } from '../session/session.entity';
+import { boundKey, type Session } from '../session/session.entity';
 import { hasPassword, User } from '../user/user.entity';
 import type { UserService } from '../user/user.service';
 import type { PasswordService } from './password.service';
@@ -53,7 +53,7 @@ export class AuthService {
   /** Only tokens minted right after a password check carry auth_time, so refreshed tokens are never fresh. */
   readonly sign: AccessSigner = (user: User, session: Session, fresh: boolean) => {
     const amr = splitAmr(session.amr);
-    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined, amr, acr: acrOf(amr), jkt: session.dpopJkt });
+    const { token, claims } = this.tokens.sign({ userId: user.id, sessionId: session.id, authTime: fresh ? session.authTime : undefined, amr, acr: acrOf(amr), jkt: boundKey(session.dpopJkt) });
     return { accessToken: token, accessExp: claims.exp };
   };
 

@@ -59,3 +59,9 @@ export const SessionSchema = new EntitySchema<Session>({
     dpopJkt: { type: 'string', length: 64, fieldName: 'dpop_jkt', nullable: true },
   },
 });
+
+/** A binding made by a rotation is stored as `~<jkt>`: the session had bearer refresh tokens before it. */
+export const LATE_BINDING = '~';
+
+/** The key a session is bound to (RFC 7638 thumbprint), whether bound at sign-in or by a later rotation. */
+export const boundKey = (stored: string | null): string | null => (stored?.startsWith(LATE_BINDING) ? stored.slice(1) : stored);

@@ -11,7 +11,7 @@ import type { AccountEvents } from '../../events';
 import type { AuditService } from '../audit/audit.service';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
-import { Session, withinLifetime, type RevokeReason } from './session.entity';
+import { boundKey, LATE_BINDING, Session, withinLifetime, type RevokeReason } from './session.entity';
 import { findPresented, rotate, type Presented } from './rotation.sql';
 import { networkOf } from './session.device';
 
@@ -104,7 +104,8 @@ export class SessionService {
   /**
    * Trades a refresh token for a new pair; a retired token ends the session unless it is the grace-window predecessor.
    * A DPoP-bound session rotates only with a proof of its key (`jkt`), checked before anything is written or
-   * judged a reuse: a copied token without the key changes nothing. A proof on an unbound session binds it.
+   * judged a reuse: a copied token without the key changes nothing. A proof on an unbound session binds it,
+   * marked late: its older, bearer tokens still count as a reuse when presented again.
    */
   async rotate(em: EntityManager, presented: string, sign: AccessSigner, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     if (!FORMAT.test(presented)) throw new UnauthenticatedError('TOKEN_INVALID');
@@ -114,8 +115,11 @@ export class SessionService {
         const found = await findPresented(this.sql, tokenHash);
         if (!found) throw new UnauthenticatedError('TOKEN_INVALID');
         const { session, user } = await this.assertLive(em, found);
-        if (session.dpopJkt && !jkt) throw new UnauthenticatedError('DPOP_REQUIRED');
-        if (session.dpopJkt && session.dpopJkt !== jkt) throw new UnauthenticatedError('DPOP_KEY_MISMATCH');
+        const key = boundKey(session.dpopJkt);
+        // Bound by a rotation, the session had bearer tokens: a retired one is a reuse, whoever bound it since.
+        if (found.token.usedAt && key !== session.dpopJkt) return this.replay(em, found.token, session, user, meta);
+        if (key && !jkt) throw new UnauthenticatedError('DPOP_REQUIRED');
+        if (key && key !== jkt) throw new UnauthenticatedError('DPOP_KEY_MISMATCH');
         if (found.token.usedAt) return this.replay(em, found.token, session, user, meta);
         const issued = await this.mint(found.token.id, session, user, sign, jkt);
         if (issued) return issued;
@@ -134,8 +138,9 @@ export class SessionService {
     const token = await em.findOne(RefreshToken, { tokenHash: hashToken(presented) });
     if (!token) return false;
     const session = await em.findOne(Session, { id: token.sessionId }, { fields: ['dpopJkt'], disableIdentityMap: true });
-    if (session?.dpopJkt && !jkt) throw new UnauthenticatedError('DPOP_REQUIRED');
-    if (session?.dpopJkt && session.dpopJkt !== jkt) throw new UnauthenticatedError('DPOP_KEY_MISMATCH');
+    const key = boundKey(session?.dpopJkt ?? null);
+    if (key && !jkt) throw new UnauthenticatedError('DPOP_REQUIRED');
+    if (key && key !== jkt) throw new UnauthenticatedError('DPOP_KEY_MISMATCH');
     return this.end(em, token.sessionId, 'LOGOUT', meta);
   }
 
@@ -234,10 +239,10 @@ export class SessionService {
     const now = this.clock.now();
     const refreshToken = newToken();
     session.lastUsedAt = now; // the signer and the idle clock see the new use
-    session.dpopJkt ??= jkt;
+    if (!session.dpopJkt && jkt) session.dpopJkt = LATE_BINDING + jkt;
     const access = sign(user, session, false);
     const sealed = this.sealer.seal(JSON.stringify({ ...access, refreshToken }));
-    const won = await rotate(this.sql, { tokenId, sessionId: session.id, successorId: uuidv7(), successorHash: hashToken(refreshToken), sealed, now, jkt });
+    const won = await rotate(this.sql, { tokenId, sessionId: session.id, successorId: uuidv7(), successorHash: hashToken(refreshToken), sealed, now, jkt: session.dpopJkt });
     return won ? { session, user, refreshToken, ...access } : null;
   }
 

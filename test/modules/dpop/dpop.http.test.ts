@@ -157,6 +157,15 @@ describe('DPoP over HTTP (RFC 9449)', () => {
     expect(reason(await server.gql(REFRESH, { token: bound.refreshToken }))).toBe('DPOP_REQUIRED');
   });
 
+  it('a session bound by a rotation still detects reuse of its older bearer token: a thief binding it gains nothing', async () => {
+    const victim = (await server.gql(REGISTER, { input: { username: 'unb2', password: PASSWORD } })).body.data.register;
+    const stolen = (await gqlWith(server.url, REFRESH, { token: victim.refreshToken }, { dpop: await client.proof() })).body.data.refreshToken;
+    expect(jwtPayload(stolen.accessToken).cnf.jkt).toBe(client.jkt);
+    server.clock.advance(11); // past the grace window
+    expect(reason(await server.gql(REFRESH, { token: victim.refreshToken }))).toBe('REFRESH_REUSED');
+    expect(reason(await gqlWith(server.url, REFRESH, { token: stolen.refreshToken }, { dpop: await client.proof() }))).toBe('TOKEN_REVOKED');
+  });
+
   it('refuses a login whose proof is bad before checking the password', async () => {
     const res = await gqlWith(server.url, LOGIN, { input: { username: 'dora', password: PASSWORD } }, { dpop: await client.forge({ claims: { htm: 'PUT' } }) });
     expect(reason(res)).toBe('DPOP_PROOF_INVALID');
