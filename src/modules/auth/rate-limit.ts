@@ -155,4 +155,5 @@ export function clientKey(ip: string | null | undefined): string {
   return groups.slice(0, 4).join(':') + '::/64';
 }
 
-const accountKey = (username: string) => createHash('sha256').update(username.toLowerCase()).digest('base64url');
+// The name as the lookup reads it (trimmed, NFC, any letter case): " alice" is alice's budget, not a fresh one.
+const accountKey = (username: string) => createHash('sha256').update(username.trim().normalize('NFC').toLowerCase()).digest('base64url');

@@ -44,6 +44,16 @@ afterAll(async () => {
   for (const s of servers) await s.close();
 });
 
+describe('login limit per account name, however written', () => {
+  it('counts " alice", "ALICE" and "alice" as one account: padding the name buys no fresh budget', async () => {
+    const server = await start({ RATE_LOGIN_ACCOUNT_MAX: '3', RATE_LOGIN_IP_MAX: '1000' });
+    await register(server, 'alice');
+    for (const name of ['alice', ' alice', 'ALICE ']) expect((await attempt(server, name, 'wrong password x')).code).toBe('BAD_CREDENTIALS');
+    expectLimited(await attempt(server, '  alice', GOOD), 3600);
+    expectLimited(await attempt(server, 'alice', GOOD), 3600);
+  });
+});
+
 describe('login limit per client', () => {
   it('refuses the 6th failed login with RATE_LIMITED, and then answers the right password and unknown users identically', async () => {
     const server = await start({ RATE_LOGIN_IP_MAX: '5', RATE_LOGIN_ACCOUNT_MAX: '1000' });
