@@ -91,11 +91,33 @@ function checkProxyEntry(entry: string, raw: string): void {
   if (!family || rest.length || !(length >= 0 && length <= bits)) {
     throw new TypeError(`TRUST_PROXY must be a number of proxies, or addresses/CIDRs or loopback, linklocal, uniquelocal, comma-separated; "${entry}" is none of these (got "${raw}")`);
   }
-  // An IPv4-mapped IPv6 range covers IPv4 addresses: held to the IPv4 bound (/8 is ::ffff:0:0/104).
-  const widest = family === 4 ? 8 : /^::ffff:/i.test(address) ? 104 : 7;
+  // IPv4-mapped (::ffff:0:0/96) and -compatible (::/96) ranges cover IPv4 clients, however the address is written:
+  // held to the IPv4 bound (/8 is /104 there), and a range containing either whole block is refused.
+  const widest = family === 4 ? 8 : coversIpv4(ipv6Value(address), length) ? 129 : 7;
   if (length < widest) {
     throw new TypeError(`TRUST_PROXY ranges may be at most an IPv4 /8 or IPv6 /7 (wider lets any client pick its address); got "${entry}"`);
   }
+}
+
+/** An IPv6 address (any spelling, an embedded IPv4 tail included) as a 128-bit number. */
+function ipv6Value(address: string): bigint {
+  let text = address.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) text = text.slice(0, v4.index) + ((+v4[1] << 8) | +v4[2]).toString(16) + ':' + ((+v4[3] << 8) | +v4[4]).toString(16);
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, null];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === null ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+
+/** Whether the range reaches IPv4 clients wider than a /8: it holds a whole mapped or compatible block, or an IPv4 range wider than /8 inside one. */
+function coversIpv4(value: bigint, length: number): boolean {
+  for (const block of [0xffffn << 32n, 0n]) {
+    if (length <= 96 && value >> BigInt(128 - length) === block >> BigInt(128 - length)) return true;
+    if (length > 96 && value >> 32n === block >> 32n && length < 104) return true;
+  }
+  return false;
 }
 
 /** 255.255.0.0 → 16; NaN for a mask that is not contiguous ones. */
