@@ -42,7 +42,7 @@ export function sendNotices(events: AccountEvents, mailer: Mailer, getEm: () => 
       if (!recipient?.email) return;
       const username = recipient.username ?? (await em.findOne(User, { id: event.userId }, { fields: ['username'] }))?.username;
       if (!username) return;
-      mailer.queue(em, rule.template, recipient.email, event.userId, { username, at: formatAt(clock.now()), ip: event.meta?.ip ?? null, userAgent: event.meta?.userAgent ?? null, ...rule.data?.(event) });
+      mailer.queue(em, rule.template, recipient.email, event.userId, { username, at: formatAt(clock.now()), ip: event.meta?.ip ?? null, userAgent: deviceName(event.meta?.userAgent), ...rule.data?.(event) });
       await em.flush();
       mailer.wake();
     });
@@ -52,4 +52,14 @@ export function sendNotices(events: AccountEvents, mailer: Mailer, getEm: () => 
 async function verifiedAddress(em: EntityManager, userId: string): Promise<{ email: string | null; username: string } | null> {
   const user = await em.findOne(User, { id: userId }, { fields: ['username', 'email', 'emailVerified'] });
   return user ? { email: user.emailVerified ? user.email : null, username: user.username } : null;
+}
+
+/**
+ * The client's own words, shown to the account's owner: short, and with anything that reads as a link or address
+ * defused, so a sign-in cannot write "confirm at https://…" into our mail.
+ */
+export function deviceName(userAgent: string | null | undefined): string | null {
+  if (!userAgent) return null;
+  const text = userAgent.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\b(?:https?|ftp|mailto|file|javascript|data):\/{0,2}/gi, '').replace(/(\w)\.(?=\w)/g, '$1\u2024').replace(/@/g, ' at ');
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
