@@ -124,7 +124,7 @@ describe('keyboard only', () => {
     await tabTo(navLink('Password'), { backwards: true });
     await page.keyboard.press('Enter');
     await heading('Change your password').waitFor();
-    await tabTo(page.getByLabel('Current password'));
+    await tabTo(page.getByRole('form', { name: 'Change password' }).getByLabel('Current password'));
     await page.keyboard.type('correct horse battery');
     await page.keyboard.press('Tab');
     await page.keyboard.type('a brand new horse battery');

@@ -10,7 +10,7 @@ const requestPasswordReset: NonNullable<MutationResolvers['requestPasswordReset'
   ctx.services.emails.requestReset(ctx.em, email, ctx.meta);
 
 const resetPassword: NonNullable<MutationResolvers['resetPassword']> = async (_p, { token, newPassword }, ctx) =>
-  toPayload(ctx, await ctx.services.emails.reset(ctx.em, token, newPassword, ctx.meta));
+  toPayload(ctx, await ctx.services.emails.reset(ctx.em, token, newPassword, ctx.meta, await ctx.dpopKey()));
 
 const changeEmail: NonNullable<MutationResolvers['changeEmail']> = async (_p, { newEmail, currentPassword }, ctx) =>
   ctx.services.emails.changeEmail(ctx.em, await ctx.getUser(), ctx.auth.claims!, { newEmail, currentPassword }, ctx.meta);

@@ -126,7 +126,7 @@ export class EmailService {
    * Uses a reset link: the password policy applies, every session and API token of the account ends (on every
    * instance), the address the link went to is verified, and the person is signed in on a new session.
    */
-  async reset(em: EntityManager, presented: string, newPassword: string, meta: ClientMeta): Promise<IssuedSession> {
+  async reset(em: EntityManager, presented: string, newPassword: string, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     const now = this.clock.now();
     const { token, user } = await findEmailToken(em, presented, ['RESET'], now);
     const next = this.passwords.normalize(newPassword, 'newPassword');
@@ -150,7 +150,7 @@ export class EmailService {
     this.events.emit({ type: 'PASSWORD_RESET', userId: user.id, meta });
     // The link proves the mailbox, not the second factor: an account with one gets MFA_REQUIRED, not a session.
     await this.auth.secondFactorGate(em, user, 'pwd');
-    return withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, { verifiedHash: passwordHash }));
+    return withRetry(() => this.sessions.start(em, user, meta, this.auth.sign, { verifiedHash: passwordHash }, ['pwd'], jkt));
   }
 
   /**

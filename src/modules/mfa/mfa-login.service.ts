@@ -47,7 +47,7 @@ export class MfaLoginService {
   ) {}
 
   /** A TOTP code or a recovery code; five wrong ones end the mfaToken, and each counts against the login limits. */
-  async completeWithCode(em: EntityManager, mfaToken: string, code: string, meta: ClientMeta): Promise<IssuedSession> {
+  async completeWithCode(em: EntityManager, mfaToken: string, code: string, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     const { ticket, user } = await this.ticketAndUser(em, mfaToken);
     const method = await this.mfa.verifyCode(em, user, code, meta);
     if (!method) {
@@ -55,7 +55,7 @@ export class MfaLoginService {
       this.audit.record({ type: 'MFA_CODE_FAILED', userId: user.id, ...meta, detail: { during: 'completeMfaLogin', attemptsLeft } });
       throw new InvalidMfaCodeError(attemptsLeft);
     }
-    return this.finish(em, ticket, user, method, meta);
+    return this.finish(em, ticket, user, method, meta, jkt);
   }
 
   /** Request options as JSON: for the mfaToken's account, or (without one) for any discoverable passkey. */
@@ -68,8 +68,8 @@ export class MfaLoginService {
     return this.passkeys.authenticationOptions(em, user.id);
   }
 
-  async finishPasskey(em: EntityManager, response: string, mfaToken: string | null | undefined, meta: ClientMeta): Promise<IssuedSession> {
-    if (mfaToken == null) return this.passwordless(em, response, meta);
+  async finishPasskey(em: EntityManager, response: string, mfaToken: string | null | undefined, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
+    if (mfaToken == null) return this.passwordless(em, response, meta, jkt);
     const { ticket, user } = await this.ticketAndUser(em, mfaToken);
     try {
       await this.passkeys.authenticate(em, response, user.id);
@@ -80,11 +80,11 @@ export class MfaLoginService {
       }
       throw err;
     }
-    return this.finish(em, ticket, user, 'passkey', meta);
+    return this.finish(em, ticket, user, 'passkey', meta, jkt);
   }
 
   /** A discoverable passkey with user verification is a sign-in of its own, and counts as multi-factor. */
-  private async passwordless(em: EntityManager, response: string, meta: ClientMeta): Promise<IssuedSession> {
+  private async passwordless(em: EntityManager, response: string, meta: ClientMeta, jkt: string | null): Promise<IssuedSession> {
     await this.limits.clientLoginAttempt(meta.ip);
     let userId: string;
     try {
@@ -96,7 +96,7 @@ export class MfaLoginService {
     const user = await em.findOne(User, { id: userId });
     if (!user || !user.isActive) throw new PasskeyRejectedError('UNKNOWN_CREDENTIAL');
     await this.limits.loginSucceeded(user.username, meta.ip);
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, undefined, PASSKEY_ONLY_AMR));
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, undefined, PASSKEY_ONLY_AMR, jkt));
     this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, method: 'passkey' });
     return issued;
   }
@@ -112,12 +112,12 @@ export class MfaLoginService {
     return { ticket, user };
   }
 
-  private async finish(em: EntityManager, ticket: MfaTicket, user: User, method: SecondFactor, meta: ClientMeta): Promise<IssuedSession> {
+  private async finish(em: EntityManager, ticket: MfaTicket, user: User, method: SecondFactor, meta: ClientMeta, jkt: string | null): Promise<IssuedSession> {
     // Spent only now: a wrong code leaves the token for another try, and of two right ones only one signs in.
     if (!(await this.tickets.spend(em, ticket))) throw new InvalidMfaTokenError();
     const first = (ticket.firstFactor === 'fed' ? 'fed' : 'pwd') as FirstFactor;
     const guard = first === 'pwd' ? { verifiedHash: user.passwordHash } : undefined;
-    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard, amrWith(first, method)));
+    const issued = await withRetry(() => this.sessions.start(em, user, meta, this.sign, guard, amrWith(first, method), jkt));
     this.events.emit({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: issued.session.id, meta, ...(first === 'fed' ? { method: 'oidc' as const } : {}), secondFactor: method });
     return issued;
   }

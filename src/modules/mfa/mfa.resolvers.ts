@@ -26,7 +26,7 @@ const regenerateRecoveryCodes: NonNullable<MutationResolvers['regenerateRecovery
   ctx.services.mfa.regenerateRecoveryCodes(ctx.em, await steppedUp(ctx), code, ctx.meta);
 
 const completeMfaLogin: NonNullable<MutationResolvers['completeMfaLogin']> = async (_p, { mfaToken, code }, ctx) =>
-  toPayload(ctx, await ctx.services.mfaLogin.completeWithCode(ctx.em, mfaToken, code, ctx.meta));
+  toPayload(ctx, await ctx.services.mfaLogin.completeWithCode(ctx.em, mfaToken, code, ctx.meta, await ctx.dpopKey()));
 
 const startPasskeyRegistration: NonNullable<MutationResolvers['startPasskeyRegistration']> = async (_p, _a, ctx) =>
   ctx.services.passkeys.registrationOptions(ctx.em, await steppedUp(ctx));
@@ -42,7 +42,7 @@ const startPasskeyLogin: NonNullable<MutationResolvers['startPasskeyLogin']> = (
   ctx.services.mfaLogin.startPasskey(ctx.em, mfaToken, ctx.meta);
 
 const finishPasskeyLogin: NonNullable<MutationResolvers['finishPasskeyLogin']> = async (_p, { response, mfaToken }, ctx) =>
-  toPayload(ctx, await ctx.services.mfaLogin.finishPasskey(ctx.em, response, mfaToken, ctx.meta));
+  toPayload(ctx, await ctx.services.mfaLogin.finishPasskey(ctx.em, response, mfaToken, ctx.meta, await ctx.dpopKey()));
 
 const renamePasskey: NonNullable<MutationResolvers['renamePasskey']> = async (_p, { id, name }, ctx) =>
   ctx.services.mfa.renamePasskey(ctx.em, await ctx.getUser(), id, name);

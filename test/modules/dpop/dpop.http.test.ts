@@ -1,4 +1,5 @@
 import { createTestServer, firstError, LOGIN, ME, REFRESH, REGISTER, type TestServer } from '../../helpers/server';
+import { COMPLETE, enrolTotp, totpAt } from '../../helpers/mfa';
 import { dpopClient, gqlWith, HTU, jose, jwtPayload, PUBLIC_URL, RunningClock, type DpopClient } from '../../helpers/dpop';
 
 const PASSWORD = 'correct horse battery';
@@ -164,6 +165,16 @@ describe('DPoP over HTTP (RFC 9449)', () => {
     server.clock.advance(11); // past the grace window
     expect(reason(await server.gql(REFRESH, { token: victim.refreshToken }))).toBe('REFRESH_REUSED');
     expect(reason(await gqlWith(server.url, REFRESH, { token: stolen.refreshToken }, { dpop: await client.proof() }))).toBe('TOKEN_REVOKED');
+  });
+
+  it('binds the session a second-factor step opens: completeMfaLogin with a proof answers a DPoP pair', async () => {
+    const first = (await server.gql(REGISTER, { input: { username: 'mfa_dpop', password: PASSWORD } })).body.data.register;
+    const { secret } = await enrolTotp(server, first.accessToken);
+    const step = firstError(await server.gql(LOGIN, { input: { username: 'mfa_dpop', password: PASSWORD } }));
+    expect(step).toMatchObject({ reason: 'MFA_REQUIRED' });
+    const done = (await gqlWith(server.url, COMPLETE.replace('refreshToken', 'refreshToken tokenType'), { t: step.mfaToken, code: totpAt(secret, server.clock.now()) }, { dpop: await client.proof() })).body.data.completeMfaLogin;
+    expect(done.tokenType).toBe('DPoP');
+    expect(jwtPayload(done.accessToken).cnf.jkt).toBe(client.jkt);
   });
 
   it('refuses a login whose proof is bad before checking the password', async () => {
