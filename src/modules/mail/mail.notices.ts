@@ -60,6 +60,6 @@ async function verifiedAddress(em: EntityManager, userId: string): Promise<{ ema
  */
 export function deviceName(userAgent: string | null | undefined): string | null {
   if (!userAgent) return null;
-  const text = userAgent.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\b(?:https?|ftp|mailto|file|javascript|data):\/{0,2}/gi, '').replace(/(\w)\.(?=\w)/g, '$1\u2024').replace(/@/g, ' at ');
+  const text = userAgent.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\b(?:https?|ftp|mailto|file|javascript|data):\/{0,2}/gi, '').replace(/([a-z])\.(?=[a-z])/gi, '$1\u2024').replace(/@/g, ' at ');
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
