@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOGIN, ME, TYPENAME, createApiToken, login, loginMany, loginWithProof, register } from './gql';
+import { LOGIN, ME, TYPENAME, createApiToken, login, loginMany, loginWithProof, loginWithSecondFactor, register, registerWithTotp } from './gql';
 import { dpopSigner, newDpopKey } from './dpop';
 import type { LoadJob, LoadSpec } from './load';
 import { Child, killAll } from './proc';
@@ -13,6 +13,7 @@ import { measureLive } from './live';
 import { median, type Measured } from './stats';
 import { benchEnv } from './env';
 import { fillDatabase, type FillCounts } from './fill';
+import { createBenchDatabase, PG_DEFAULT, type BenchDatabase } from './pg';
 
 const int = (name: string, fallback: number) => Math.max(1, Number.parseInt(process.env[name] ?? '', 10) || fallback);
 const DURATION = int('BENCH_DURATION', 5);
@@ -26,10 +27,11 @@ const LIVE_SOCKETS = int('BENCH_LIVE_SOCKETS', 1000);
 const LIVE_SAMPLES = int('BENCH_LIVE_SAMPLES', 300);
 const LIVE_SOCKETS_MORE = Number.parseInt(process.env.BENCH_LIVE_SOCKETS_MORE ?? '5000', 10) || 0;
 const PROFILE = process.env.BENCH_PROFILE === '1';
-const GROWTH = process.env.BENCH_GROWTH === '1';
+const GROWTH = process.env.BENCH_GROWTH !== '0';
 const FILL: FillCounts = { accounts: int('BENCH_FILL_ACCOUNTS', 1_000_000), sessions: int('BENCH_FILL_SESSIONS', 1_000_000), auditEvents: int('BENCH_FILL_AUDIT', 5_000_000) };
-const PG_URL = process.env.BENCH_PG_URL;
+const PG_SERVER = process.env.BENCH_PG_URL === 'off' ? undefined : process.env.BENCH_PG_URL || PG_DEFAULT;
 
+const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//');
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const samples = Object.fromEntries(Object.keys(ROWS).map((k) => [k, []])) as unknown as Record<Row, Measured[]>;
 
@@ -44,7 +46,16 @@ async function main(): Promise<void> {
   const apolloFastify = new Child('bench/apollo-fastify.ts', 0, { env });
   const yoga = new Child('bench/yoga-jwt.ts', 0, { env, args: [join(dir, 'yoga.sqlite')] });
   const loader = new Child('bench/load.ts', 1);
-  const pgServer = PG_URL ? new Child('bench/server.ts', 0, { env: benchEnv(dir, PG_URL) }) : undefined;
+  const skipped: string[] = [];
+  let pgDatabase: BenchDatabase | undefined;
+  if (PG_SERVER) {
+    pgDatabase = await createBenchDatabase(PG_SERVER).catch((err: Error) => {
+      skipped.push(`me (PostgreSQL): not measured, no database on ${redact(PG_SERVER)} (${err.message}); BENCH_PG_URL names the server`);
+      return undefined;
+    });
+  } else skipped.push('me (PostgreSQL): not measured (BENCH_PG_URL=off)');
+  if (!GROWTH) skipped.push('filled-database rows: not measured (BENCH_GROWTH=0)');
+  const pgServer = pgDatabase ? new Child('bench/server.ts', 0, { env: benchEnv(dir, pgDatabase.url) }) : undefined;
   try {
     await loader.message();
     const url = (await server.json<{ url: string }>()).url;
@@ -54,9 +65,9 @@ async function main(): Promise<void> {
     log(`server ${url} (pid ${server.pid}), bare ${bareUrl}, Apollo on Fastify ${apolloFastifyUrl}, Yoga ${peer.url}`);
     log(`${ROUNDS} rounds × ${WARMUP}s warm-up + ${DURATION}s, ${CONNECTIONS} connections`);
     const apiToken = await createApiToken(url, (await register(url)).accessToken);
+    const recoveryCodes = await registerWithTotp(url);
     const pgUrl = pgServer ? (await pgServer.json<{ url: string }>()).url : undefined;
-    // A PostgreSQL database may keep the bench user from an earlier run.
-    if (pgUrl) await register(pgUrl).catch(() => login(pgUrl));
+    if (pgUrl) await register(pgUrl);
 
     const load = async (job: Partial<LoadJob> & { specs: LoadSpec[] }): Promise<Measured[]> => {
       const reply = await loader.request<{ results?: Measured[]; error?: string }>({ warmup: WARMUP, duration: DURATION, ...job });
@@ -82,6 +93,9 @@ async function main(): Promise<void> {
       const dpopKey = newDpopKey();
       const bound = (await loginWithProof(url, dpopSigner(dpopKey)('POST', url))).accessToken;
       await measure('meDpop', { url, body: ME, token: bound, dpopKey, connections: CONNECTIONS });
+      const code = recoveryCodes.shift();
+      if (!code) throw new Error('BENCH_ROUNDS is above the 10 recovery codes the second-factor row signs in with');
+      await measure('meMfa', { url, body: ME, token: await loginWithSecondFactor(url, code), connections: CONNECTIONS });
       if (pgUrl) await measure('mePg', { url: pgUrl, body: ME, token: (await login(pgUrl)).accessToken, connections: CONNECTIONS });
       await measure('yogaMe', { url: peer.url, body: ME, token: peer.token, connections: CONNECTIONS });
       await measure('login', loginSpec);
@@ -141,13 +155,15 @@ async function main(): Promise<void> {
       'peers: Apollo Server 5 on Fastify with defaults and a trivial schema; GraphQL Yoga 5 + @graphql-yoga/plugin-jwt' +
         ' (HS256 KeyObject, issuer/audience checked) whose me runs one prepared better-sqlite3 select on the users table',
       ...growthNotes,
-      ...(pgUrl ? [`me (PostgreSQL): the same server on ${PG_URL!.replace(/\/\/[^@/]*@/, '//')}`] : []),
+      ...(pgDatabase ? [`me (PostgreSQL): the same server on a fresh database ${redact(pgDatabase.url)}, dropped after the run`] : []),
+      ...skipped,
       ...(PROFILE ? [`CPU profile: ${profileDir}/*.cpuprofile (written when the server exits)`] : []),
     ], { liveMore });
   } finally {
     if (server.proc.connected) server.proc.send({ cmd: 'stop' });
     await server.exit(PROFILE ? 30_000 : 10_000);
     killAll();
+    await pgDatabase?.drop().catch((err: Error) => log(`could not drop ${redact(pgDatabase!.url)}: ${err.message}`));
   }
 }
 
