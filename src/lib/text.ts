@@ -7,13 +7,32 @@ const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
 // Bidi embeddings, overrides and isolates (and the marks LRM, RLM, ALM), which reorder what others see
 // ("abc\u202Egnp.exe" shows as "abcexe.png"), and zero-width characters, which make equal-looking names differ.
 const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]/u;
+// Every other character Unicode says renders as nothing (soft hyphen, combining grapheme joiner, invisible
+// operators, tag characters that smuggle hidden text, variation selectors), checked one by one below.
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+// A text or emoji presentation selector is what makes "❤️" red: kept right after a symbol or pictograph.
+const PRESENTATION = new Set(['\ufe0e', '\ufe0f']);
+const PICTOGRAPH = /^[\p{Extended_Pictographic}\p{S}]$/u;
 // Something a reader sees: a letter, digit, punctuation or symbol, not a filler that renders blank.
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 const BLANK_FILLERS = /[\u115f\u1160\u3164\uffa0\u2800]/gu;
+const FILLER = /^[\u115f\u1160\u3164\uffa0]$/u;
+
+/** A character that renders as nothing; fillers are left to the visible-character rule. */
+function hasIgnorable(text: string): boolean {
+  for (const match of text.matchAll(IGNORABLE)) {
+    const char = match[0];
+    if (FILLER.test(char)) continue;
+    const before = [...text.slice(0, match.index)].pop();
+    if (PRESENTATION.has(char) && before !== undefined && PICTOGRAPH.test(before)) continue;
+    return true;
+  }
+  return false;
+}
 
 /** Refuses what would hide or reorder text shown to other people; `text` is already NFC and trimmed. */
 function assertVisible(text: string, field: string): void {
-  if (INVISIBLE.test(text)) throw new BadUserInputError(field, `${field} may not contain bidi controls or zero-width characters.`, 'INVISIBLE_CHARACTER');
+  if (INVISIBLE.test(text) || hasIgnorable(text)) throw new BadUserInputError(field, `${field} may not contain bidi controls or zero-width characters.`, 'INVISIBLE_CHARACTER');
   if (!VISIBLE.test(text.replace(BLANK_FILLERS, ''))) throw new BadUserInputError(field, `${field} must contain a visible character.`, 'NO_VISIBLE_CHARACTER');
 }
 

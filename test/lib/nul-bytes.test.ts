@@ -15,10 +15,10 @@ describe('NUL characters in string arguments and variables', () => {
   });
   afterAll(() => server.close());
 
-  const expectRefused = (res: { status: number; body: any }, field: string) => {
+  const expectRefused = (res: { status: number; body: any }, field: string, reason = 'NUL_CHARACTER') => {
     expect(res.status).toBe(400);
     expect(res.body.data).toBeUndefined();
-    expect(res.body.errors).toEqual([{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT', field, reason: 'NUL_CHARACTER' } }]);
+    expect(res.body.errors).toEqual([{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT', field, reason } }]);
   };
 
   it('refuses them in literals, before sign-in, naming the argument or input field', async () => {
@@ -32,6 +32,22 @@ describe('NUL characters in string arguments and variables', () => {
     expectRefused(await server.gql(LOGIN, { input: { username: `root_nul${NUL}`, password: 'whatever it is' } }), 'username');
     expectRefused(await server.gql(LOGIN, { input: { username: 'root_nul', password: `correct horse${NUL}` } }), 'password');
     expectRefused(await server.gql(`mutation ($p: [String!]!) { createRole(name: "NUL_ROLE", permissions: $p) { name } }`, { p: ['users:read', `x${NUL}`] }), 'p');
+  });
+
+  it('refuses a lone surrogate in a variable (PostgreSQL cannot store it), keeps a real pair', async () => {
+    const SEARCH = `query ($s: String) { products(search: $s) { totalCount } }`;
+    expectRefused(await server.gql(SEARCH, { s: 'a\ud83db' }), 's', 'MALFORMED_UNICODE');
+    expectRefused(await server.gql(SEARCH, { s: '\ude00' }), 's', 'MALFORMED_UNICODE');
+    expectRefused(await server.gql(LOGIN, { input: { username: 'root_nul', password: 'correct horse \udfff' } }), 'password', 'MALFORMED_UNICODE');
+    const pair = await server.gql(SEARCH, { s: 'a\ud83d\ude00b' });
+    expect(pair.status).toBe(200);
+    expect(pair.body.errors).toBeUndefined();
+  });
+
+  it('refuses a variable nested deeper than any input instead of leaving it unchecked', async () => {
+    let deep: unknown = `x${NUL}`;
+    for (let i = 0; i < 80; i++) deep = { a: deep };
+    expectRefused(await server.gql(`query ($s: String) { products(search: $s) { totalCount } }`, { s: 'ok', extra: deep }), 'a', 'TOO_DEEP');
   });
 
   it('logs nothing as an unexpected error', async () => {

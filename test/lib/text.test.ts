@@ -21,6 +21,14 @@ describe('cleanName and cleanText', () => {
     }
   });
 
+  it('refuses every other character that renders as nothing, but keeps an emoji presentation selector', () => {
+    for (const c of ['\u00ad', '\u034f', '\u180e', '\u2061', '\u2064', '\ufe00', '\ufe0f', '\u{e0041}', '\u{e007f}', '\u{e0100}', '\u{1d173}']) {
+      expect([c.codePointAt(0)!.toString(16), reasonOf(() => cleanName(`abc${c}def`, 'name', 80))]).toEqual([c.codePointAt(0)!.toString(16), 'INVISIBLE_CHARACTER']);
+    }
+    expect(reasonOf(() => cleanName('\u2764\ufe0f list', 'name', 80))).toBe('accepted');
+    expect(reasonOf(() => cleanName('\u2602\ufe0e and \u{1f600}', 'name', 80))).toBe('accepted');
+  });
+
   it('refuses a name with no visible character: only zero-width, only combining marks, only blank fillers', () => {
     expect(reasonOf(() => cleanName('\u200b', 'name', 80))).toBe('INVISIBLE_CHARACTER');
     expect(reasonOf(() => cleanName('\u0301\u0302\u0303', 'name', 80))).toBe('NO_VISIBLE_CHARACTER');
