@@ -112,7 +112,8 @@ export type ForbiddenReason =
   | 'PERMISSION_NOT_HELD'
   | 'FRESH_LOGIN_REQUIRED'
   | 'CROSS_SITE_REQUEST'
-  | 'MFA_ENROLLMENT_REQUIRED';
+  | 'MFA_ENROLLMENT_REQUIRED'
+  | 'API_TOKEN_WITHOUT_SECOND_FACTOR';
 
 const FORBIDDEN_MESSAGES: Record<ForbiddenReason, (missing?: string) => string> = {
   INSUFFICIENT_ROLE: (m) => (m ? `This needs the ${m} permission.` : 'You may not do this.'),
@@ -123,6 +124,7 @@ const FORBIDDEN_MESSAGES: Record<ForbiddenReason, (missing?: string) => string> 
   FRESH_LOGIN_REQUIRED: () => 'This action needs a recent login.',
   CROSS_SITE_REQUEST: () => 'You may not do this.',
   MFA_ENROLLMENT_REQUIRED: (m) => `Using ${m} needs a second factor; enrol one first.`,
+  API_TOKEN_WITHOUT_SECOND_FACTOR: (m) => `Using ${m} needs an API token created from a session opened with a second factor; create a new one.`,
 };
 
 export class ForbiddenError extends AppError {

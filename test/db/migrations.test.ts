@@ -59,6 +59,11 @@ describe('migrations', () => {
 
   it('steps back one migration at a time, to nothing, and up again', async () => {
     const migrator = fresh.orm.getMigrator();
+    const tokenColumns = async () => Object.keys(await knex()('api_tokens').columnInfo());
+    expect(await tokenColumns()).toContain('second_factor');
+    await migrator.down(); // API tokens' second factor
+    expect(await tokenColumns()).not.toContain('second_factor');
+    expect(await tokenColumns()).toContain('token_hash');
     await migrator.down(); // second factors
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, ...EMAIL_TABLES, 'dpop_proofs']);
     await migrator.down(); // product search indexes

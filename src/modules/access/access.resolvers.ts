@@ -1,6 +1,7 @@
 import type { Context } from '../../context';
 import type { ApiTokenResolvers, MutationResolvers, QueryResolvers, UserResolvers } from '../../generated/graphql';
 import { isUuid } from '../../lib/ids';
+import { MFA_ACR } from '../mfa/amr';
 import { assertFreshLogin } from '../oidc/identity.service';
 import { assertMayActOn } from './account-guard';
 import type { User as UserModel } from '../user/user.entity';
@@ -84,7 +85,8 @@ const createApiToken: NonNullable<MutationResolvers['createApiToken']> = async (
   const { user, permissions } = await actor(ctx);
   // A long-lived credential: minted only right after a sign-in, like a password change (@policy sessionToken has excluded API tokens).
   await ctx.services.stepUp.require(ctx.em, user.id, ctx.auth.claims!);
-  return ctx.services.apiTokens.create(ctx.em, user, permissions, { name, scopes, expiresInDays }, ctx.meta);
+  const secondFactor = ctx.auth.claims?.acr === MFA_ACR;
+  return ctx.services.apiTokens.create(ctx.em, user, permissions, { name, scopes, expiresInDays, secondFactor }, ctx.meta);
 };
 
 const revokeApiToken: NonNullable<MutationResolvers['revokeApiToken']> = async (_p, { id }, ctx) => ctx.services.apiTokens.revoke(ctx.em, await actor(ctx), id);

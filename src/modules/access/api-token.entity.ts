@@ -19,8 +19,11 @@ export class ApiToken {
   lastUsedAt: Date | null = null;
   lastIp: string | null = null;
   revokedAt: Date | null = null;
+  /** Minted from a session opened with a second factor: only such a token may use MFA_REQUIRED_FOR permissions. */
+  secondFactor: boolean;
 
-  constructor(init: { userId: string; name: string; tokenHash: string; prefix: string; scopes: string; now: Date; expiresAt: Date }) {
+  constructor(init: { userId: string; name: string; tokenHash: string; prefix: string; scopes: string; now: Date; expiresAt: Date; secondFactor?: boolean }) {
+    this.secondFactor = init.secondFactor ?? false;
     this.userId = init.userId;
     this.name = init.name;
     this.tokenHash = init.tokenHash;
@@ -46,5 +49,6 @@ export const ApiTokenSchema = new EntitySchema<ApiToken>({
     lastUsedAt: { type: 'Date', fieldName: 'last_used_at', nullable: true },
     lastIp: { type: 'string', length: 64, fieldName: 'last_ip', nullable: true },
     revokedAt: { type: 'Date', fieldName: 'revoked_at', nullable: true },
+    secondFactor: { type: 'boolean', fieldName: 'second_factor', default: false },
   },
 });

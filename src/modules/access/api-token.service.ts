@@ -29,13 +29,14 @@ const KEEP_DEAD_MS = 90 * 86_400_000;
 const LOOKUP = statement(
   'tg_api_token',
   `select ${USER_COLUMNS}, t.id as tok_id, t.scopes as tok_scopes, t.expires_at as tok_expires_at, t.revoked_at as tok_revoked_at,
-  t.last_used_at as tok_last_used_at, t.last_ip as tok_last_ip
+  t.last_used_at as tok_last_used_at, t.last_ip as tok_last_ip, t.second_factor as tok_second_factor
   from api_tokens t join users u on u.id = t.user_id where t.token_hash = ?`,
 );
 
 type LookupRow = UserRow & {
   tok_id: string;
   tok_scopes: string;
+  tok_second_factor: unknown;
   tok_expires_at: unknown;
   tok_revoked_at: unknown;
   tok_last_used_at: unknown;
@@ -53,6 +54,8 @@ export interface TokenCredential {
   userId: string;
   scopes: Permission[];
   expiresAt: Date;
+  /** Minted from a session opened with a second factor. */
+  secondFactor: boolean;
 }
 
 export interface CreatedApiTokenModel {
@@ -80,7 +83,7 @@ export class ApiTokenService {
    * `scopes` must be permissions the owner holds now (never roles:manage), so a token never starts with more
    * than its owner; later it is also narrowed by the owner's permissions on each request.
    */
-  async create(em: EntityManager, owner: User, held: ReadonlySet<string>, input: { name: string; scopes: string[]; expiresInDays: number }, meta: ClientMeta): Promise<CreatedApiTokenModel> {
+  async create(em: EntityManager, owner: User, held: ReadonlySet<string>, input: { name: string; scopes: string[]; expiresInDays: number; secondFactor: boolean }, meta: ClientMeta): Promise<CreatedApiTokenModel> {
     const name = cleanName(input.name, 'name', API_TOKEN_LIMITS.nameMax);
     const unknown = input.scopes.find((s) => !isPermission(s));
     if (unknown !== undefined) throw new BadUserInputError('scopes', `Unknown permission "${unknown.slice(0, 64)}"; see the permissions query.`, 'UNKNOWN_PERMISSION');
@@ -95,7 +98,7 @@ export class ApiTokenService {
     }
     const now = this.clock.now();
     const secret = newApiTokenSecret();
-    const row = new ApiToken({ userId: owner.id, name, tokenHash: secret.hash, prefix: secret.prefix, scopes: joinScopes(scopes), now, expiresAt: new Date(now.getTime() + days * 86_400_000) });
+    const row = new ApiToken({ userId: owner.id, name, tokenHash: secret.hash, prefix: secret.prefix, scopes: joinScopes(scopes), now, expiresAt: new Date(now.getTime() + days * 86_400_000), secondFactor: input.secondFactor });
     await withRetry(() =>
       em.fork().transactional(async (tx) => {
         // One creation at a time per deployment (PostgreSQL), so two racing creates cannot both pass the limit.
@@ -152,7 +155,7 @@ export class ApiTokenService {
     const expiresAt = toDate(row.tok_expires_at);
     if (expiresAt.getTime() <= this.clock.now().getTime()) throw new UnauthenticatedError('API_TOKEN_EXPIRED');
     this.touch({ id: row.tok_id, userId: user.id, lastUsedAt: toDateOrNull(row.tok_last_used_at), lastIp: row.tok_last_ip }, meta);
-    return { user, token: { id: row.tok_id, userId: user.id, scopes: splitScopes(row.tok_scopes), expiresAt } };
+    return { user, token: { id: row.tok_id, userId: user.id, scopes: splitScopes(row.tok_scopes), expiresAt, secondFactor: Boolean(row.tok_second_factor) } };
   }
 
   /** Resolves once every lastUsedAt write scheduled so far is done (before the database closes). */

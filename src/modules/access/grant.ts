@@ -9,14 +9,16 @@ export interface Grant {
   readonly account: ReadonlySet<Permission>;
   readonly scopes: ReadonlySet<Permission> | null;
   readonly effective: ReadonlySet<Permission>;
+  /** With an API token: whether it was minted from a session opened with a second factor; null for a session. */
+  readonly tokenSecondFactor: boolean | null;
 }
 
-export function makeGrant(account: Iterable<Permission>, scopes: Iterable<Permission> | null): Grant {
+export function makeGrant(account: Iterable<Permission>, scopes: Iterable<Permission> | null, tokenSecondFactor: boolean | null = null): Grant {
   const held = new Set(account);
-  if (!scopes) return { account: held, scopes: null, effective: held };
+  if (!scopes) return { account: held, scopes: null, effective: held, tokenSecondFactor: null };
   const scoped = new Set(scopes);
   const effective = new Set(ALL_PERMISSIONS.filter((p) => held.has(p) && scoped.has(p) && !SESSION_ONLY.has(p)));
-  return { account: held, scopes: scoped, effective };
+  return { account: held, scopes: scoped, effective, tokenSecondFactor };
 }
 
 /** Why a permission is not in effect: the account lacks it, the token's scopes leave it out, or no token may hold it. */

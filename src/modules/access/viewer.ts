@@ -30,5 +30,5 @@ export async function currentPermissions(sql: NativeSql, user: Pick<User, 'id' |
 
 /** The account's permissions now, narrowed by the token's scopes when the request carries one. */
 export async function loadGrant(sql: NativeSql, user: Pick<User, 'id' | 'role'>, token: TokenCredential | null): Promise<Grant> {
-  return makeGrant(await currentPermissions(sql, user), token?.scopes ?? null);
+  return makeGrant(await currentPermissions(sql, user), token?.scopes ?? null, token ? token.secondFactor : null);
 }

@@ -25,12 +25,13 @@ export class StepUp {
 
   /**
    * MFA_REQUIRED_FOR: a permission in the list is usable only from a session opened with a second factor; an
-   * account that has none yet is told to enrol. An API token stands in for its owner's enrolment (minting one
-   * needed a fresh second factor), since it cannot step up.
+   * account that has none yet is told to enrol. An API token cannot step up: it counts only when it was minted
+   * from a session opened with a second factor (`tokenSecondFactor`), and the owner still has one.
    */
-  async requireForPermission(em: EntityManager, userId: string, claims: AccessClaims | null, permission: Permission): Promise<void> {
+  async requireForPermission(em: EntityManager, userId: string, claims: AccessClaims | null, permission: Permission, tokenSecondFactor: boolean | null = null): Promise<void> {
     if (claims?.acr === MFA_ACR) return;
     if (!hasSecondFactor(await this.mfa.status(em, userId))) throw new ForbiddenError('MFA_ENROLLMENT_REQUIRED', permission);
     if (claims) throw new InsufficientUserAuthenticationError(MFA_ACR);
+    if (!tokenSecondFactor) throw new ForbiddenError('API_TOKEN_WITHOUT_SECOND_FACTOR', permission);
   }
 }

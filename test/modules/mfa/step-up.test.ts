@@ -69,8 +69,13 @@ describe('MFA_REQUIRED_FOR', () => {
     expect(firstError(before)).toMatchObject({ code: 'FORBIDDEN', reason: 'MFA_ENROLLMENT_REQUIRED', missing: 'users:manage' });
     await ok(server.gql(MFA_STATUS, {}, as(admin)), 'me'); // everything else works
     await ok(server.gql(AUDIT, {}, as(admin)), 'auditEvents');
+    // Minted before the account had a second factor: it must not become a way around the rule once it has one.
+    const early = await ok(server.gql(CREATE_API_TOKEN, { name: 'early', scopes: ['users:manage'], days: 30 }, as(admin)), 'createApiToken');
 
     const { secret } = await enrolTotp(server, admin.accessToken);
+    const byEarly = await server.gql(SET_ACTIVE, { id: bob.user.id, active: false }, as(early.token));
+    expect(byEarly.status).toBe(403);
+    expect(firstError(byEarly)).toMatchObject({ code: 'FORBIDDEN', reason: 'API_TOKEN_WITHOUT_SECOND_FACTOR', missing: 'users:manage' });
     const old = await server.gql(SET_ACTIVE, { id: bob.user.id, active: false }, as(admin));
     expect(old.status).toBe(401);
     expect(old.headers.get('www-authenticate')).toBe(HEADER);
@@ -78,6 +83,9 @@ describe('MFA_REQUIRED_FOR', () => {
 
     const stepped = await mfaLogin(server, 'root', secret);
     expect(await ok(server.gql(SET_ACTIVE, { id: bob.user.id, active: false }, as(stepped)), 'setUserActive')).toEqual({ id: bob.user.id, isActive: false });
+    // A token minted from the session opened with the second factor carries it.
+    const late = await ok(server.gql(CREATE_API_TOKEN, { name: 'late', scopes: ['users:manage'], days: 30 }, as(stepped)), 'createApiToken');
+    expect(await ok(server.gql(SET_ACTIVE, { id: bob.user.id, active: true }, as(late.token)), 'setUserActive')).toEqual({ id: bob.user.id, isActive: true });
   });
 
   it('is off by default, and the production start log says so', async () => {
