@@ -105,8 +105,9 @@ export class AuthService {
    */
   async login(em: EntityManager, input: Credentials, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     const password = this.passwords.normalizeForLogin(input.password);
-    await this.countAttempt(input.username, meta);
     const user = await this.users.findForLogin(em, input.username);
+    // One budget per account: its username and its e-mail address spend the same one.
+    await this.countAttempt(user?.username ?? input.username, meta);
     const ok = user ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
     if (!user || !ok || !user.isActive) {
       // Unknown usernames are not stored: people sometimes type their password there.
@@ -115,7 +116,7 @@ export class AuthService {
       await this.limits.loginFailed(meta.ip);
       throw new BadCredentialsError();
     }
-    await this.limits.loginSucceeded(input.username, meta.ip);
+    await this.limits.loginSucceeded(user.username, meta.ip);
     this.assertVerified(user);
     await this.mfaGate.afterFirstFactor(em, user, 'pwd'); // MFA_REQUIRED when the account has a second factor
     // Only an account with a verified address can be told about a new device, so only it pays the lookup.

@@ -52,6 +52,16 @@ describe('login limit per account name, however written', () => {
     expectLimited(await attempt(server, '  alice', GOOD), 3600);
     expectLimited(await attempt(server, 'alice', GOOD), 3600);
   });
+
+  it('counts the username and the verified e-mail address against one budget', async () => {
+    const server = await start({ RATE_LOGIN_ACCOUNT_MAX: '3', RATE_LOGIN_IP_MAX: '1000' });
+    const dave = await register(server, 'dave');
+    await server.app.orm.em.fork().nativeUpdate('User', { id: dave.user.id }, { email: 'dave@example.com', emailKey: 'dave@example.com', emailVerified: true });
+    expect((await attempt(server, 'dave@example.com', GOOD)).code).toBe('OK'); // the address signs in
+    for (const name of ['dave', 'Dave@Example.com', 'dave']) expect((await attempt(server, name, 'wrong password x')).code).toBe('BAD_CREDENTIALS');
+    expectLimited(await attempt(server, 'dave@example.com', GOOD), 3600);
+    expectLimited(await attempt(server, 'dave', GOOD), 3600);
+  });
 });
 
 describe('login limit per client', () => {
