@@ -13,6 +13,9 @@ export class Metrics {
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly graphqlOperations: Counter<'type' | 'code' | 'operation'>;
+  // Bounded: methods, route patterns, statuses, operation types, error codes and listed names are finite sets.
+  private readonly httpSeries = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<'method' | 'route' | 'status'> }>();
+  private readonly graphqlSeries = new Map<string, Counter.Internal>();
   private readonly signIns: Counter<'method' | 'outcome'>;
   private readonly refreshRotations: Counter;
   private readonly refreshReuse: Counter;
@@ -70,13 +73,25 @@ export class Metrics {
   }
 
   httpRequest(method: string, route: string | undefined, status: number, seconds: number): void {
-    const labels = { method: HTTP_METHODS.has(method) ? method : OTHER, route: route ?? 'unmatched', status: String(status) };
-    this.httpRequests.inc(labels);
-    this.httpDuration.observe(labels, seconds);
+    const m = HTTP_METHODS.has(method) ? method : OTHER;
+    const r = route ?? 'unmatched';
+    // The label children are looked up once per combination, not hashed from a labels object per request.
+    const key = `${m} ${status} ${r}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      const labels = { method: m, route: r, status: String(status) };
+      series = { count: this.httpRequests.labels(labels), duration: this.httpDuration.labels(labels) };
+      this.httpSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   graphqlOperation(type: string | undefined, code: string, operation: string): void {
-    this.graphqlOperations.inc({ type: type ?? 'unknown', code, operation });
+    const key = `${type} ${code} ${operation}`;
+    let series = this.graphqlSeries.get(key);
+    if (!series) this.graphqlSeries.set(key, (series = this.graphqlOperations.labels({ type: type ?? 'unknown', code, operation })));
+    series.inc();
   }
 
   /** Audit events are the seam: every sign-in, rotation and reuse already passes through it exactly once. */
