@@ -4,8 +4,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
-import { LOGIN, ME, TYPENAME, createApiToken, login, loginMany, refreshBody, register } from './gql';
+import autocannon, { type Request } from 'autocannon';
+import { LOGIN, ME, TYPENAME, createApiToken, login, loginMany, loginWithProof, refreshBody, register } from './gql';
+import { dpopSigner, newDpopKey } from './dpop';
 import { fillDatabase } from './fill';
 import { benchEnv } from './env';
 import { Child, killAll } from './proc';
@@ -26,12 +27,14 @@ const COMPARE = process.env.BENCH_CPU_COMPARE;
 const dir = mkdtempSync(join(tmpdir(), 'tokengate-cpu-'));
 const log = (msg: string) => process.stderr.write(`[bench:cpu] ${msg}\n`);
 
-function send(url: string, body: string, token: string | undefined, amount: number): Promise<number> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+/** `amount` requests; with `prove`, each carries a fresh DPoP proof and the token goes as `DPoP`. */
+function send(url: string, body: string, token: string | undefined, amount: number, prove?: (htm: string, htu: string, token?: string) => string): Promise<number> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token ? { authorization: `${prove ? 'DPoP' : 'Bearer'} ${token}` } : {}) };
   let failed = 0;
+  const setupRequest = prove ? (req: Request) => ({ ...req, headers: { ...headers, dpop: prove('POST', url, token) } }) : undefined;
   return new Promise((done, fail) =>
     autocannon(
-      { url, connections: Math.min(CONNECTIONS, amount), pipelining: 1, amount, requests: [{ method: 'POST', headers, body, onResponse: (status, text) => void ((status >= 300 || text.includes('"errors"')) && failed++) }] },
+      { url, connections: Math.min(CONNECTIONS, amount), pipelining: 1, amount, requests: [{ method: 'POST', headers, body, ...(setupRequest ? { setupRequest } : {}), onResponse: (status, text) => void ((status >= 300 || text.includes('"errors"')) && failed++) }] },
       (err, res) => (err ? fail(err) : done(failed + res.errors + res.timeouts)),
     ),
   );
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
     await register(url);
     const token = (await login(url)).accessToken;
     const apiToken = await createApiToken(url, token);
+    const prove = dpopSigner(newDpopKey());
+    const bound = (await loginWithProof(url, prove('POST', url))).accessToken;
     const otherUrl = other ? (await other.json<{ url: string }>()).url : undefined;
     const otherToken = otherUrl ? ((await register(otherUrl)), (await login(otherUrl)).accessToken) : undefined;
     const all: Row[] = [
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
       { name: '{ __typename }', child: server, n: N, run: (n) => send(url, TYPENAME, undefined, n) },
       { name: 'me', child: server, n: N, run: (n) => send(url, ME, token, n) },
       { name: 'me (API token)', child: server, n: N, run: (n) => send(url, ME, apiToken, n) },
+      { name: 'me (DPoP)', child: server, n: N, run: (n) => send(url, ME, bound, n, prove) },
       ...(other && otherUrl
         ? [
             { name: `{ __typename } (${COMPARE})`, child: other, n: N, run: (n: number) => send(otherUrl, TYPENAME, undefined, n) },

@@ -1,8 +1,25 @@
+import { generateKeyPairSync, randomUUID, sign, type KeyPairKeyObjectResult } from 'node:crypto';
+import { accessTokenHash } from '../../../src/modules/dpop/dpop.proof';
 import { createTestServer, firstError, LOGIN, ME, REFRESH, REGISTER, type TestServer } from '../../helpers/server';
 import { COMPLETE, enrolTotp, totpAt } from '../../helpers/mfa';
 import { dpopClient, gqlWith, HTU, jose, jwtPayload, PUBLIC_URL, RunningClock, type DpopClient } from '../../helpers/dpop';
 
 const PASSWORD = 'correct horse battery';
+const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const HAND_KEYS = {
+  ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+  ES384: () => generateKeyPairSync('ec', { namedCurve: 'P-384' }),
+  ES512: () => generateKeyPairSync('ec', { namedCurve: 'P-521' }),
+  EdDSA: () => generateKeyPairSync('ed25519'),
+  RS256: () => generateKeyPairSync('rsa', { modulusLength: 1024 }),
+} as const;
+const HASHES: Record<string, string | null> = { ES256: 'sha256', ES384: 'sha384', ES512: 'sha512', EdDSA: null, RS256: 'sha256' };
+
+/** A proof signed by hand with node:crypto, for algorithms and headers the `dpop` package and jose will not produce. */
+function handProof(keys: KeyPairKeyObjectResult, alg: string, claims: Record<string, unknown>, header: Record<string, unknown> = {}): string {
+  const input = `${enc({ alg, typ: 'dpop+jwt', jwk: keys.publicKey.export({ format: 'jwk' }), ...header })}.${enc({ jti: randomUUID(), htm: 'POST', htu: HTU, iat: Math.floor(Date.now() / 1000), ...claims })}`;
+  return `${input}.${sign(HASHES[alg], Buffer.from(input), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+}
 const reason = (res: { body: any }) => firstError(res as any).reason;
 
 describe('DPoP over HTTP (RFC 9449)', () => {
@@ -68,6 +85,17 @@ describe('DPoP over HTTP (RFC 9449)', () => {
         return `${enc({ alg: 'none', typ: 'dpop+jwt', jwk: (await jose.exportJWK((await jose.generateKeyPair('ES256')).publicKey)) })}.${enc({ jti: 'n', htm: 'POST', htu: HTU, iat: Math.floor(Date.now() / 1000), ath: t })}.`;
       }],
       ['the proof is not a JWT', async () => 'not-a-jwt'],
+      ['alg ES256 over a P-384 key (the key does not fit the alg)', async (_c, t) => handProof(HAND_KEYS.ES384(), 'ES256', { ath: accessTokenHash(t) })],
+      ['alg ES384 over a P-256 key', async (_c, t) => handProof(HAND_KEYS.ES256(), 'ES384', { ath: accessTokenHash(t) })],
+      ['alg RS256 over an EC key', async (_c, t) => handProof(HAND_KEYS.ES256(), 'RS256', { ath: accessTokenHash(t) })],
+      ['an RSA key of 1024 bits', async (_c, t) => handProof(HAND_KEYS.RS256(), 'RS256', { ath: accessTokenHash(t) })],
+      ['a critical header extension', async (_c, t) => handProof(HAND_KEYS.ES256(), 'ES256', { ath: accessTokenHash(t) }, { crit: ['exp'], exp: 1 })],
+      ['exp in the past', (c, t) => c.forge({ accessToken: t, claims: { exp: Math.floor(Date.now() / 1000) - 120 } })],
+      ['the payload tampered after signing', async (c, t) => {
+        const [h, , sig] = (await c.forge({ accessToken: t })).split('.');
+        const payload = Buffer.from(JSON.stringify({ jti: 'tampered', htm: 'POST', htu: HTU, iat: Math.floor(Date.now() / 1000), ath: accessTokenHash(t) })).toString('base64url');
+        return `${h}.${payload}.${sig}`;
+      }],
     ];
     it.each(cases)('%s: 401 DPOP_PROOF_INVALID with a DPoP challenge', async (_name, make) => {
       const res = await me(token, await make(client, token));
@@ -91,6 +119,28 @@ describe('DPoP over HTTP (RFC 9449)', () => {
       expect(res.status).toBe(401);
       expect(reason(res)).toBe('DPOP_PROOF_INVALID');
     });
+  });
+
+  it.each(['ES384', 'ES512', 'EdDSA'] as const)('binds and checks proofs signed by hand with %s', async (alg) => {
+    const keys = HAND_KEYS[alg]();
+    const name = `hand_${alg.toLowerCase()}`;
+    const res = await gqlWith(server.url, REGISTER, { input: { username: name, password: PASSWORD } }, { dpop: handProof(keys, alg, {}) });
+    const { accessToken } = res.body.data.register;
+    expect(jwtPayload(accessToken).cnf.jkt).toEqual(expect.any(String));
+    expect((await me(accessToken, handProof(keys, alg, { ath: accessTokenHash(accessToken) }))).body.data?.me.username).toBe(name);
+    const [h, p, sig] = handProof(keys, alg, { ath: accessTokenHash(accessToken) }).split('.');
+    expect(reason(await me(accessToken, `${h}.${p}.${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`))).toBe('DPOP_PROOF_INVALID');
+  });
+
+  it.each(['PS256', 'RS256', 'Ed25519'] as const)('binds and checks proofs signed with %s', async (alg) => {
+    const other = await dpopClient(alg);
+    const session = await boundSession(`alg_${alg.toLowerCase()}`, other);
+    expect(jwtPayload(session.accessToken).cnf).toEqual({ jkt: other.jkt });
+    const res = await me(session.accessToken, await other.proof('POST', { accessToken: session.accessToken }));
+    expect(res.body.data?.me.username).toBe(`alg_${alg.toLowerCase()}`);
+    const [h, p, sig] = (await other.proof('POST', { accessToken: session.accessToken })).split('.');
+    const flipped = `${h}.${p}.${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
+    expect(reason(await me(session.accessToken, flipped))).toBe('DPOP_PROOF_INVALID');
   });
 
   it('refuses a replayed proof', async () => {
