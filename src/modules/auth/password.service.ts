@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
 import type { Config } from '../../config';
 import { BadUserInputError } from '../../errors';
+import { LoopPressure } from '../../lib/loop-pressure';
 import { Semaphore } from '../../lib/semaphore';
 import { NO_PASSWORD } from '../user/user.entity';
 
@@ -13,6 +14,8 @@ export class PasswordService {
   private readonly options: argon2.HashOptions;
   // At most one job per core, and always one libuv thread left for file and DNS work.
   private readonly gate = new Semaphore(Math.max(1, Math.min(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE || 4) - 1)));
+  // On a single core the hash thread and the event loop take turns: a new hash waits while the loop is saturated.
+  private readonly pressure = availableParallelism() === 1 ? new LoopPressure() : null;
   private dummyHash?: Promise<string>;
   /** Told how long each job waited for a slot (the metrics' argon2 wait). */
   onWait?: (seconds: number) => void;
@@ -73,7 +76,8 @@ export class PasswordService {
 
   private run<T>(job: () => Promise<T>): Promise<T> {
     const queuedAt = performance.now();
-    return this.gate.run(() => {
+    return this.gate.run(async () => {
+      await this.pressure?.room();
       this.onWait?.((performance.now() - queuedAt) / 1000);
       return job();
     });
