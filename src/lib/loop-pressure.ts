@@ -41,3 +41,7 @@ export class LoopPressure {
     clearInterval(this.timer);
   }
 }
+
+let shared: LoopPressure | undefined;
+/** One sampler per process, however many services ask. */
+export const loopPressure = (): LoopPressure => (shared ??= new LoopPressure());

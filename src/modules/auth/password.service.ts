@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
 import type { Config } from '../../config';
 import { BadUserInputError } from '../../errors';
-import { LoopPressure } from '../../lib/loop-pressure';
+import { loopPressure } from '../../lib/loop-pressure';
 import { Semaphore } from '../../lib/semaphore';
 import { NO_PASSWORD } from '../user/user.entity';
 
@@ -15,7 +15,7 @@ export class PasswordService {
   // At most one job per core, and always one libuv thread left for file and DNS work.
   private readonly gate = new Semaphore(Math.max(1, Math.min(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE || 4) - 1)));
   // On a single core the hash thread and the event loop take turns: a new hash waits while the loop is saturated.
-  private readonly pressure = availableParallelism() === 1 ? new LoopPressure() : null;
+  private readonly pressure = availableParallelism() === 1 ? loopPressure() : null;
   private dummyHash?: Promise<string>;
   /** Told how long each job waited for a slot (the metrics' argon2 wait). */
   onWait?: (seconds: number) => void;
