@@ -17,7 +17,11 @@ function follow(server: TestServer, accessToken: string, filter?: Record<string,
   const client: Client = wsClient(server, () => ({ accessToken }), {
     on: { closed: (e) => closedWith({ code: (e as Closed).code, reason: String((e as Closed).reason) }) },
   });
-  const stop = client.subscribe({ query: TAIL, variables: { filter } }, { next: (r) => (r.errors ? errors.push(r.errors) : events.push(r.data!.auditEventAdded)), error: (e) => errors.push(e), complete: () => undefined });
+  const state = { ready: false };
+  const take = (event: any) => {
+    if (!(state.ready && event.ip === 'probe')) events.push(event); // a late probe after listening() is no event of the test
+  };
+  const stop = client.subscribe({ query: TAIL, variables: { filter } }, { next: (r) => (r.errors ? errors.push(r.errors) : take(r.data!.auditEventAdded)), error: (e) => errors.push(e), complete: () => undefined });
   const started = client.on('connected', () => undefined);
   const until = async (pred: (e: any) => boolean, ms = 2000) => {
     const deadline = Date.now() + ms;
@@ -28,7 +32,7 @@ function follow(server: TestServer, accessToken: string, filter?: Record<string,
     }
     throw new Error(`no matching event within ${ms} ms; got ${JSON.stringify(events)} ${JSON.stringify(errors)}`);
   };
-  return { events, errors, closed, until, close: () => (stop(), started(), client.dispose()) };
+  return { events, errors, closed, until, state, close: () => (stop(), started(), client.dispose()) };
 }
 
 describe('auditEventAdded', () => {
@@ -45,10 +49,23 @@ describe('auditEventAdded', () => {
   });
   afterAll(() => server.close());
 
+  /** Until every follower is listening: probe rows (matching every filter here) are recorded until each has one. */
+  async function listening(...followers: Array<ReturnType<typeof follow>>): Promise<void> {
+    await server.app.services.audit.flush();
+    while (!followers.every((f) => f.events.some((e) => e.ip === 'probe'))) {
+      server.app.services.audit.record({ type: 'LOGIN_FAILED', ip: 'probe' });
+      await sleep(100);
+    }
+    for (const f of followers) {
+      f.state.ready = true;
+      f.events.length = 0;
+    }
+  }
+
   it('delivers a failed sign-in made by another client within 2 s, filtered as asked', async () => {
     const all = follow(server, support.accessToken);
     const failures = follow(server, support.accessToken, { types: ['LOGIN_FAILED'], outcome: 'FAILURE' });
-    await sleep(200); // both subscribed
+    await listening(all, failures);
     await login(server, 'alice', PASSWORD);
     const started = Date.now();
     await failedSignIn(server, 'alice');
@@ -81,7 +98,7 @@ describe('auditEventAdded', () => {
   it('stops when audit:read is revoked: the socket closes and no later event reaches it', async () => {
     const viewer = await userWithRole(server, admin, 'sue', 'SUPPORT');
     const tail = follow(server, viewer.accessToken);
-    await sleep(200);
+    await listening(tail);
     await failedSignIn(server, 'alice');
     const seen = await tail.until((e) => e.type === 'LOGIN_FAILED');
     await ok(server.gql(REVOKE_ROLE, { userId: viewer.user.id, role: 'SUPPORT' }, as(admin)), 'revokeRole');
