@@ -72,10 +72,9 @@ export class SessionService {
         const changes = guard.rehashed ? { passwordHash: guard.rehashed, updatedAt: now } : { passwordHash: guard.verifiedHash };
         if ((await tx.nativeUpdate(User, { id: user.id, passwordHash: guard.verifiedHash }, { ...changes, lastSignInAt: now })) !== 1) throw new BadCredentialsError();
       } else {
-        // A new account is inserted with it; an existing one (a provider or passkey sign-in) is updated here too.
+        // Inserted with a new account; for an existing one (a provider or passkey sign-in) the flush updates it.
         user.lastSignInAt = now;
         tx.persist(user);
-        await tx.nativeUpdate(User, { id: user.id }, { lastSignInAt: now });
       }
       tx.persist([session, new RefreshToken(session.id, hashToken(refreshToken), now)]);
       return this.evictOldest(tx, user.id, session.id, now);
