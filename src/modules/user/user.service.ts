@@ -48,9 +48,9 @@ export function encodeUserCursor(order: UserOrder, user: Pick<User, 'id' | 'last
 }
 
 function decodeUserCursor(order: UserOrder, cursor: string): { id: string; at: Date | null } {
-  const raw = /^[A-Za-z0-9_-]{1,120}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const decoded = /^[A-Za-z0-9_-]{1,120}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const prefix = `${CURSOR_KIND[order]}:`;
-  const [id = '', ms] = raw.startsWith(prefix) ? raw.slice(prefix.length).split('.') : [];
+  const [id = '', ms] = decoded.startsWith(prefix) ? decoded.slice(prefix.length).split('.') : [];
   const at = ms !== undefined && /^\d{1,15}$/.test(ms) ? new Date(Number(ms)) : null;
   if (!isUuid(id) || (ms !== undefined && !at) || (at && order !== 'LAST_SIGN_IN_DESC')) throw new BadUserInputError('after', 'after is not a cursor from this list in this order.');
   return { id, at };
@@ -109,7 +109,7 @@ export class UserService {
   }
 
   /**
-   * A page in one order, keyset-paged: the cursor carries the position in that order (see UserCursor), so a
+   * A page in one order, keyset-paged: the cursor carries the position in that order (CURSOR_KIND), so a
    * person signing in between two pages moves in the list without duplicating or skipping anyone else.
    */
   async page(em: EntityManager, first: number, after: string | null | undefined, opts: { search?: string | null; orderBy?: UserOrder | null } = {}): Promise<UserPage> {
