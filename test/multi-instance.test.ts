@@ -309,7 +309,7 @@ describePg('two instances on one PostgreSQL database', () => {
       expect(Date.now() - t0).toBeLessThan(1000);
     });
 
-    it('(h) a failed sign-in on A reaches an auditEventAdded subscription on B within 2 s', async () => {
+    it('(f2) a failed sign-in on A reaches an auditEventAdded subscription on B within 2 s', async () => {
       const tag = busEnv.REDIS_URL ? 'r' : 'p';
       const boss = await signUp(a, `live_boss_${tag}`);
       const target = await signUp(a, `live_target_${tag}`);
