@@ -64,6 +64,10 @@ describe('migrations', () => {
     await migrator.down(); // API tokens' second factor
     expect(await tokenColumns()).not.toContain('second_factor');
     expect(await tokenColumns()).toContain('token_hash');
+    await migrator.down(); // the admin console's columns and indexes
+    expect(await knex().schema.hasColumn('users', 'last_sign_in_at')).toBe(false);
+    expect(await knex().schema.hasColumn('audit_events', 'actor_id')).toBe(false);
+    expect(await knex().schema.hasColumn('users', 'email')).toBe(true);
     await migrator.down(); // second factors
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, ...EMAIL_TABLES, 'dpop_proofs']);
     await migrator.down(); // product search indexes
