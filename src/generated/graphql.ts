@@ -51,14 +51,19 @@ export type ApiToken = {
 /** One security-relevant event; the ids are kept even after the user or session is gone. Every field needs audit:read. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
+  /** Who did it: the account acting (an admin acting on someone, or the person themself); null when unknown (a failed sign-in of no account, the CLI). */
+  actorId?: Maybe<Scalars['ID']['output']>;
   at: Scalars['DateTime']['output'];
   /** Short JSON text with event-specific facts, e.g. the new role. */
   detail?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   ip?: Maybe<Scalars['String']['output']>;
+  /** FAILURE for refusals and failures (see AuditOutcome), else SUCCESS. */
+  outcome: AuditOutcome;
   sessionId?: Maybe<Scalars['ID']['output']>;
   type: AuditEventType;
   userAgent?: Maybe<Scalars['String']['output']>;
+  /** The account the event is about (the subject). */
   userId?: Maybe<Scalars['ID']['output']>;
 };
 
@@ -117,6 +122,8 @@ export type AuditEventType =
   | 'PRODUCT_CREATED'
   | 'PRODUCT_DELETED'
   | 'PRODUCT_UPDATED'
+  /** A rate limiter refused requests; recorded once per limiter key per block window. `detail` has the limiter. */
+  | 'RATE_LIMITED'
   | 'RECOVERY_CODES_REGENERATED'
   | 'RECOVERY_CODE_USED'
   | 'REFRESHED'
@@ -134,6 +141,27 @@ export type AuditEventType =
   | 'SESSION_REVOKED'
   | 'USER_ACTIVATED'
   | 'USER_DEACTIVATED';
+
+/** Which audit events to list or follow; every field given must match. */
+export type AuditFilter = {
+  /** The acting account (the event's actorId). */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  outcome?: InputMaybe<AuditOutcome>;
+  /** Inclusive lower bound on `at`. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Any of these types (empty or null: all). */
+  types?: InputMaybe<Array<AuditEventType>>;
+  /** Exclusive upper bound on `at`. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The subject account (the event's userId). */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Whether an audit event records something that happened or something refused or failed. */
+export type AuditOutcome =
+  /** LOGIN_FAILED, LOGIN_LOCKED, REFRESH_REUSED, OIDC_REFUSED, MFA_CODE_FAILED, PASSKEY_REJECTED, MAIL_FAILED and RATE_LIMITED. */
+  | 'FAILURE'
+  | 'SUCCESS';
 
 export type AuthPayload = {
   __typename?: 'AuthPayload';
@@ -165,6 +193,34 @@ export type AuthProvider = {
   name: Scalars['String']['output'];
   /** Where a browser starts signing in; add ?redirect=<path or allowed URL>, and mode=code for a one-time code instead of the refresh cookie. */
   startUrl: Scalars['String']['output'];
+};
+
+export type AuthStats = {
+  __typename?: 'AuthStats';
+  /** Oldest first, the current hour last; hours without events are zero. */
+  buckets: Array<AuthStatsBucket>;
+  /** The first bucket's start. */
+  from: Scalars['DateTime']['output'];
+  range: StatsRange;
+  /** The last bucket's end (the next hour to start). */
+  to: Scalars['DateTime']['output'];
+};
+
+/** One hour of sign-in activity, counted from the audit trail and the sessions table. */
+export type AuthStatsBucket = {
+  __typename?: 'AuthStatsBucket';
+  /** Sessions open at any time within the bucket (created before its end, not ended or expired before its start). */
+  activeSessions: Scalars['Int']['output'];
+  /** LOGIN_LOCKED + RATE_LIMITED rows. */
+  rateLimited: Scalars['Int']['output'];
+  /** REFRESH_REUSED rows. */
+  refreshReuse: Scalars['Int']['output'];
+  /** LOGIN_FAILED rows. */
+  signInFailures: Scalars['Int']['output'];
+  /** LOGIN_SUCCEEDED rows. */
+  signIns: Scalars['Int']['output'];
+  /** Bucket start (UTC, on the hour). */
+  start: Scalars['DateTime']['output'];
 };
 
 /** A user's cart: one line per product, one currency, totals computed by the server. */
@@ -231,6 +287,17 @@ export type LinkIdentityPayload = {
 export type LoginInput = {
   password: Scalars['String']['input'];
   username: Scalars['String']['input'];
+};
+
+/** An account's second factors, without any secret. */
+export type MfaFactors = {
+  __typename?: 'MfaFactors';
+  /** Its passkeys, oldest first. */
+  passkeys: Array<Passkey>;
+  /** Recovery codes not used yet (0 to 10). */
+  recoveryCodesLeft: Scalars['Int']['output'];
+  /** TOTP is on. */
+  totp: Scalars['Boolean']['output'];
 };
 
 export type Mutation = {
@@ -312,6 +379,8 @@ export type Mutation = {
   revokeRole: User;
   /** End one of the viewer's own sessions, or (sessions:manage) those of an account holding no permission you lack. Never with an API token. */
   revokeSession: Scalars['Boolean']['output'];
+  /** End every session of an account holding no permission you lack, and close its sockets; returns how many ended. Audited (LOGOUT_ALL with the actor). */
+  revokeUserSessions: Scalars['Int']['output'];
   /** Send a confirmation link to the signed-in account's address; false when it is already verified. */
   sendEmailVerification: Scalars['Boolean']['output'];
   /** Send a password-reset link to an account's address, for a support case (you must hold each of its permissions). */
@@ -541,6 +610,11 @@ export type MutationRevokeSessionArgs = {
 };
 
 
+export type MutationRevokeUserSessionsArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationSendPasswordResetArgs = {
   userId: Scalars['ID']['input'];
 };
@@ -613,6 +687,16 @@ export type Passkey = {
   name: Scalars['String']['output'];
 };
 
+/** A permission of the catalogue, in words. */
+export type PermissionInfo = {
+  __typename?: 'PermissionInfo';
+  /** What it allows, in words. */
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** Never carried by an API token (roles:manage). */
+  sessionOnly: Scalars['Boolean']['output'];
+};
+
 /** A catalogue entry. Money is integer cents (minor units) of `currency`. */
 export type Product = {
   __typename?: 'Product';
@@ -654,10 +738,15 @@ export type Query = {
   __typename?: 'Query';
   /** An account's API tokens that are not revoked, newest first; PERMISSION_NOT_HELD for an account holding a permission you lack. */
   apiTokens: Array<ApiToken>;
-  /** The audit trail, newest first, optionally for one user or one event type. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
+  /**
+   * The audit trail, newest first. `userId` and `type` filter as before; `filter` adds the rest (with both, an event
+   * must match both). `first` is 1 to 100; `after` is an `endCursor` from an earlier page.
+   */
   auditEvents: AuditEventConnection;
   /** The configured sign-in providers. */
   authProviders: Array<AuthProvider>;
+  /** Sign-ins, failures, rate-limit refusals, refresh-token reuse and active sessions per hour. */
+  authStats: AuthStats;
   /** The signed-in user. */
   me: User;
   /** The viewer's API tokens that are not revoked (expired ones included), newest first. Never with an API token. */
@@ -672,6 +761,8 @@ export type Query = {
   mySessions: Array<Session>;
   /** The viewer's wishlists, oldest first. */
   myWishlists: Array<Wishlist>;
+  /** The permission catalogue in words, in catalogue order. */
+  permissionCatalogue: Array<PermissionInfo>;
   /** The permission catalogue. */
   permissions: Array<Scalars['String']['output']>;
   /** A product, or null when the id is unknown. */
@@ -680,7 +771,13 @@ export type Query = {
   products: ProductConnection;
   /** Every role, built-in first, then by name. */
   roles: Array<RoleDefinition>;
-  /** Every account, oldest first. `first` is 1 to 100; `after` is an `endCursor` from an earlier page. */
+  /** One account; null when there is none. */
+  user?: Maybe<User>;
+  /**
+   * Accounts in the given order. `first` is 1 to 100; `after` is an `endCursor` from an earlier page of the same order
+   * (another order's cursor is BAD_USER_INPUT). `search` keeps accounts whose username or e-mail address contains it,
+   * in any case (trimmed; at most 100 characters; empty lists all).
+   */
   users: UserConnection;
   /** One of the viewer's wishlists; null when the id is unknown or belongs to someone else. */
   wishlist?: Maybe<Wishlist>;
@@ -694,9 +791,15 @@ export type QueryApiTokensArgs = {
 
 export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   type?: InputMaybe<AuditEventType>;
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryAuthStatsArgs = {
+  range: StatsRange;
 };
 
 
@@ -712,9 +815,16 @@ export type QueryProductsArgs = {
 };
 
 
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<UserOrder>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -740,6 +850,8 @@ export type RoleDefinition = {
   __typename?: 'RoleDefinition';
   builtIn: Scalars['Boolean']['output'];
   description?: Maybe<Scalars['String']['output']>;
+  /** Accounts holding the role (USER: every account). Needs users:read or roles:manage, like roles. */
+  holderCount: Scalars['Int']['output'];
   /** 2 to 40 of A–Z, 0–9 and _. */
   name: Scalars['String']['output'];
   /** Catalogue order; ADMIN lists every permission. */
@@ -760,16 +872,43 @@ export type Session = {
   userAgent?: Maybe<Scalars['String']['output']>;
 };
 
+/** How an account can sign in. */
+export type SignInMethods = {
+  __typename?: 'SignInMethods';
+  /** Its linked provider accounts, oldest first. */
+  identities: Array<Identity>;
+  /** The account has a password (false for one created by a provider sign-in until setPassword). */
+  password: Scalars['Boolean']['output'];
+};
+
+/** How far back authStats looks. */
+export type StatsRange =
+  /** 168 hourly buckets. */
+  | 'LAST_7_DAYS'
+  /** 24 hourly buckets. */
+  | 'LAST_24_HOURS';
+
 /**
  * Live updates over WebSocket (graphql-transport-ws on /graphql). Only subscriptions run on a socket;
  * queries and mutations go over HTTP.
  */
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Every audit event as it is recorded, on any instance, matching the filter (since and until are ignored). Ends like every socket when the session ends or audit:read is lost. */
+  auditEventAdded: AuditEvent;
   /** The viewer's cart after every change, from any tab, device or instance. Only ever the subscriber's own cart. */
   cartChanged: Cart;
   /** A product's new state after every change; null once it is deleted. Public. */
   productChanged?: Maybe<Product>;
+};
+
+
+/**
+ * Live updates over WebSocket (graphql-transport-ws on /graphql). Only subscriptions run on a socket;
+ * queries and mutations go over HTTP.
+ */
+export type SubscriptionAuditEventAddedArgs = {
+  filter?: InputMaybe<AuditFilter>;
 };
 
 
@@ -803,8 +942,12 @@ export type User = {
   hasPassword: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   isActive: Scalars['Boolean']['output'];
+  /** When the account last opened a session (a sign-in by any method, a registration or a password reset); null if never. users:read or the account itself. */
+  lastSignInAt?: Maybe<Scalars['DateTime']['output']>;
   /** True when the account has TOTP on or a passkey: sign-in then takes a second step. */
   mfaEnabled: Scalars['Boolean']['output'];
+  /** Second factors without secrets: TOTP on or off, passkeys (name, created, last used), recovery codes left. users:read or the account itself. */
+  mfaFactors: MfaFactors;
   /** "totp", "passkey", "recovery_code" (while unused recovery codes remain). */
   mfaMethods: Array<Scalars['String']['output']>;
   /** What the account's roles allow, in catalogue order: show or hide actions with it. */
@@ -820,6 +963,8 @@ export type User = {
   roles: Array<Scalars['String']['output']>;
   /** The account's live sessions, newest first. Readable by the user (from a session) and with sessions:manage, for an account holding no permission you lack. */
   sessions: Array<Session>;
+  /** How the account can sign in: a password or not, and its linked provider accounts. users:read or the account itself. */
+  signInMethods: SignInMethods;
   username: Scalars['String']['output'];
   /** Oldest first. Readable by the user and with carts:read, for an account holding no permission you lack. */
   wishlists: Array<Wishlist>;
@@ -837,6 +982,12 @@ export type UserEdge = {
   cursor: Scalars['String']['output'];
   node: User;
 };
+
+/** How users are listed: by creation (the account id, a UUIDv7) or by the last sign-in, newest first (never signed in last). */
+export type UserOrder =
+  | 'CREATED_ASC'
+  | 'CREATED_DESC'
+  | 'LAST_SIGN_IN_DESC';
 
 /** A named list of products, visible to its owner (and with carts:read) only. */
 export type Wishlist = {
@@ -949,8 +1100,12 @@ export type ResolversTypes = {
   AuditEventConnection: ResolverTypeWrapper<AuditPageModel>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   AuditEventType: AuditEventType;
+  AuditFilter: AuditFilter;
+  AuditOutcome: AuditOutcome;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModelModel>;
   AuthProvider: ResolverTypeWrapper<AuthProviderModelModel>;
+  AuthStats: ResolverTypeWrapper<AuthStats>;
+  AuthStatsBucket: ResolverTypeWrapper<AuthStatsBucket>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cart: ResolverTypeWrapper<CartViewModel>;
   CartItem: ResolverTypeWrapper<CartItemModel>;
@@ -962,9 +1117,11 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LinkIdentityPayload: ResolverTypeWrapper<LinkIdentityPayload>;
   LoginInput: LoginInput;
+  MfaFactors: ResolverTypeWrapper<Omit<MfaFactors, 'passkeys'> & { passkeys: Array<ResolversTypes['Passkey']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Passkey: ResolverTypeWrapper<PasskeyModel>;
+  PermissionInfo: ResolverTypeWrapper<PermissionInfo>;
   Product: ResolverTypeWrapper<ProductModel>;
   ProductConnection: ResolverTypeWrapper<ProductPageModel>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
@@ -974,12 +1131,15 @@ export type ResolversTypes = {
   Role: Role;
   RoleDefinition: ResolverTypeWrapper<RoleDefinitionModelModel>;
   Session: ResolverTypeWrapper<SessionModel>;
+  SignInMethods: ResolverTypeWrapper<Omit<SignInMethods, 'identities'> & { identities: Array<ResolversTypes['Identity']> }>;
+  StatsRange: StatsRange;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
   User: ResolverTypeWrapper<UserModel>;
   UserConnection: ResolverTypeWrapper<UserPageModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
+  UserOrder: UserOrder;
   Wishlist: ResolverTypeWrapper<WishlistModel>;
 };
 
@@ -989,8 +1149,11 @@ export type ResolversParentTypes = {
   AuditEvent: AuditEventModel;
   AuditEventConnection: AuditPageModel;
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
+  AuditFilter: AuditFilter;
   AuthPayload: AuthPayloadModelModel;
   AuthProvider: AuthProviderModelModel;
+  AuthStats: AuthStats;
+  AuthStatsBucket: AuthStatsBucket;
   Boolean: Scalars['Boolean']['output'];
   Cart: CartViewModel;
   CartItem: CartItemModel;
@@ -1002,9 +1165,11 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   LinkIdentityPayload: LinkIdentityPayload;
   LoginInput: LoginInput;
+  MfaFactors: Omit<MfaFactors, 'passkeys'> & { passkeys: Array<ResolversParentTypes['Passkey']> };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Passkey: PasskeyModel;
+  PermissionInfo: PermissionInfo;
   Product: ProductModel;
   ProductConnection: ProductPageModel;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
@@ -1013,6 +1178,7 @@ export type ResolversParentTypes = {
   RegisterInput: RegisterInput;
   RoleDefinition: RoleDefinitionModelModel;
   Session: SessionModel;
+  SignInMethods: Omit<SignInMethods, 'identities'> & { identities: Array<ResolversParentTypes['Identity']> };
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   TotpEnrollment: TotpEnrollment;
@@ -1061,10 +1227,12 @@ export type ApiTokenResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
   sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['AuditEventType'], ParentType, ContextType>;
   userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1098,6 +1266,22 @@ export type AuthProviderResolvers<ContextType = Context, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuthStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthStats'] = ResolversParentTypes['AuthStats']> = {
+  buckets?: Resolver<Array<ResolversTypes['AuthStatsBucket']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  range?: Resolver<ResolversTypes['StatsRange'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type AuthStatsBucketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthStatsBucket'] = ResolversParentTypes['AuthStatsBucket']> = {
+  activeSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rateLimited?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshReuse?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  signInFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  signIns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type CartResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart']> = {
@@ -1136,6 +1320,12 @@ export type IdentityResolvers<ContextType = Context, ParentType extends Resolver
 export type LinkIdentityPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkIdentityPayload'] = ResolversParentTypes['LinkIdentityPayload']> = {
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MfaFactorsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MfaFactors'] = ResolversParentTypes['MfaFactors']> = {
+  passkeys?: Resolver<Array<ResolversTypes['Passkey']>, ParentType, ContextType>;
+  recoveryCodesLeft?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1177,6 +1367,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiTokenArgs, 'id'>>;
   revokeRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'role' | 'userId'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
+  revokeUserSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationRevokeUserSessionsArgs, 'userId'>>;
   sendEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sendPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSendPasswordResetArgs, 'userId'>>;
   setCartQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartQuantityArgs, 'productId' | 'quantity'>>;
@@ -1205,6 +1396,12 @@ export type PasskeyResolvers<ContextType = Context, ParentType extends Resolvers
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type PermissionInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PermissionInfo'] = ResolversParentTypes['PermissionInfo']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sessionOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1229,6 +1426,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   apiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType, RequireFields<QueryApiTokensArgs, 'userId'>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   authProviders?: Resolver<Array<ResolversTypes['AuthProvider']>, ParentType, ContextType>;
+  authStats?: Resolver<ResolversTypes['AuthStats'], ParentType, ContextType, RequireFields<QueryAuthStatsArgs, 'range'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   myApiTokens?: Resolver<Array<ResolversTypes['ApiToken']>, ParentType, ContextType>;
   myCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
@@ -1236,17 +1434,20 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   myPasskeys?: Resolver<Array<ResolversTypes['Passkey']>, ParentType, ContextType>;
   mySessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   myWishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
+  permissionCatalogue?: Resolver<Array<ResolversTypes['PermissionInfo']>, ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   roles?: Resolver<Array<ResolversTypes['RoleDefinition']>, ParentType, ContextType>;
-  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first' | 'orderBy'>>;
   wishlist?: Resolver<Maybe<ResolversTypes['Wishlist']>, ParentType, ContextType, RequireFields<QueryWishlistArgs, 'id'>>;
 };
 
 export type RoleDefinitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoleDefinition'] = ResolversParentTypes['RoleDefinition']> = {
   builtIn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  holderCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1261,7 +1462,13 @@ export type SessionResolvers<ContextType = Context, ParentType extends Resolvers
   userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SignInMethodsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SignInMethods'] = ResolversParentTypes['SignInMethods']> = {
+  identities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
+  password?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  auditEventAdded?: SubscriptionResolver<ResolversTypes['AuditEvent'], "auditEventAdded", ParentType, ContextType, Partial<SubscriptionAuditEventAddedArgs>>;
   cartChanged?: SubscriptionResolver<ResolversTypes['Cart'], "cartChanged", ParentType, ContextType>;
   productChanged?: SubscriptionResolver<Maybe<ResolversTypes['Product']>, "productChanged", ParentType, ContextType, RequireFields<SubscriptionProductChangedArgs, 'id'>>;
 };
@@ -1279,13 +1486,16 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   hasPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lastSignInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   mfaEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mfaFactors?: Resolver<ResolversTypes['MfaFactors'], ParentType, ContextType>;
   mfaMethods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   recoveryCodesLeft?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   sessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
+  signInMethods?: Resolver<ResolversTypes['SignInMethods'], ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   wishlists?: Resolver<Array<ResolversTypes['Wishlist']>, ParentType, ContextType>;
 };
@@ -1318,21 +1528,26 @@ export type Resolvers<ContextType = Context> = {
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   AuthProvider?: AuthProviderResolvers<ContextType>;
+  AuthStats?: AuthStatsResolvers<ContextType>;
+  AuthStatsBucket?: AuthStatsBucketResolvers<ContextType>;
   Cart?: CartResolvers<ContextType>;
   CartItem?: CartItemResolvers<ContextType>;
   CreatedApiToken?: CreatedApiTokenResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Identity?: IdentityResolvers<ContextType>;
   LinkIdentityPayload?: LinkIdentityPayloadResolvers<ContextType>;
+  MfaFactors?: MfaFactorsResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Passkey?: PasskeyResolvers<ContextType>;
+  PermissionInfo?: PermissionInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RoleDefinition?: RoleDefinitionResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  SignInMethods?: SignInMethodsResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TotpEnrollment?: TotpEnrollmentResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

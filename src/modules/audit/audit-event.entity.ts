@@ -46,6 +46,7 @@ export const AUDIT_EVENT_TYPES = [
   'RECOVERY_CODES_REGENERATED',
   'RECOVERY_CODE_USED',
   'PASSKEY_REJECTED',
+  'RATE_LIMITED',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

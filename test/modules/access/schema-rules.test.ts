@@ -18,6 +18,11 @@ const SIGNED_IN = '@authenticated';
 export const EXPECTED_ROOT_RULES: Record<string, string> = {
   'Query.me': SIGNED_IN,
   'Query.users': S(['users:read']),
+  'Query.user': S(['users:read']),
+  'Query.permissionCatalogue': SIGNED_IN,
+  'Query.authStats': S(['audit:read']),
+  'Mutation.revokeUserSessions': S(['sessions:manage']),
+  'Subscription.auditEventAdded': S(['audit:read']),
   'Query.mySessions': P('sessionToken'),
   'Query.auditEvents': S(['audit:read']),
   'Query.products': PUBLIC,
@@ -99,6 +104,9 @@ const EXPECTED_OBJECT_RULES: Record<string, string> = {
   'User.mfaEnabled': P('self'),
   'User.mfaMethods': P('self'),
   'User.recoveryCodesLeft': P('self'),
+  'User.lastSignInAt': P('self'),
+  'User.mfaFactors': P('self'),
+  'User.signInMethods': P('self'),
   AuditEvent: S(['audit:read']),
 };
 /** What anyone who may see an account sees: its public profile. Every other User field needs a rule. */
