@@ -45,6 +45,7 @@ export type AuditEventType =
   | 'PRODUCT_CREATED'
   | 'PRODUCT_DELETED'
   | 'PRODUCT_UPDATED'
+  /** A rate limiter refused requests; recorded once per limiter key per block window. `detail` has the limiter. */
   | 'RATE_LIMITED'
   | 'RECOVERY_CODES_REGENERATED'
   | 'RECOVERY_CODE_USED'
@@ -64,7 +65,9 @@ export type AuditEventType =
   | 'USER_ACTIVATED'
   | 'USER_DEACTIVATED';
 
+/** Which audit events to list or follow; every field given must match. */
 export type AuditFilter = {
+  /** The acting account (the event's actorId). */
   actorId?: string | number | null | undefined;
   outcome?: AuditOutcome | null | undefined;
   /** Inclusive lower bound on `at`. */
@@ -73,11 +76,13 @@ export type AuditFilter = {
   types?: Array<AuditEventType> | null | undefined;
   /** Exclusive upper bound on `at`. */
   until?: string | null | undefined;
-  /** The subject account (today's userId). */
+  /** The subject account (the event's userId). */
   userId?: string | number | null | undefined;
 };
 
+/** Whether an audit event records something that happened or something refused or failed. */
 export type AuditOutcome =
+  /** LOGIN_FAILED, LOGIN_LOCKED, REFRESH_REUSED, OIDC_REFUSED, MFA_CODE_FAILED, PASSKEY_REJECTED, MAIL_FAILED and RATE_LIMITED. */
   | 'FAILURE'
   | 'SUCCESS';
 
@@ -113,12 +118,14 @@ export type RegisterInput = {
   username: string;
 };
 
+/** How far back authStats looks. */
 export type StatsRange =
   /** 168 hourly buckets. */
   | 'LAST_7_DAYS'
   /** 24 hourly buckets. */
   | 'LAST_24_HOURS';
 
+/** How users are listed: by creation (the account id, a UUIDv7) or by the last sign-in, newest first (never signed in last). */
 export type UserOrder =
   | 'CREATED_ASC'
   | 'CREATED_DESC'
