@@ -27,6 +27,7 @@ import { Migration20261201140000_dpop } from './migrations/Migration202612011400
 import { Migration20261201150000_retention } from './migrations/Migration20261201150000_retention';
 import { Migration20261201150100_product_search } from './migrations/Migration20261201150100_product_search';
 import { Migration20261201160000_mfa } from './migrations/Migration20261201160000_mfa';
+import { Migration20261201170000_admin } from './migrations/Migration20261201170000_admin';
 
 export const entities = [
   UserSchema,
@@ -67,4 +68,5 @@ export const migrationsList = [
   { name: 'Migration20261201150000_retention', class: Migration20261201150000_retention },
   { name: 'Migration20261201150100_product_search', class: Migration20261201150100_product_search },
   { name: 'Migration20261201160000_mfa', class: Migration20261201160000_mfa },
+  { name: 'Migration20261201170000_admin', class: Migration20261201170000_admin },
 ];

@@ -70,14 +70,18 @@ export class SessionService {
     const evicted = await em.transactional(async (tx) => {
       if (guard) {
         const changes = guard.rehashed ? { passwordHash: guard.rehashed, updatedAt: now } : { passwordHash: guard.verifiedHash };
-        if ((await tx.nativeUpdate(User, { id: user.id, passwordHash: guard.verifiedHash }, changes)) !== 1) throw new BadCredentialsError();
+        if ((await tx.nativeUpdate(User, { id: user.id, passwordHash: guard.verifiedHash }, { ...changes, lastSignInAt: now })) !== 1) throw new BadCredentialsError();
       } else {
+        // A new account is inserted with it; an existing one (a provider or passkey sign-in) is updated here too.
+        user.lastSignInAt = now;
         tx.persist(user);
+        await tx.nativeUpdate(User, { id: user.id }, { lastSignInAt: now });
       }
       tx.persist([session, new RefreshToken(session.id, hashToken(refreshToken), now)]);
       return this.evictOldest(tx, user.id, session.id, now);
     });
     if (guard?.rehashed) user.passwordHash = guard.rehashed;
+    user.lastSignInAt = now;
     if (evicted.length) {
       for (const id of evicted) this.audit.record({ type: 'SESSION_REVOKED', userId: user.id, sessionId: id, ...meta, detail: { reason: 'SESSION_LIMIT', limit: this.cfg.maxPerUser } });
       if (!em.isInTransaction()) this.announce(user.id); // their sockets close like any revocation

@@ -20,6 +20,8 @@ export class User {
   /** Lower-cased address: the unique key, so addresses match regardless of case. */
   emailKey: string | null = null;
   emailVerified = false;
+  /** When a session last opened (any sign-in method, registration, password reset); null if never. */
+  lastSignInAt: Date | null = null;
   createdAt: Date;
   updatedAt: Date;
 
@@ -51,6 +53,7 @@ export const UserSchema = new EntitySchema<User>({
     email: { type: 'string', length: 254, nullable: true },
     emailKey: { type: 'string', length: 254, nullable: true, unique: 'users_email_key_unique', fieldName: 'email_key' },
     emailVerified: { type: 'boolean', fieldName: 'email_verified', default: false },
+    lastSignInAt: { type: 'Date', fieldName: 'last_sign_in_at', nullable: true },
     createdAt: { type: 'Date', fieldName: 'created_at' },
     updatedAt: { type: 'Date', fieldName: 'updated_at' },
   },

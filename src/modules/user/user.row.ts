@@ -1,8 +1,8 @@
-import { toDate } from '../../db/native-sql';
+import { toDate, toDateOrNull } from '../../db/native-sql';
 import type { Role, User } from './user.entity';
 
 /** The users columns as a native statement selects them (`u.id as user_id`, …). */
-export const USER_COLUMNS = ['id', 'username', 'username_key', 'password_hash', 'role', 'is_active', 'email', 'email_key', 'email_verified', 'created_at', 'updated_at']
+export const USER_COLUMNS = ['id', 'username', 'username_key', 'password_hash', 'role', 'is_active', 'email', 'email_key', 'email_verified', 'last_sign_in_at', 'created_at', 'updated_at']
   .map((c) => `u.${c} as user_${c}`)
   .join(', ');
 
@@ -16,6 +16,7 @@ export interface UserRow {
   user_email: string | null;
   user_email_key: string | null;
   user_email_verified: boolean | number;
+  user_last_sign_in_at: unknown;
   user_created_at: unknown;
   user_updated_at: unknown;
 }
@@ -35,6 +36,7 @@ export function userFromRow(row: UserRow): User {
     email: row.user_email,
     emailKey: row.user_email_key,
     emailVerified: Boolean(row.user_email_verified),
+    lastSignInAt: toDateOrNull(row.user_last_sign_in_at),
     createdAt: toDate(row.user_created_at),
     updatedAt: toDate(row.user_updated_at),
   };

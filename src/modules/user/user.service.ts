@@ -1,7 +1,7 @@
-import { LockMode, type EntityManager } from '@mikro-orm/core';
+import { LockMode, raw, type EntityManager, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
-import { checkFirst, decodeCursor } from '../../lib/pagination';
+import { checkFirst, encodeCursor } from '../../lib/pagination';
 import { BadUserInputError, LastAdminError, NotFoundError, UnauthenticatedError } from '../../errors';
 import type { ClientMeta, SessionService } from '../session/session.service';
 import { withRetry } from '../../db/retry';
@@ -29,6 +29,44 @@ export interface UserPage {
   users: User[];
   hasNextPage: boolean;
   totalCount: number;
+  /** The order the page is in: its cursors carry a position in it. */
+  order: UserOrder;
+}
+
+export type UserOrder = 'CREATED_ASC' | 'CREATED_DESC' | 'LAST_SIGN_IN_DESC';
+const SEARCH_MAX = 100;
+
+/**
+ * Cursors per order, refused by another: CREATED_ASC keeps today's "user:<id>", CREATED_DESC is "user-desc:<id>",
+ * LAST_SIGN_IN_DESC is "user-signin:<id>" followed by ".<epoch ms>" while the position is among signed-in accounts.
+ */
+const CURSOR_KIND: Record<UserOrder, string> = { CREATED_ASC: USER_CURSOR, CREATED_DESC: 'user-desc', LAST_SIGN_IN_DESC: 'user-signin' };
+
+export function encodeUserCursor(order: UserOrder, user: Pick<User, 'id' | 'lastSignInAt'>): string {
+  const at = order === 'LAST_SIGN_IN_DESC' && user.lastSignInAt ? `.${user.lastSignInAt.getTime()}` : '';
+  return encodeCursor(CURSOR_KIND[order], user.id + at);
+}
+
+function decodeUserCursor(order: UserOrder, cursor: string): { id: string; at: Date | null } {
+  const raw = /^[A-Za-z0-9_-]{1,120}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const prefix = `${CURSOR_KIND[order]}:`;
+  const [id = '', ms] = raw.startsWith(prefix) ? raw.slice(prefix.length).split('.') : [];
+  const at = ms !== undefined && /^\d{1,15}$/.test(ms) ? new Date(Number(ms)) : null;
+  if (!isUuid(id) || (ms !== undefined && !at) || (at && order !== 'LAST_SIGN_IN_DESC')) throw new BadUserInputError('after', 'after is not a cursor from this list in this order.');
+  return { id, at };
+}
+
+/**
+ * Username or e-mail address containing the text, in any case; LIKE's wildcards in it are matched as themselves.
+ * A fresh condition per query: the ORM consumes a raw key when it renders it.
+ */
+function searchFilter(search: string | null | undefined): (() => FilterQuery<User>) | null {
+  const text = (search ?? '').trim();
+  if (!text) return null;
+  if (text.length > SEARCH_MAX) throw new BadUserInputError('search', `search is at most ${SEARCH_MAX} characters.`);
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  // An explicit ESCAPE: SQLite's LIKE has no default escape character.
+  return () => ({ [raw(`(username_key like ? escape '\\' or email_key like ? escape '\\')`, [pattern, pattern])]: [] });
 }
 
 /** Account lookup and the admin lifecycle: activation and roles. */
@@ -65,15 +103,40 @@ export class UserService {
     return user;
   }
 
-  async page(em: EntityManager, first: number, after: string | null | undefined): Promise<UserPage> {
+  /** One account, or null when there is none (user(id)). */
+  find(em: EntityManager, id: string): Promise<User | null> {
+    return isUuid(id) ? em.findOne(User, { id }) : Promise.resolve(null);
+  }
+
+  /**
+   * A page in one order, keyset-paged: the cursor carries the position in that order (see UserCursor), so a
+   * person signing in between two pages moves in the list without duplicating or skipping anyone else.
+   */
+  async page(em: EntityManager, first: number, after: string | null | undefined, opts: { search?: string | null; orderBy?: UserOrder | null } = {}): Promise<UserPage> {
     checkFirst(first);
-    const afterId = after == null ? null : decodeCursor(USER_CURSOR, after);
-    const where = afterId ? { id: { $gt: afterId } } : {};
-    const [rows, totalCount] = await Promise.all([
-      em.find(User, where, { orderBy: { id: 'asc' }, limit: first + 1 }),
-      em.count(User),
-    ]);
-    return { users: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+    const order = opts.orderBy ?? 'CREATED_ASC';
+    const position = after == null ? null : decodeUserCursor(order, after);
+    const match = searchFilter(opts.search);
+    const take = (where: FilterQuery<User>, orderBy: QueryOrderMap<User>[], limit: number) =>
+      em.find(User, match ? { $and: [match(), where] } : where, { orderBy, limit });
+    let rows: User[];
+    if (order === 'CREATED_ASC') rows = await take(position ? { id: { $gt: position.id } } : {}, [{ id: 'asc' }], first + 1);
+    else if (order === 'CREATED_DESC') rows = await take(position ? { id: { $lt: position.id } } : {}, [{ id: 'desc' }], first + 1);
+    else {
+      // Signed-in accounts newest first, then those never signed in by id: two index range scans, no NULLS LAST sort.
+      rows = [];
+      if (!position || position.at) {
+        const at = position?.at;
+        const where: FilterQuery<User> = at ? { $or: [{ lastSignInAt: { $lt: at } }, { lastSignInAt: at, id: { $lt: position.id } }] } : { lastSignInAt: { $ne: null } };
+        rows = await take(where, [{ lastSignInAt: 'desc' }, { id: 'desc' }], first + 1);
+      }
+      if (rows.length <= first) {
+        const afterId = position && !position.at ? position.id : null;
+        rows.push(...(await take(afterId ? { lastSignInAt: null, id: { $lt: afterId } } : { lastSignInAt: null }, [{ id: 'desc' }], first + 1 - rows.length)));
+      }
+    }
+    const totalCount = await em.count(User, match ? match() : {});
+    return { users: rows.slice(0, first), hasNextPage: rows.length > first, totalCount, order };
   }
 
   /**
