@@ -24,7 +24,7 @@ export function PersonPage({ id }: { id: string }) {
   const [setActive] = useMutation(SetUserActiveDocument);
   const [sendReset] = useMutation(SendPasswordResetDocument);
   const [resetMfa] = useMutation(ResetMfaDocument, { refetchQueries: [AdminUserDocument] });
-  const { busy, outcome, run } = useAdminAction();
+  const { busy, outcome, run, prompt } = useAdminAction();
 
   if (loading && !data) return <Loading />;
   if (error && !data) return <Alert>{describeError(error).message}</Alert>;
@@ -48,6 +48,7 @@ export function PersonPage({ id }: { id: string }) {
       </p>
       <PageTitle id="person-title">{user.username}</PageTitle>
       {outcome && <Alert kind={outcome.kind}>{outcome.text}</Alert>}
+      {prompt}
       <dl className="facts" data-testid="person-facts">
         <dt>State</dt>
         <dd>{user.isActive ? 'Active' : 'Deactivated'}</dd>

@@ -13,7 +13,7 @@ export function PersonRoles({ user, canManage }: { user: { id: string; username:
   const { data } = useQuery(AdminRoleNamesDocument, { skip: !canManage });
   const [grant] = useMutation(GrantRoleDocument);
   const [revoke] = useMutation(RevokeRoleDocument);
-  const { busy, outcome, run } = useAdminAction();
+  const { busy, outcome, run, prompt } = useAdminAction();
   const [pick, setPick] = useState<string | null>(null);
   const grantable = (data?.roles ?? []).filter((r) => r.name !== 'USER' && !user.roles.includes(r.name) && r.permissions.every((p) => permissions.includes(p)));
 
@@ -25,6 +25,7 @@ export function PersonRoles({ user, canManage }: { user: { id: string; username:
     <>
       <h2>Roles</h2>
       {outcome && <Alert kind={outcome.kind}>{outcome.text}</Alert>}
+      {prompt}
       <ul className="plain roles" data-testid="person-roles">
         {user.roles.map((role) => (
           <li key={role}>

@@ -12,7 +12,7 @@ export function PersonSessions({ userId, username, canManage }: { userId: string
   const refetch = { refetchQueries: [AdminUserSessionsDocument] };
   const [revokeOne] = useMutation(RevokeUserSessionDocument, refetch);
   const [revokeAll] = useMutation(RevokeUserSessionsDocument, refetch);
-  const { busy, outcome, run } = useAdminAction();
+  const { busy, outcome, run, prompt } = useAdminAction();
   const sessions = data?.user?.sessions ?? [];
   return (
     <>
@@ -20,6 +20,7 @@ export function PersonSessions({ userId, username, canManage }: { userId: string
       {!canManage && <p className="muted">Reading and ending sessions needs the sessions:manage permission.</p>}
       {error && <Alert>{describeError(error).message}</Alert>}
       {outcome && <Alert kind={outcome.kind}>{outcome.text}</Alert>}
+      {prompt}
       {canManage && data && sessions.length === 0 && <p>No open sessions.</p>}
       {sessions.length > 0 && (
         <>

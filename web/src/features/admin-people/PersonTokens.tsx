@@ -10,7 +10,7 @@ import { useAdminAction } from './use-admin-action';
 export function PersonTokens({ userId, canManage }: { userId: string; canManage: boolean }) {
   const { data, error } = useQuery(AdminUserApiTokensDocument, { variables: { userId }, skip: !canManage, fetchPolicy: 'cache-and-network' });
   const [revoke] = useMutation(RevokeUserApiTokenDocument, { refetchQueries: [AdminUserApiTokensDocument] });
-  const { busy, outcome, run } = useAdminAction();
+  const { busy, outcome, run, prompt } = useAdminAction();
   const tokens = data?.apiTokens ?? [];
   return (
     <>
@@ -18,6 +18,7 @@ export function PersonTokens({ userId, canManage }: { userId: string; canManage:
       {!canManage && <p className="muted">Listing and revoking another account's API tokens needs the api-tokens:manage permission.</p>}
       {error && <Alert>{describeError(error).message}</Alert>}
       {outcome && <Alert kind={outcome.kind}>{outcome.text}</Alert>}
+      {prompt}
       {canManage && data && tokens.length === 0 && <p>No API tokens.</p>}
       {tokens.length > 0 && (
         <table className="data">

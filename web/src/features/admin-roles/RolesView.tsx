@@ -3,10 +3,12 @@ import { useState } from 'react';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { FocusHeading } from '../../components/FocusHeading';
 import { Loading } from '../../components/Loading';
 import { PageTitle } from '../../components/PageTitle';
 import { useViewerAccess } from '../../lib/access';
 import { describeError } from '../../lib/errors';
+import { useStepUp } from '../../lib/use-step-up';
 import { AdminRolesDocument, CreateRoleDocument, DeleteRoleDocument, UpdateRoleDocument } from './roles.documents';
 import { RoleForm } from './RoleForm';
 
@@ -22,17 +24,15 @@ export function RolesView() {
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'notice'; text: string } | null>(null);
   const [formKey, setFormKey] = useState(0);
 
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setOutcome(null);
-    try {
+  // MFA_REQUIRED_FOR=roles:manage (or a stale sign-in) answers with a step-up: the prompt, then the change again.
+  const stepUp = useStepUp('changing roles', (p) => setOutcome(p ? { kind: 'error', text: p.message } : null));
+  const run = (action: () => Promise<unknown>, done: string, after?: () => void) =>
+    stepUp.run(async () => {
+      setOutcome(null);
       await action();
       setOutcome({ kind: 'notice', text: done });
-      return true;
-    } catch (err) {
-      setOutcome({ kind: 'error', text: describeError(err).message });
-      return false;
-    }
-  };
+      after?.();
+    });
 
   if (loading && !data) return <Loading />;
   if (error && !data) return <Alert>{describeError(error).message}</Alert>;
@@ -41,6 +41,7 @@ export function RolesView() {
     <section aria-labelledby="roles-title">
       <PageTitle id="roles-title">Roles and permissions</PageTitle>
       {outcome && <Alert kind={outcome.kind}>{outcome.text}</Alert>}
+      {stepUp.prompt}
       <h2>What each permission allows</h2>
       <dl className="catalogue" data-testid="catalogue">
         {catalogue.map((p) => (
@@ -111,7 +112,7 @@ export function RolesView() {
           if (!role) return null;
           return (
             <>
-              <h2>Edit {role.name}</h2>
+              <FocusHeading key={role.name}>Edit {role.name}</FocusHeading>
               <RoleForm
                 key={role.name}
                 catalogue={catalogue}
@@ -119,9 +120,7 @@ export function RolesView() {
                 initial={role}
                 busy={updating}
                 onCancel={() => setEditing(null)}
-                onSubmit={async (input) => {
-                  if (await run(() => update({ variables: input }), `The role ${input.name} is saved.`)) setEditing(null);
-                }}
+                onSubmit={(input) => void run(() => update({ variables: input }), `The role ${input.name} is saved.`, () => setEditing(null))}
               />
             </>
           );
@@ -132,9 +131,7 @@ export function RolesView() {
         catalogue={catalogue}
         held={held}
         busy={creating}
-        onSubmit={async (input) => {
-          if (await run(() => create({ variables: input }), `The role ${input.name} is created.`)) setFormKey((k) => k + 1);
-        }}
+        onSubmit={(input) => void run(() => create({ variables: input }), `The role ${input.name} is created.`, () => setFormKey((k) => k + 1))}
       />
     </section>
   );
