@@ -1,5 +1,5 @@
 import { useSubscription } from '@apollo/client/react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import type { AuditFilter, AuditRowFragment } from '../../gql/graphql';
@@ -14,7 +14,7 @@ export function LiveTail({ filter }: { filter: AuditFilter }) {
   const [on, setOn] = useState(false);
   const [rows, setRows] = useState<AuditRowFragment[]>([]);
   // since/until do not apply to what happens from now on.
-  const { since: _since, until: _until, ...live } = filter;
+  const live = useMemo(() => ({ ...filter, since: null, until: null }), [filter]);
   const { error } = useSubscription(AuditEventAddedDocument, {
     variables: { filter: live },
     skip: !on,
