@@ -434,7 +434,7 @@ describe('the console with the keyboard alone', () => {
     const page = admin.page;
     await page.goto(`${base}/app/`);
     await heading(page, 'Hello, root').waitFor();
-    await tabTo(page, mainNav(page).getByRole('link', { name: 'Admin', exact: true }));
+    await tabTo(page, mainNav(page).getByRole('link', { name: 'Admin', exact: true }), { backwards: true });
     await page.keyboard.press('Enter');
     await heading(page, 'Admin').waitFor();
     const pages: Array<[string, string, Locator]> = [
