@@ -17,6 +17,7 @@ import { wishlistResolvers } from './modules/wishlist/wishlist.resolvers';
 import { oidcResolvers } from './modules/oidc/oidc.resolvers';
 import { emailResolvers } from './modules/email/email.resolvers';
 import { mfaResolvers } from './modules/mfa/mfa.resolvers';
+import { adminResolvers } from './modules/admin/admin.resolvers';
 
 /** The SDL files are the contract; found by walking up from this file so src/ and dist/ both work. */
 export function loadTypeDefs(): string[] {
@@ -43,6 +44,7 @@ export function buildSchema(): GraphQLSchema {
       ...oidcResolvers.Query,
       ...accessResolvers.Query,
       ...mfaResolvers.Query,
+      ...adminResolvers.Query,
     },
     Mutation: {
       ...authResolvers.Mutation,
@@ -61,12 +63,14 @@ export function buildSchema(): GraphQLSchema {
     UserConnection: userResolvers.UserConnection,
     Session: sessionResolvers.Session,
     AuditEventConnection: auditResolvers.AuditEventConnection,
+    AuditEvent: auditResolvers.AuditEvent,
     ProductConnection: productResolvers.ProductConnection,
     Cart: cartResolvers.Cart,
     CartItem: cartResolvers.CartItem,
     Wishlist: wishlistResolvers.Wishlist,
     Identity: oidcResolvers.Identity,
     ApiToken: accessResolvers.ApiToken,
+    RoleDefinition: accessResolvers.RoleDefinition,
   };
   return applyAccessRules(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
 }

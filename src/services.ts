@@ -8,6 +8,7 @@ import { Sealer } from './lib/sealer';
 import { AuthService } from './modules/auth/auth.service';
 import { PasswordService } from './modules/auth/password.service';
 import type { RateLimits } from './modules/auth/rate-limit';
+import { RateLimitLog } from './modules/auth/rate-limit.log';
 import { TokenService } from './modules/auth/token.service';
 import { SessionService } from './modules/session/session.service';
 import { UserService } from './modules/user/user.service';
@@ -35,6 +36,7 @@ import { reviseLiveOnAccountEvents } from './modules/live/live.listener';
 import { Mailer } from './modules/mail/mailer';
 import { sendNotices } from './modules/mail/mail.notices';
 import { EmailService } from './modules/email/email.service';
+import { AuthStatsService } from './modules/admin/auth-stats.service';
 
 export interface Services {
   tokens: TokenService;
@@ -62,6 +64,8 @@ export interface Services {
   /** Queues mail in the outbox (the worker in app.ts sends it). */
   mailer: Mailer;
   emails: EmailService;
+  /** The admin console's hourly numbers (authStats). */
+  stats: AuthStatsService;
 }
 
 /** Wires the stateless services once per process; each call takes the request's EntityManager. */
@@ -69,6 +73,10 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   const audit = new AuditService(getEm, clock, logger);
   const events = new AccountEvents(logger);
   auditAccountEvents(events, audit);
+  // The live tail: every instance hears of each row once it is written.
+  audit.onWritten = (batch) => live.auditWritten(batch.map((e) => ({ id: e.id, type: e.type, userId: e.userId, actorId: e.actorId })));
+  const rateLimitLog = new RateLimitLog(audit, clock);
+  limits.onBlocked = (limiter, key, retryAfter) => rateLimitLog.refused(limiter, key, retryAfter);
   reviseLiveOnAccountEvents(events, live);
   const sql = new NativeSql(config.database.kind, getEm);
   const tokens = new TokenService(config.jwt, clock);
@@ -94,5 +102,6 @@ export function createServices(config: Config, clock: Clock, limits: RateLimits,
   sendNotices(events, mailer, getEm, clock);
   const oidc = createOidcService(config, { clock, limits, audit, logger, passwords, sessions, users, auth, events });
   const dpop = new DpopService(config.dpop, config.jwt.clockTolerance, config.jwt.secret, replay, clock, logger);
-  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop, events, mailer, emails, mfa, mfaLogin, passkeys, stepUp };
+  const stats = new AuthStatsService(config.database.kind, clock, config.session.idleTtl);
+  return { tokens, passwords, sessions, users, auth, audit, live, products, carts, wishlists, oidc, sql, roles, apiTokens, dpop, events, mailer, emails, mfa, mfaLogin, passkeys, stepUp, stats };
 }

@@ -1,11 +1,11 @@
 import type { Context } from '../../context';
-import type { ApiTokenResolvers, MutationResolvers, QueryResolvers, UserResolvers } from '../../generated/graphql';
+import type { ApiTokenResolvers, MutationResolvers, QueryResolvers, RoleDefinitionResolvers, UserResolvers } from '../../generated/graphql';
 import { isUuid } from '../../lib/ids';
 import { assertFreshLogin } from '../oidc/identity.service';
 import { assertMayActOn } from './account-guard';
 import type { User as UserModel } from '../user/user.entity';
 import type { Actor } from '../user/user.service';
-import { ALL_PERMISSIONS, splitScopes } from './permissions';
+import { ALL_PERMISSIONS, PERMISSIONS, SESSION_ONLY, splitScopes } from './permissions';
 import type { Holdings } from './role.service';
 
 /** The acting account with the permissions in effect on this request. */
@@ -43,9 +43,25 @@ function holdingsOf(ctx: Context, user: UserModel): Promise<Holdings> {
 }
 
 /** A role change in this request: later reads of roles and permissions load again. */
-const forgetHoldings = (ctx: Context) => void batches.delete(ctx);
+const forgetHoldings = (ctx: Context) => {
+  batches.delete(ctx);
+  holderCounts.delete(ctx);
+};
 
 const permissions: NonNullable<QueryResolvers['permissions']> = () => [...ALL_PERMISSIONS];
+
+const permissionCatalogue: NonNullable<QueryResolvers['permissionCatalogue']> = () =>
+  ALL_PERMISSIONS.map((name) => ({ name, description: PERMISSIONS[name], sessionOnly: SESSION_ONLY.has(name) }));
+
+/** Every role's holders counted in one grouped query per request, however many roles are listed. */
+const holderCounts = new WeakMap<Context, Promise<Map<string, number>>>();
+const RoleDefinition: RoleDefinitionResolvers = {
+  holderCount: async (role, _a, ctx) => {
+    let counts = holderCounts.get(ctx);
+    if (!counts) holderCounts.set(ctx, (counts = ctx.services.roles.holderCounts(ctx.em)));
+    return (await counts).get(role.name) ?? 0;
+  },
+};
 
 const roles: NonNullable<QueryResolvers['roles']> = (_p, _a, ctx) => ctx.services.roles.list(ctx.em);
 
@@ -99,8 +115,9 @@ const ApiToken: ApiTokenResolvers = {
 };
 
 export const accessResolvers = {
-  Query: { permissions, roles, myApiTokens, apiTokens },
+  Query: { permissions, permissionCatalogue, roles, myApiTokens, apiTokens },
   Mutation: { createRole, updateRole, deleteRole, grantRole, revokeRole, createApiToken, revokeApiToken },
   User,
   ApiToken,
+  RoleDefinition,
 };

@@ -177,7 +177,7 @@ export class ApiTokenService {
         if (newAddress) {
           const where = { id: token.id, $or: [{ lastIp: null }, { lastIp: { $ne: meta.ip } }] };
           if ((await em.nativeUpdate(ApiToken, where, { lastUsedAt: now, lastIp: meta.ip })) === 1) {
-            this.audit.record({ type: 'API_TOKEN_USED', userId: token.userId, ...meta, detail: { tokenId: token.id, previousIp: token.lastIp } });
+            this.audit.record({ type: 'API_TOKEN_USED', userId: token.userId, actorId: token.userId, ...meta, detail: { tokenId: token.id, previousIp: token.lastIp } });
           }
         } else {
           const stale = new Date(now.getTime() - TOUCH_MS);

@@ -4,11 +4,11 @@
  * wishlists, sessions, tokens) only needs a signed-in account.
  */
 export const PERMISSIONS = {
-  'users:read': 'List every account (users) and read any account’s roles and permissions; list the roles.',
+  'users:read': 'List and search every account (users, user) and read any account’s roles, permissions, second factors and sign-in methods; list the roles.',
   'users:manage': 'Activate and deactivate accounts (setUserActive).',
   'roles:manage': 'Create, change and delete custom roles; grant and revoke roles. Never held by an API token.',
-  'sessions:manage': 'Read and end other accounts’ sessions (User.sessions, revokeSession).',
-  'audit:read': 'Read the audit trail (auditEvents).',
+  'sessions:manage': 'Read and end other accounts’ sessions (User.sessions, revokeSession, revokeUserSessions).',
+  'audit:read': 'Read the audit trail and its hourly numbers (auditEvents, authStats) and follow it live (auditEventAdded).',
   'products:write': 'Create, change and delete products.',
   'carts:read': 'Read other accounts’ carts and wishlists (User.cart, User.wishlists).',
   'api-tokens:manage': 'List and revoke other accounts’ API tokens (apiTokens, revokeApiToken).',

@@ -75,6 +75,16 @@ export class RoleService {
     return result;
   }
 
+  /** How many accounts hold each role (USER: every account; ADMIN: users.role), in one grouped statement. */
+  async holderCounts(em: EntityManager): Promise<Map<string, number>> {
+    const rows = (await (em as SqlEntityManager).execute(
+      `select role, count(*) as holders from user_roles group by role
+       union all select 'ADMIN' as role, count(*) as holders from users where role = 'ADMIN'
+       union all select 'USER' as role, count(*) as holders from users`,
+    )) as Array<{ role: string; holders: number | string }>;
+    return new Map(rows.map((r) => [r.role, Number(r.holders)]));
+  }
+
   /** USER, ADMIN, then the custom roles by name. */
   async list(em: EntityManager): Promise<RoleDefinitionModel[]> {
     const [roles, grants] = await Promise.all([em.find(AccessRole, {}, { orderBy: { name: 'asc' } }), em.find(RolePermission, {})]);
@@ -101,7 +111,7 @@ export class RoleService {
       if (err instanceof UniqueConstraintViolationException) throw new RoleExistsError();
       throw err;
     }
-    this.audit.record({ type: 'ROLE_CREATED', userId: actor.user?.id, ...actor.meta, detail: { role: name, permissions: wanted, by: by(actor) } });
+    this.audit.record({ type: 'ROLE_CREATED', userId: actor.user?.id, actorId: actor.user?.id, ...actor.meta, detail: { role: name, permissions: wanted, by: by(actor) } });
     return { name, description: role.description, permissions: wanted, builtIn: false };
   }
 
@@ -132,7 +142,7 @@ export class RoleService {
       }),
     );
     if (result.added.length || result.removed.length) {
-      this.audit.record({ type: 'ROLE_UPDATED', userId: actor.user?.id, ...actor.meta, detail: { role: name, added: result.added, removed: result.removed, by: by(actor) } });
+      this.audit.record({ type: 'ROLE_UPDATED', userId: actor.user?.id, actorId: actor.user?.id, ...actor.meta, detail: { role: name, added: result.added, removed: result.removed, by: by(actor) } });
     }
     for (const userId of result.holders) this.sessions.announce(userId);
     return { name, description: result.role.description, permissions: wanted, builtIn: false };
@@ -156,7 +166,7 @@ export class RoleService {
       if (err instanceof ForeignKeyConstraintViolationException) throw new RoleInUseError(1);
       throw err;
     }
-    this.audit.record({ type: 'ROLE_DELETED', userId: actor.user?.id, ...actor.meta, detail: { role: name, by: by(actor) } });
+    this.audit.record({ type: 'ROLE_DELETED', userId: actor.user?.id, actorId: actor.user?.id, ...actor.meta, detail: { role: name, by: by(actor) } });
     return true;
   }
 

@@ -51,6 +51,21 @@ export const AUDIT_EVENT_TYPES = [
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
+/** Refusals and failures (AuditEvent.outcome FAILURE); every other type records something that happened. */
+export const FAILURE_TYPES: ReadonlySet<AuditEventType> = new Set<AuditEventType>([
+  'LOGIN_FAILED',
+  'LOGIN_LOCKED',
+  'REFRESH_REUSED',
+  'OIDC_REFUSED',
+  'MFA_CODE_FAILED',
+  'PASSKEY_REJECTED',
+  'MAIL_FAILED',
+  'RATE_LIMITED',
+]);
+
+export type AuditOutcome = 'SUCCESS' | 'FAILURE';
+export const outcomeOf = (type: AuditEventType): AuditOutcome => (FAILURE_TYPES.has(type) ? 'FAILURE' : 'SUCCESS');
+
 let lastId = '';
 
 /** uuidv7 of the event time, bumped past the last id so same-millisecond events (and a clock step back) keep call order. */
@@ -70,6 +85,8 @@ export class AuditEvent {
   type: AuditEventType;
   at: Date;
   userId: string | null;
+  /** Who acted: an admin acting on the subject, or the subject themself; null when unknown. */
+  actorId: string | null;
   sessionId: string | null;
   ip: string | null;
   userAgent: string | null;
@@ -80,6 +97,7 @@ export class AuditEvent {
     type: AuditEventType;
     at: Date;
     userId?: string | null;
+    actorId?: string | null;
     sessionId?: string | null;
     ip?: string | null;
     userAgent?: string | null;
@@ -89,6 +107,7 @@ export class AuditEvent {
     this.type = init.type;
     this.at = init.at;
     this.userId = init.userId ?? null;
+    this.actorId = init.actorId ?? null;
     this.sessionId = init.sessionId ?? null;
     this.ip = init.ip ?? null;
     this.userAgent = init.userAgent ?? null;
@@ -105,6 +124,7 @@ export const AuditEventSchema = new EntitySchema<AuditEvent>({
     at: { type: 'Date' },
     // Plain columns, no foreign keys: the trail must outlive the users and sessions it mentions.
     userId: { type: 'string', length: 36, fieldName: 'user_id', nullable: true },
+    actorId: { type: 'string', length: 36, fieldName: 'actor_id', nullable: true },
     sessionId: { type: 'string', length: 36, fieldName: 'session_id', nullable: true },
     ip: { type: 'string', length: 64, nullable: true },
     userAgent: { type: 'string', length: 512, fieldName: 'user_agent', nullable: true },

@@ -2,14 +2,17 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { checkFirst, decodeCursor, encodeCursor } from '../../lib/pagination';
-import { AuditEvent, type AuditEventType } from './audit-event.entity';
+import { AuditEvent, FAILURE_TYPES, outcomeOf, type AuditEventType, type AuditOutcome } from './audit-event.entity';
 
 export const AUDIT_CURSOR = 'audit';
 const DETAIL_MAX = 1000;
 
 export interface AuditRecord {
   type: AuditEventType;
+  /** The subject: the account the event is about. */
   userId?: string | null;
+  /** Who acted (an admin on the subject, or the subject themself); left out or null when unknown. */
+  actorId?: string | null;
   sessionId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
@@ -17,9 +20,15 @@ export interface AuditRecord {
   detail?: Record<string, unknown>;
 }
 
+/** Every condition given must hold; `types` empty or null means every type. */
 export interface AuditFilter {
   userId?: string | null;
   type?: AuditEventType | null;
+  types?: readonly AuditEventType[] | null;
+  actorId?: string | null;
+  outcome?: AuditOutcome | null;
+  since?: Date | null;
+  until?: Date | null;
 }
 
 export interface AuditPage {
@@ -41,6 +50,8 @@ export class AuditService {
 
   /** Told of every event as it is recorded (the metrics count sign-ins, rotations and reuse from here). */
   onRecord?: (input: AuditRecord) => void;
+  /** Told of each batch once its rows are written (the live tail publishes them from here). */
+  onWritten?: (events: readonly AuditEvent[]) => void;
 
   constructor(private readonly getEm: () => EntityManager, private readonly clock: Clock, private readonly logger: Logger) {}
 
@@ -54,6 +65,7 @@ export class AuditService {
           type: input.type,
           at: this.clock.now(),
           userId: input.userId,
+          actorId: input.actorId,
           sessionId: input.sessionId,
           ip: input.ip?.slice(0, 64),
           userAgent: input.userAgent?.slice(0, 512),
@@ -91,22 +103,30 @@ export class AuditService {
       await this.getEm().fork().insertMany(batch);
     } catch (err) {
       for (const event of batch) this.warn(event.type, err);
+      return;
+    }
+    try {
+      this.onWritten?.(batch);
+    } catch (err) {
+      this.warn(batch[0].type, err);
     }
   }
 
-  /** Newest first: uuidv7 ids are time-ordered, so the id is both the order and the cursor. */
-  async page(em: EntityManager, first: number, after: string | null | undefined, filter: AuditFilter = {}): Promise<AuditPage> {
+  /** Newest first: uuidv7 ids are time-ordered, so the id is both the order and the cursor. Every filter must hold. */
+  async page(em: EntityManager, first: number, after: string | null | undefined, ...filters: AuditFilter[]): Promise<AuditPage> {
     checkFirst(first);
     const beforeId = after == null ? null : decodeCursor(AUDIT_CURSOR, after);
-    const where: FilterQuery<AuditEvent> = {
-      ...(filter.userId != null ? { userId: filter.userId } : {}),
-      ...(filter.type != null ? { type: filter.type } : {}),
-    };
+    const where = whereOf(filters);
     const [rows, totalCount] = await Promise.all([
-      em.find(AuditEvent, beforeId ? { ...where, id: { $lt: beforeId } } : where, { orderBy: { id: 'desc' }, limit: first + 1 }),
+      em.find(AuditEvent, beforeId ? { $and: [where, { id: { $lt: beforeId } }] } : where, { orderBy: { id: 'desc' }, limit: first + 1 }),
       em.count(AuditEvent, where),
     ]);
     return { events: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+  }
+
+  /** One event by id (the live tail loads what the bus names). */
+  get(em: EntityManager, id: string): Promise<AuditEvent | null> {
+    return em.findOne(AuditEvent, { id });
   }
 
   private warn(type: AuditEventType, err: unknown): void {
@@ -123,6 +143,29 @@ function toDetail(detail: Record<string, unknown> | undefined): string | null {
   if (!detail) return null;
   const text = JSON.stringify(detail);
   return text.length <= DETAIL_MAX ? text : JSON.stringify({ truncated: true });
+}
+
+function whereOf(filters: AuditFilter[]): FilterQuery<AuditEvent> {
+  const all: FilterQuery<AuditEvent>[] = [];
+  for (const filter of filters) {
+    if (filter.userId != null) all.push({ userId: filter.userId });
+    if (filter.actorId != null) all.push({ actorId: filter.actorId });
+    if (filter.type != null) all.push({ type: filter.type });
+    if (filter.types?.length) all.push({ type: { $in: [...new Set(filter.types)] } });
+    if (filter.outcome != null) all.push({ type: filter.outcome === 'FAILURE' ? { $in: [...FAILURE_TYPES] } : { $nin: [...FAILURE_TYPES] } });
+    if (filter.since != null) all.push({ at: { $gte: filter.since } });
+    if (filter.until != null) all.push({ at: { $lt: filter.until } });
+  }
+  return all.length ? { $and: all } : {};
+}
+
+/** The filter as the live tail applies it to one event (since and until do not apply to what happens now). */
+export function matchesFilter(event: Pick<AuditEvent, 'type' | 'userId' | 'actorId'>, filter: AuditFilter): boolean {
+  if (filter.userId != null && event.userId !== filter.userId) return false;
+  if (filter.actorId != null && event.actorId !== filter.actorId) return false;
+  if (filter.type != null && event.type !== filter.type) return false;
+  if (filter.types?.length && !filter.types.includes(event.type)) return false;
+  return filter.outcome == null || outcomeOf(event.type) === filter.outcome;
 }
 
 /** For callers that page by hand (tests, scripts). */

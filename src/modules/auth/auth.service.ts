@@ -133,7 +133,7 @@ export class AuthService {
     // Checked in the signer, which runs before the rotation is written: a refused refresh spends nothing.
     const sign: AccessSigner = (user, session, fresh) => (this.assertVerified(user), this.sign(user, session, fresh));
     const issued = await this.sessions.rotate(em, refreshToken, sign, meta, jkt);
-    this.audit.record({ type: 'REFRESHED', userId: issued.user.id, sessionId: issued.session.id, ...meta });
+    this.audit.record({ type: 'REFRESHED', userId: issued.user.id, actorId: issued.user.id, sessionId: issued.session.id, ...meta });
     return issued;
   }
 
@@ -211,7 +211,7 @@ export class AuthService {
   async checkCurrentPassword(viewer: User, claims: AccessClaims, password: string, meta: ClientMeta, during: string): Promise<void> {
     await this.countAttempt(viewer.username, meta);
     if (!(await this.passwords.verify(viewer.passwordHash, password))) {
-      this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during } });
+      this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, actorId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during } });
       await this.limits.loginFailed(meta.ip);
       throw new BadCredentialsError();
     }

@@ -31,6 +31,8 @@ export class RateLimits {
   private readonly tokenBlocks = new Map<string, number>();
   /** Told each refusal's limiter (the metrics' counter). */
   onRefused?: (limiter: LimitName) => void;
+  /** Told each refusal's limiter, key and seconds until it lifts (the audit's RATE_LIMITED, once per block). */
+  onBlocked?: (limiter: LimitName, key: string, retryAfter: number) => void;
 
   private constructor(limiters: Record<LimitName, RateLimiterAbstract>) {
     this.limiters = limiters;
@@ -90,8 +92,10 @@ export class RateLimits {
     if (until === undefined) return;
     const ms = until - Date.now();
     if (ms > 0) {
+      const retryAfter = Math.max(1, Math.ceil(ms / 1000));
       this.onRefused?.('apiTokenIp');
-      throw new RateLimitedError(Math.max(1, Math.ceil(ms / 1000)));
+      this.onBlocked?.('apiTokenIp', key, retryAfter);
+      throw new RateLimitedError(retryAfter);
     }
     this.tokenBlocks.delete(key);
   }
@@ -128,8 +132,10 @@ export class RateLimits {
       await this.limiters[name].consume(key, 1);
     } catch (res) {
       if (res instanceof RateLimiterRes) {
+        const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
         this.onRefused?.(name);
-        throw Object.assign(new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000))), { lock: { limit: name, key } });
+        this.onBlocked?.(name, key, retryAfter);
+        throw Object.assign(new RateLimitedError(retryAfter), { lock: { limit: name, key } });
       }
       throw new ServiceUnavailableError(); // the shared store is down: fail closed, never unlimited
 

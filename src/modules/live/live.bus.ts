@@ -4,11 +4,20 @@ import type { Logger } from '../../lib/logger';
 import { openPostgresBus } from './live.bus.pg';
 import { openRedisBus } from './live.bus.redis';
 
+/** An audit row as the bus names it: its id, and what subscriptions filter on before anything is loaded. */
+export interface AuditNotice {
+  id: string;
+  type: string;
+  userId: string | null;
+  actorId: string | null;
+}
+
 /** What instances tell each other: ids only (NOTIFY payloads are capped), each instance loads what it sends. */
 export type LiveEvent = (
   | { type: 'sessions'; userId: string } // a user's sessions, role or state changed: re-check their sockets
   | { type: 'cart'; userId: string }
   | { type: 'product'; productId: string }
+  | { type: 'audit'; events: AuditNotice[] } // rows just written, in order (a batch, in chunks that fit a NOTIFY)
 ) & { at?: number }; // epoch ms of publishing, for the delivery-lag metric
 
 export interface LiveBus {
@@ -42,12 +51,19 @@ function memoryBus(): LiveBus {
 /** Parses a message from another instance; anything malformed is dropped. */
 export function parseEvent(raw: string): LiveEvent | null {
   try {
-    const e = JSON.parse(raw) as Partial<Record<'type' | 'userId' | 'productId' | 'at', unknown>>;
+    const e = JSON.parse(raw) as Partial<Record<'type' | 'userId' | 'productId' | 'events' | 'at', unknown>>;
     const at = typeof e.at === 'number' ? { at: e.at } : {};
     if ((e.type === 'sessions' || e.type === 'cart') && typeof e.userId === 'string') return { type: e.type, userId: e.userId, ...at };
     if (e.type === 'product' && typeof e.productId === 'string') return { type: 'product', productId: e.productId, ...at };
+    if (e.type === 'audit' && Array.isArray(e.events) && e.events.every(isAuditNotice)) return { type: 'audit', events: e.events, ...at };
   } catch {
     // fall through
   }
   return null;
+}
+
+const idOrNull = (v: unknown) => v === null || typeof v === 'string';
+function isAuditNotice(v: unknown): v is AuditNotice {
+  const n = v as Partial<Record<keyof AuditNotice, unknown>> | null;
+  return !!n && typeof n.id === 'string' && typeof n.type === 'string' && idOrNull(n.userId) && idOrNull(n.actorId);
 }

@@ -1,5 +1,8 @@
 import type { Context } from '../../context';
-import type { ResolversTypes, SubscriptionProductChangedArgs, SubscriptionResolverObject } from '../../generated/graphql';
+import type { ResolversTypes, SubscriptionAuditEventAddedArgs, SubscriptionProductChangedArgs, SubscriptionResolverObject } from '../../generated/graphql';
+import { matchesFilter } from '../audit/audit.service';
+import type { AuditEventType } from '../audit/audit-event.entity';
+import type { AuditNotice } from './live.bus';
 
 type Live<TResult, TArgs = Record<string, never>> = SubscriptionResolverObject<TResult, unknown, Context, TArgs>;
 
@@ -30,4 +33,20 @@ const productChanged: Live<ResolversTypes['Product'] | null, SubscriptionProduct
   resolve: (wake, { id }, ctx) => once(wake, () => ctx.services.products.find(ctx.em, id)),
 };
 
-export const liveResolvers = { Subscription: { cartChanged, productChanged } };
+/** Events a subscriber may fall behind by before the oldest are dropped (a tail, not a replay). */
+const AUDIT_BACKLOG = 200;
+
+const auditEventAdded: Live<ResolversTypes['AuditEvent'], SubscriptionAuditEventAddedArgs> = {
+  // @requiresScopes(audit:read) has checked, and checks again per event; a socket that loses it is closed (live.sockets.ts).
+  subscribe: (_p, { filter }, ctx) =>
+    ctx.services.live.listen('audit', { keep: AUDIT_BACKLOG, accept: (n) => matchesFilter({ ...(n as AuditNotice), type: (n as AuditNotice).type as AuditEventType }, filter ?? {}) }),
+  resolve: async (wake, _a, ctx) => {
+    // A re-check of this account's sockets under way (its roles or sessions just changed) decides first.
+    await ctx.services.live.settled((await ctx.getUser()).id);
+    const event = await once(wake, () => ctx.services.audit.get(ctx.em, (wake as AuditNotice).id));
+    if (!event) throw new Error('audit event named on the bus is not in the database');
+    return event;
+  },
+};
+
+export const liveResolvers = { Subscription: { cartChanged, productChanged, auditEventAdded } };

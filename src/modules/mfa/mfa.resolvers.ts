@@ -64,7 +64,12 @@ const statusOf = (ctx: Context, user: UserModel): Promise<MfaStatus> => {
   return cache.get(user.id)!;
 };
 
-const User: Pick<UserResolvers, 'mfaEnabled' | 'mfaMethods' | 'recoveryCodesLeft'> = {
+const User: Pick<UserResolvers, 'mfaEnabled' | 'mfaMethods' | 'recoveryCodesLeft' | 'mfaFactors'> = {
+  // @policy(self) has checked; the Passkey type has no key material, only names and times.
+  mfaFactors: async (user, _a, ctx) => {
+    const [status, passkeys] = await Promise.all([statusOf(ctx, user), ctx.services.mfa.listPasskeys(ctx.em, user.id)]);
+    return { totp: status.totp, passkeys, recoveryCodesLeft: status.recoveryCodesLeft };
+  },
   mfaEnabled: async (user, _a, ctx) => hasSecondFactor(await statusOf(ctx, user)),
   mfaMethods: async (user, _a, ctx) => methodsOf(await statusOf(ctx, user)),
   recoveryCodesLeft: async (user, _a, ctx) => (await statusOf(ctx, user)).recoveryCodesLeft,

@@ -79,7 +79,7 @@ export class MfaService {
     const secret = this.sealer.open(pending.secretSealed);
     const step = secret ? matchTotp(secret, code, this.clock.now()) : null;
     if (step === null) {
-      this.audit.record({ type: 'MFA_CODE_FAILED', userId: viewer.id, ...meta, detail: { during: 'confirmTotpEnrollment' } });
+      this.audit.record({ type: 'MFA_CODE_FAILED', userId: viewer.id, actorId: viewer.id, ...meta, detail: { during: 'confirmTotpEnrollment' } });
       throw new InvalidMfaCodeError();
     }
     const codes = newRecoveryCodes();
@@ -181,7 +181,7 @@ export class MfaService {
 
   private async requireCode(em: EntityManager, viewer: User, code: string, meta: ClientMeta, during: string): Promise<void> {
     if (!(await this.verifyCode(em, viewer, code, meta))) {
-      this.audit.record({ type: 'MFA_CODE_FAILED', userId: viewer.id, ...meta, detail: { during } });
+      this.audit.record({ type: 'MFA_CODE_FAILED', userId: viewer.id, actorId: viewer.id, ...meta, detail: { during } });
       throw new InvalidMfaCodeError();
     }
   }

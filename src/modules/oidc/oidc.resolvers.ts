@@ -41,6 +41,8 @@ const Identity: IdentityResolvers = {
 
 const User: UserResolvers = {
   hasPassword: (user) => userHasPassword(user),
+  // @policy(self) has checked: the account itself, users:read or roles:manage.
+  signInMethods: async (user, _a, ctx) => ({ password: userHasPassword(user), identities: await ctx.services.oidc.identities.list(ctx.em, user.id) }),
 };
 
 export const oidcResolvers = {

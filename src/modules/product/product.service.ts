@@ -61,7 +61,7 @@ export class ProductService {
   async create(em: EntityManager, actor: Actor, input: ProductInput): Promise<Product> {
     const product = new Product({ ...productFields(input), now: this.clock.now() });
     await withRetry(() => em.persist(product).flush());
-    this.audit.record({ type: 'PRODUCT_CREATED', userId: actor.user?.id, ...actor.meta, detail: { productId: product.id } });
+    this.audit.record({ type: 'PRODUCT_CREATED', userId: actor.user?.id, actorId: actor.user?.id, ...actor.meta, detail: { productId: product.id } });
     return product;
   }
 
@@ -86,7 +86,7 @@ export class ProductService {
       for (const notify of after) notify();
       this.live.productChanged(product.id);
     }
-    if (changed.length) this.audit.record({ type: 'PRODUCT_UPDATED', userId: actor.user?.id, ...actor.meta, detail: { productId: product.id, changed } });
+    if (changed.length) this.audit.record({ type: 'PRODUCT_UPDATED', userId: actor.user?.id, actorId: actor.user?.id, ...actor.meta, detail: { productId: product.id, changed } });
     return product;
   }
 
@@ -106,7 +106,7 @@ export class ProductService {
     );
     for (const notify of after) notify();
     this.live.productChanged(id);
-    this.audit.record({ type: 'PRODUCT_DELETED', userId: actor.user?.id, ...actor.meta, detail: { productId: id, name } });
+    this.audit.record({ type: 'PRODUCT_DELETED', userId: actor.user?.id, actorId: actor.user?.id, ...actor.meta, detail: { productId: id, name } });
     return true;
   }
 }

@@ -36,8 +36,16 @@ const revokeSession: NonNullable<MutationResolvers['revokeSession']> = async (_p
   const anyone = grant.effective.has('sessions:manage');
   const session = await ctx.services.sessions.getOwned(ctx.em, anyone ? null : viewer.id, id);
   if (session.userId !== viewer.id) await assertMayActOn(ctx.em, { user: viewer, permissions: grant.effective }, session.userId);
-  await ctx.services.sessions.end(ctx.em, session.id, 'REVOKED', ctx.meta);
+  await ctx.services.sessions.end(ctx.em, session.id, 'REVOKED', ctx.meta, viewer.id);
   return true;
+};
+
+/** sessions:manage (the directive checked it) over an account holding no permission the viewer lacks; its sockets close. */
+const revokeUserSessions: NonNullable<MutationResolvers['revokeUserSessions']> = async (_p, { userId }, ctx) => {
+  const viewer = await ctx.getUser();
+  const target = await ctx.services.users.get(ctx.em, userId);
+  await assertMayActOn(ctx.em, { user: viewer, permissions: (await ctx.getGrant()).effective }, target);
+  return ctx.services.sessions.endAllForUser(ctx.em, target.id, 'LOGOUT_ALL', { meta: ctx.meta, actorId: viewer.id });
 };
 
 const Session: SessionResolvers = {
@@ -49,4 +57,4 @@ const User: Pick<UserResolvers, 'sessions'> = {
   sessions: (user, _a, ctx) => ctx.services.sessions.listLive(ctx.em, user.id),
 };
 
-export const sessionResolvers = { Query: { mySessions }, Mutation: { logout, logoutAll, revokeSession }, Session, User };
+export const sessionResolvers = { Query: { mySessions }, Mutation: { logout, logoutAll, revokeSession, revokeUserSessions }, Session, User };

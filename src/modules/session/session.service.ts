@@ -83,7 +83,7 @@ export class SessionService {
     if (guard?.rehashed) user.passwordHash = guard.rehashed;
     user.lastSignInAt = now;
     if (evicted.length) {
-      for (const id of evicted) this.audit.record({ type: 'SESSION_REVOKED', userId: user.id, sessionId: id, ...meta, detail: { reason: 'SESSION_LIMIT', limit: this.cfg.maxPerUser } });
+      for (const id of evicted) this.audit.record({ type: 'SESSION_REVOKED', userId: user.id, actorId: user.id, sessionId: id, ...meta, detail: { reason: 'SESSION_LIMIT', limit: this.cfg.maxPerUser } });
       if (!em.isInTransaction()) this.announce(user.id); // their sockets close like any revocation
     }
     return { session, user, refreshToken, ...sign(user, session, true) };
@@ -148,27 +148,38 @@ export class SessionService {
     return this.end(em, token.sessionId, 'LOGOUT', meta);
   }
 
-  /** Revokes one session; true when it was live. */
-  async end(em: EntityManager, sessionId: string, reason: RevokeReason, meta?: ClientMeta): Promise<boolean> {
+  /**
+   * Revokes one session; true when it was live. `actorId` is who ended it (revokeSession: the viewer, maybe an
+   * admin); a logout is the owner's own, a reuse nobody's known.
+   */
+  async end(em: EntityManager, sessionId: string, reason: RevokeReason, meta?: ClientMeta, actorId?: string): Promise<boolean> {
     const ended = await this.revoke(em, [sessionId], reason);
     if (ended === 0) return false;
     const owner = await em.findOne(Session, { id: sessionId }, { fields: ['userId'], disableIdentityMap: true });
     if (reason === 'LOGOUT' || reason === 'REVOKED' || reason === 'REFRESH_REUSED') {
       const type = reason === 'LOGOUT' ? 'LOGOUT' : reason === 'REVOKED' ? 'SESSION_REVOKED' : 'REFRESH_REUSED';
-      this.audit.record({ type, userId: owner?.userId, sessionId, ...meta });
+      const actor = reason === 'REFRESH_REUSED' ? null : (actorId ?? owner?.userId ?? null);
+      const by = actor && actor !== owner?.userId ? { detail: { by: actor } } : {};
+      this.audit.record({ type, userId: owner?.userId, actorId: actor, sessionId, ...meta, ...by });
     }
     // Inside a transaction the caller announces after its commit.
     if (owner && !em.isInTransaction()) this.announce(owner.userId);
     return true;
   }
 
-  /** Revokes every live session of a user, optionally sparing one; returns how many ended. */
-  async endAllForUser(em: EntityManager, userId: string, reason: RevokeReason, opts: { except?: string; meta?: ClientMeta } = {}): Promise<number> {
+  /**
+   * Revokes every live session of a user, optionally sparing one; returns how many ended. LOGOUT_ALL is audited
+   * with its actor: the person themself (logoutAll) unless `actorId` names another (revokeUserSessions).
+   */
+  async endAllForUser(em: EntityManager, userId: string, reason: RevokeReason, opts: { except?: string; meta?: ClientMeta; actorId?: string } = {}): Promise<number> {
     const where = { userId, revokedAt: null, ...(opts.except ? { id: { $ne: opts.except } } : {}) };
     const ids = (await em.find(Session, where, { fields: ['id'], disableIdentityMap: true })).map((s) => s.id);
     if (!ids.length) return 0;
     const ended = await this.revoke(em, ids, reason);
-    if (reason === 'LOGOUT_ALL') this.audit.record({ type: 'LOGOUT_ALL', userId, ...opts.meta, detail: { ended } });
+    if (reason === 'LOGOUT_ALL') {
+      const actorId = opts.actorId ?? userId;
+      this.audit.record({ type: 'LOGOUT_ALL', userId, actorId, ...opts.meta, detail: { ended, ...(actorId !== userId ? { by: actorId } : {}) } });
+    }
     if (!em.isInTransaction()) this.announce(userId);
     return ended;
   }
