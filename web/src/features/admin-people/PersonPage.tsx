@@ -7,7 +7,7 @@ import { useViewerAccess } from '../../lib/access';
 import { describeError } from '../../lib/errors';
 import { formatDateTime, formatOptional } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { AdminUserDocument, ResetMfaDocument, SendPasswordResetDocument, SetUserActiveDocument } from './people.documents';
+import { AdminUserDocument, AdminUserSessionsDocument, ResetMfaDocument, SendPasswordResetDocument, SetUserActiveDocument } from './people.documents';
 import { PersonAudit } from './PersonAudit';
 import { PersonRoles } from './PersonRoles';
 import { PersonSessions } from './PersonSessions';
@@ -21,7 +21,8 @@ import { useAdminAction } from './use-admin-action';
 export function PersonPage({ id }: { id: string }) {
   const { can } = useViewerAccess();
   const { data, loading, error } = useQuery(AdminUserDocument, { variables: { id }, fetchPolicy: 'cache-and-network' });
-  const [setActive] = useMutation(SetUserActiveDocument);
+  // Deactivation ends the account's sessions: read them again (only if shown).
+  const [setActive] = useMutation(SetUserActiveDocument, { refetchQueries: [AdminUserSessionsDocument] });
   const [sendReset] = useMutation(SendPasswordResetDocument);
   const [resetMfa] = useMutation(ResetMfaDocument, { refetchQueries: [AdminUserDocument] });
   const { busy, outcome, run, prompt } = useAdminAction();

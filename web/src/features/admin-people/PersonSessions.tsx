@@ -47,7 +47,7 @@ export function PersonSessions({ userId, username, canManage }: { userId: string
                   <td>
                     <ConfirmButton
                       variant="link"
-                      label={`End the session on ${describeDevice(s.userAgent)}, signed in ${formatDateTime(s.createdAt)}`}
+                      label={`End session: ${describeDevice(s.userAgent)}, signed in ${formatDateTime(s.createdAt)}`}
                       title="End this session?"
                       description={`${username} is signed out on ${describeDevice(s.userAgent)} at once.`}
                       confirmLabel="Yes, end it"
