@@ -394,6 +394,8 @@ describe('the admin console as SUPPORT (users:read + audit:read)', () => {
     await support.page.goto(`${base}/app/admin/people/${aliceId}`);
     await heading(support.page, 'alice').waitFor();
     await support.page.getByTestId('person-audit').getByText('USER_DEACTIVATED').waitFor();
+    // "Was her account attacked?": the failed sign-in from the live-tail test, counted and named.
+    expect(await support.page.getByTestId('person-failures').innerText()).toMatch(/in the last 24 hours: [1-9]\d* \(latest: LOGIN_FAILED at .+ from 127\.0\.0\.1\)/);
     await support.page.getByText('Reading and ending sessions needs the sessions:manage permission.').waitFor();
     await support.page.getByText("Listing and revoking another account's API tokens needs the api-tokens:manage permission.").waitFor();
     const buttons = await support.page.getByRole('main').getByRole('button').allInnerTexts();

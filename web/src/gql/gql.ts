@@ -38,6 +38,7 @@ type Documents = {
     "\n  mutation AdminSendPasswordReset($userId: ID!) {\n    sendPasswordReset(userId: $userId)\n  }\n": typeof types.AdminSendPasswordResetDocument,
     "\n  mutation AdminResetMfa($userId: ID!) {\n    resetMfa(userId: $userId) {\n      id\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n        }\n      }\n    }\n  }\n": typeof types.AdminResetMfaDocument,
     "\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.AdminRevokeApiTokenDocument,
+    "\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n": typeof types.AdminUserFailuresDocument,
     "\n  query AdminRoles {\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n    roles {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": typeof types.AdminRolesDocument,
     "\n  mutation AdminCreateRole($name: String!, $permissions: [String!]!, $description: String) {\n    createRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": typeof types.AdminCreateRoleDocument,
     "\n  mutation AdminUpdateRole($name: String!, $permissions: [String!]!, $description: String) {\n    updateRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": typeof types.AdminUpdateRoleDocument,
@@ -115,6 +116,7 @@ const documents: Documents = {
     "\n  mutation AdminSendPasswordReset($userId: ID!) {\n    sendPasswordReset(userId: $userId)\n  }\n": types.AdminSendPasswordResetDocument,
     "\n  mutation AdminResetMfa($userId: ID!) {\n    resetMfa(userId: $userId) {\n      id\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n        }\n      }\n    }\n  }\n": types.AdminResetMfaDocument,
     "\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": types.AdminRevokeApiTokenDocument,
+    "\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n": types.AdminUserFailuresDocument,
     "\n  query AdminRoles {\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n    roles {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": types.AdminRolesDocument,
     "\n  mutation AdminCreateRole($name: String!, $permissions: [String!]!, $description: String) {\n    createRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": types.AdminCreateRoleDocument,
     "\n  mutation AdminUpdateRole($name: String!, $permissions: [String!]!, $description: String) {\n    updateRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": types.AdminUpdateRoleDocument,
@@ -278,6 +280,10 @@ export function graphql(source: "\n  mutation AdminResetMfa($userId: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,9 +1,12 @@
 import type { AuditRowFragment } from '../../gql/graphql';
 import { describeDevice, formatDateTime } from '../../lib/format';
+import { Link } from '../../lib/router';
 import { typeLabel } from './audit-types';
 
 /** Audit rows as a table: when, what, outcome in words, subject, actor, where from, detail. */
-export function AuditTable({ rows, caption, testId }: { rows: AuditRowFragment[]; caption: string; testId?: string }) {
+export function AuditTable({ rows, caption, testId, linkPeople }: { rows: AuditRowFragment[]; caption: string; testId?: string; linkPeople: boolean }) {
+  // With users:read an account id opens that person's page.
+  const account = (id: string | null | undefined) => (!id ? '—' : linkPeople ? <Link to={`/admin/people/${encodeURIComponent(id)}`}><code>{id}</code></Link> : <code>{id}</code>);
   return (
     <table className="data audit" data-testid={testId}>
       <caption className="visually-hidden">{caption}</caption>
@@ -27,8 +30,8 @@ export function AuditTable({ rows, caption, testId }: { rows: AuditRowFragment[]
               <span className="visually-hidden"> ({typeLabel(e.type)})</span>
             </th>
             <td>{e.outcome === 'FAILURE' ? '✕ Failure' : '✓ Success'}</td>
-            <td>{e.userId ? <code>{e.userId}</code> : '—'}</td>
-            <td>{e.actorId ? <code>{e.actorId}</code> : '—'}</td>
+            <td>{account(e.userId)}</td>
+            <td>{account(e.actorId)}</td>
             <td>
               {e.ip ?? '—'}
               {e.userAgent ? `, ${describeDevice(e.userAgent)}` : ''}

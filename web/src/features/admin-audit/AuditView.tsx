@@ -5,6 +5,7 @@ import { Button } from '../../components/Button';
 import { Loading } from '../../components/Loading';
 import { PageTitle } from '../../components/PageTitle';
 import type { AuditEventType, AuditFilter, AuditOutcome } from '../../gql/graphql';
+import { useViewerAccess } from '../../lib/access';
 import { describeError } from '../../lib/errors';
 import { EXPORT_CAP, fetchForExport, toCsv, toNdjson } from './audit-export';
 import { AUDIT_TYPES, typeLabel } from './audit-types';
@@ -20,6 +21,7 @@ const instant = (value: FormDataEntryValue | null): string | null => (value ? ne
 /** audit:read: the trail with filters, cursor pages, an export of the filtered rows and a live tail. */
 export function AuditView() {
   const client = useApolloClient();
+  const { can } = useViewerAccess();
   const [filter, setFilter] = useState<AuditFilter>({});
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const { data, loading, error } = useQuery(AdminAuditDocument, { variables: { first: PAGE, after: cursors[cursors.length - 1], filter }, fetchPolicy: 'cache-and-network' });
@@ -141,7 +143,7 @@ export function AuditView() {
           <p role="status" className="muted">
             {events.totalCount === 1 ? '1 event' : `${events.totalCount} events`} match, page {cursors.length}.
           </p>
-          <AuditTable rows={events.edges.map((e) => e.node)} caption="Audit events, newest first" testId="audit-rows" />
+          <AuditTable linkPeople={can('users:read')} rows={events.edges.map((e) => e.node)} caption="Audit events, newest first" testId="audit-rows" />
           <nav aria-label="Audit pages" className="actions">
             <Button disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
               Newer events

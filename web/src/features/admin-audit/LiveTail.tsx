@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import type { AuditFilter, AuditRowFragment } from '../../gql/graphql';
+import { useViewerAccess } from '../../lib/access';
 import { describeError } from '../../lib/errors';
 import { AuditEventAddedDocument } from './audit.documents';
 import { AuditTable } from './AuditTable';
@@ -11,6 +12,7 @@ const KEEP = 50;
 
 /** auditEventAdded over the app's WebSocket: new events as they are recorded, newest first (the last 50). */
 export function LiveTail({ filter }: { filter: AuditFilter }) {
+  const { can } = useViewerAccess();
   const [on, setOn] = useState(false);
   const [rows, setRows] = useState<AuditRowFragment[]>([]);
   // since/until do not apply to what happens from now on.
@@ -33,7 +35,7 @@ export function LiveTail({ filter }: { filter: AuditFilter }) {
       {error && <Alert>{describeError(error).message}</Alert>}
       <div aria-live="polite" aria-atomic="false">
         {on && rows.length === 0 && <p>Waiting for events…</p>}
-        {rows.length > 0 && <AuditTable rows={rows} caption="Live events, newest first" testId="live-tail" />}
+        {rows.length > 0 && <AuditTable linkPeople={can('users:read')} rows={rows} caption="Live events, newest first" testId="live-tail" />}
       </div>
     </section>
   );

@@ -9,7 +9,7 @@ export interface Series<K extends string> {
 
 const W = 720;
 const H = 200;
-const PAD = { left: 44, right: 8, top: 12, bottom: 28 };
+const PAD = { left: 44, right: 8, top: 16, bottom: 28 };
 
 const hourLabel = (iso: string, days: boolean) => {
   const d = new Date(iso);
@@ -62,7 +62,19 @@ export function Chart<K extends string>({ title, series, buckets, summary }: { t
           <g key={b.start}>
             {bars.map((s, j) => {
               const v = b[s.key];
-              return v > 0 ? <rect key={s.key} x={PAD.left + i * slot + slot * 0.1 + j * barW} y={y(v)} width={barW} height={y(0) - y(v)} fill={fill(s)} stroke="#1b1f24" strokeWidth="0.5" /> : null;
+              if (v <= 0) return null;
+              const x = PAD.left + i * slot + slot * 0.1 + j * barW;
+              return (
+                <g key={s.key}>
+                  <rect x={x} y={y(v)} width={barW} height={y(0) - y(v)} fill={fill(s)} stroke="#1b1f24" strokeWidth="0.5" />
+                  {/* The number on the bar (24 hours; 168 bars are too narrow, the table has them). */}
+                  {!days && (
+                    <text x={x + barW / 2} y={y(v) - 3} textAnchor="middle" fontSize="10" fill="#1b1f24">
+                      {v}
+                    </text>
+                  )}
+                </g>
+              );
             })}
             {i % every === 0 && (
               <text x={PAD.left + i * slot} y={H - 8} fontSize="11" fill="#1b1f24">

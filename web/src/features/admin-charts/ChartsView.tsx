@@ -49,7 +49,7 @@ export function ChartsView() {
       {stats && (
         <>
           <p className="muted">
-            Hourly, from {formatDateTime(stats.from)} to {formatDateTime(stats.to)} (UTC hours, newest on the right).
+            Hourly, from {formatDateTime(stats.from)} to {formatDateTime(stats.to)} (one bar or point an hour, newest on the right).
           </p>
           <Chart
             title="Sign-ins and failed sign-ins per hour"

@@ -4,7 +4,7 @@ import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { describeError } from '../../lib/errors';
 import { describeDevice, formatDateTime } from '../../lib/format';
-import { AdminUserAuditDocument } from './people.documents';
+import { AdminUserAuditDocument, AdminUserFailuresDocument } from './people.documents';
 
 const PAGE = 20;
 
@@ -12,10 +12,19 @@ const PAGE = 20;
 export function PersonAudit({ userId }: { userId: string }) {
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const { data, error } = useQuery(AdminUserAuditDocument, { variables: { userId, first: PAGE, after: cursors[cursors.length - 1] }, fetchPolicy: 'cache-and-network' });
+  const [since] = useState(() => new Date(Date.now() - 24 * 3600_000).toISOString());
+  const { data: failures } = useQuery(AdminUserFailuresDocument, { variables: { userId, since }, fetchPolicy: 'cache-and-network' });
   const events = data?.auditEvents;
+  const latest = failures?.auditEvents.edges[0]?.node;
   return (
     <>
       <h2>Audit trail</h2>
+      {failures && (
+        <p data-testid="person-failures">
+          Failures and refusals in the last 24 hours: <strong>{failures.auditEvents.totalCount}</strong>
+          {latest && ` (latest: ${latest.type} at ${formatDateTime(latest.at)}${latest.ip ? ` from ${latest.ip}` : ''})`}.
+        </p>
+      )}
       {error && <Alert>{describeError(error).message}</Alert>}
       {events && events.totalCount === 0 && <p>No events.</p>}
       {events && events.edges.length > 0 && (

@@ -197,3 +197,20 @@ export const RevokeUserApiTokenDocument = graphql(`
     revokeApiToken(id: $id)
   }
 `);
+
+/** "Was the account attacked?": its refusals and failures since a time, and the latest of them. */
+export const AdminUserFailuresDocument = graphql(`
+  query AdminUserFailures($userId: ID!, $since: DateTime!) {
+    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {
+      totalCount
+      edges {
+        node {
+          id
+          type
+          at
+          ip
+        }
+      }
+    }
+  }
+`);
