@@ -308,6 +308,30 @@ describePg('two instances on one PostgreSQL database', () => {
       expect(closed).toEqual({ code: 4403, reason: 'TOKEN_REVOKED' });
       expect(Date.now() - t0).toBeLessThan(1000);
     });
+
+    it('(h) a failed sign-in on A reaches an auditEventAdded subscription on B within 2 s', async () => {
+      const tag = busEnv.REDIS_URL ? 'r' : 'p';
+      const boss = await signUp(a, `live_boss_${tag}`);
+      const target = await signUp(a, `live_target_${tag}`);
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        await client.query(`update users set role = 'ADMIN' where id = $1`, [boss.user.id]);
+      } finally {
+        await client.end();
+      }
+      const admin = (await must(b, LOGIN, { input: { username: `live_boss_${tag}`, password: PASSWORD } }, 'login')).accessToken;
+      const s = new RawSocket(b.root.replace(/^http/, 'ws') + '/graphql');
+      expect(await s.init({ accessToken: admin })).toBe('ack');
+      s.subscribe('tail', `subscription ($f: AuditFilter) { auditEventAdded(filter: $f) { type userId outcome } }`, { f: { userId: target.user.id, outcome: 'FAILURE' } });
+      await sleep(100);
+      const t0 = Date.now();
+      expect(error(await signIn(a, `live_target_${tag}`, 'wrong horse battery staple')).code).toBe('BAD_CREDENTIALS');
+      const next = await s.next((m) => m.id === 'tail' && m.type === 'next', 2000);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(next.payload.data.auditEventAdded).toEqual({ type: 'LOGIN_FAILED', userId: target.user.id, outcome: 'FAILURE' });
+      s.close();
+    });
   });
 
   // DPoP's replay cache: the dpop_proofs table without Redis, SET NX PX with REDIS_URL.

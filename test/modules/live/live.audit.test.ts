@@ -15,7 +15,7 @@ function follow(server: TestServer, accessToken: string, filter?: Record<string,
   let closedWith: (c: Closed) => void = () => undefined;
   const closed = new Promise<Closed>((resolve) => (closedWith = resolve));
   const client: Client = wsClient(server, () => ({ accessToken }), {
-    on: { closed: (e) => closedWith({ code: (e as CloseEvent).code, reason: String((e as CloseEvent).reason) }) },
+    on: { closed: (e) => closedWith({ code: (e as Closed).code, reason: String((e as Closed).reason) }) },
   });
   const stop = client.subscribe({ query: TAIL, variables: { filter } }, { next: (r) => (r.errors ? errors.push(r.errors) : events.push(r.data!.auditEventAdded)), error: (e) => errors.push(e), complete: () => undefined });
   const started = client.on('connected', () => undefined);

@@ -1,6 +1,7 @@
 import { createTestServer, firstError, register, type TestServer } from '../../helpers/server';
 import { expectError, ok, PASSWORD } from '../../helpers/shop';
 import { SoftAuthenticator } from '../../helpers/webauthn';
+import { User } from '../../../src/modules/user/user.entity';
 import { claimsOf, FINISH_LOGIN, FINISH_REG, MFA_STATUS, MY_PASSKEYS, passwordStep, START_LOGIN, START_REG } from '../../helpers/mfa';
 
 const as = (token: string) => ({ token });
@@ -56,6 +57,7 @@ describe('passkeys', () => {
 
   it('signs in without a password (discoverable credential), which counts as multi-factor', async () => {
     const { key, alice } = await withPasskey();
+    await server.app.orm.em.fork().nativeUpdate(User, { id: alice.user.id }, { lastSignInAt: null }); // set by the passkey sign-in below, not the registration
     const options = JSON.parse(await ok(server.gql(START_LOGIN, {}), 'startPasskeyLogin'));
     expect(options.allowCredentials).toBeUndefined();
     expect(options.userVerification).toBe('required');
@@ -64,6 +66,9 @@ describe('passkeys', () => {
     const claims = claimsOf(done.accessToken);
     expect(claims).toMatchObject({ amr: ['hwk', 'user', 'mfa'], acr: 'urn:tokengate:mfa' });
     expect(typeof claims.auth_time).toBe('number');
+    // A passwordless sign-in is a sign-in too (the admin console's "last sign-in").
+    const me = await server.gql(`{ me { lastSignInAt } }`, {}, as(done.accessToken));
+    expect(me.body.data.me.lastSignInAt).toBe(server.clock.now().toISOString());
   });
 
   it('refuses a cloned authenticator whose counter goes back', async () => {

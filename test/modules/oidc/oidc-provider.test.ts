@@ -1,4 +1,5 @@
 import { AuditEvent } from '../../../src/modules/audit/audit-event.entity';
+import { User } from '../../../src/modules/user/user.entity';
 import { Browser } from '../../helpers/browser';
 import { freePort, startOidcProvider, type TestProvider } from '../../helpers/oidc-provider';
 import { createTestServer, firstError, LOGIN, login, ME, REFRESH, register, type TestServer } from '../../helpers/server';
@@ -160,9 +161,13 @@ describe('signing in', () => {
     const browser = new Browser();
     const first = await signIn(start(), 'alice-sub', browser);
     const second = await signIn(start(), 'alice-sub', browser);
+    await server.app.orm.em.fork().nativeUpdate(User, { id: alice.user.id }, { lastSignInAt: null });
     for (const target of [first, second]) {
       const res = await server.gql(COMPLETE, { code: target.searchParams.get('code') });
       expect(res.body.data.completeExternalLogin.user.id).toBe(alice.user.id);
+      // A provider sign-in is a sign-in (the admin console's "last sign-in").
+      const me = await server.gql(`{ me { lastSignInAt } }`, {}, { token: res.body.data.completeExternalLogin.accessToken });
+      expect(me.body.data.me.lastSignInAt).toBe(server.clock.now().toISOString());
     }
     const ids = await server.gql(IDENTITIES, {}, { token: alice.accessToken });
     expect(ids.body.data.myIdentities).toHaveLength(1);
