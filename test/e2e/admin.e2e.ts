@@ -221,13 +221,22 @@ describe('the admin console as ADMIN', () => {
     await admin.page.getByText('The token “alice cron” is revoked.').waitFor();
     expect((await withApiToken(cron)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
+    // One session: her browser's (the script's login stays open).
+    await admin.page.getByRole('button', { name: /^End session: Chrome/ }).click();
+    await admin.page.getByRole('dialog', { name: 'End this session?' }).getByRole('button', { name: 'Yes, end it' }).click();
+    await admin.page.getByText('The session is ended.').waitFor();
+    await heading(alice.page, 'Welcome to tokengate').waitFor({ timeout: 3000 });
+    expect(await admin.page.getByRole('button', { name: /^End session: / }).count()).toBe(1);
+    // Then every one left.
     await admin.page.getByRole('button', { name: 'End every session' }).click();
     await admin.page.getByRole('dialog', { name: 'End every session of alice?' }).getByRole('button', { name: 'Yes, end them all' }).click();
     await admin.page.getByText('Every session of alice is ended.').waitFor();
-    await heading(alice.page, 'Welcome to tokengate').waitFor({ timeout: 3000 });
+    await admin.page.getByText('No open sessions.').waitFor();
+    const script = await server.gql('{ me { id } }', {}, { token: fresh.accessToken });
+    expect(script.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const types = (await ok(api('query ($id: ID!) { auditEvents(first: 20, userId: $id) { edges { node { type } } } }', { id: aliceId }), 'auditEvents')).edges.map((e: { node: { type: string } }) => e.node.type);
-    expect(types).toEqual(expect.arrayContaining(['ROLE_GRANTED', 'ROLE_REVOKED', 'PASSWORD_RESET_SENT', 'API_TOKEN_REVOKED', 'LOGOUT_ALL']));
+    expect(types).toEqual(expect.arrayContaining(['ROLE_GRANTED', 'ROLE_REVOKED', 'PASSWORD_RESET_SENT', 'API_TOKEN_REVOKED', 'SESSION_REVOKED', 'LOGOUT_ALL']));
   });
 
   it('manages roles: the catalogue in words, holder counts, create with checkboxes, delete', async () => {
@@ -244,6 +253,15 @@ describe('the admin console as ADMIN', () => {
     await admin.page.getByTestId('roles').getByRole('row', { name: /AUDITOR/ }).getByText('0 people').waitFor();
     await docShot(admin.page, 'roles');
     await expectNoAxeProblems(admin.page, 'roles');
+    // Edit: the form opens with its heading focused and the role's permissions ticked.
+    await admin.page.getByRole('button', { name: 'Edit the role AUDITOR' }).click();
+    const edit = admin.page.getByRole('form', { name: 'Edit the role AUDITOR' });
+    expect(await isFocused(admin.page.getByRole('heading', { name: 'Edit AUDITOR' }))).toBe(true);
+    expect(await edit.getByRole('checkbox', { name: 'audit:read' }).isChecked()).toBe(true);
+    await edit.getByRole('checkbox', { name: 'users:read' }).check();
+    await edit.getByRole('button', { name: 'Save the role' }).click();
+    await admin.page.getByText('The role AUDITOR is saved.').waitFor();
+    expect(await admin.page.getByTestId('roles').getByRole('row', { name: /AUDITOR/ }).innerText()).toMatch(/users:read, audit:read/);
     await admin.page.getByRole('button', { name: 'Delete the role AUDITOR' }).click();
     await admin.page.getByRole('dialog', { name: 'Delete the role AUDITOR?' }).getByRole('button', { name: 'Yes, delete' }).click();
     await admin.page.getByText('The role AUDITOR is deleted.').waitFor();
