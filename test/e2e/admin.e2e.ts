@@ -261,7 +261,7 @@ describe('the admin console as ADMIN', () => {
     await edit.getByRole('checkbox', { name: 'users:read' }).check();
     await edit.getByRole('button', { name: 'Save the role' }).click();
     await admin.page.getByText('The role AUDITOR is saved.').waitFor();
-    expect(await admin.page.getByTestId('roles').getByRole('row', { name: /AUDITOR/ }).innerText()).toMatch(/users:read, audit:read/);
+    await admin.page.getByTestId('roles').getByRole('row', { name: /AUDITOR/ }).filter({ hasText: 'users:read, audit:read' }).waitFor();
     await admin.page.getByRole('button', { name: 'Delete the role AUDITOR' }).click();
     await admin.page.getByRole('dialog', { name: 'Delete the role AUDITOR?' }).getByRole('button', { name: 'Yes, delete' }).click();
     await admin.page.getByText('The role AUDITOR is deleted.').waitFor();
@@ -455,6 +455,31 @@ describe('the admin console as SUPPORT (users:read + audit:read)', () => {
     await support.page.getByTestId('audit-rows').getByText('LOGIN_FAILED').first().waitFor();
     await adminNav(support.page).getByRole('link', { name: 'Activity' }).click();
     await heading(support.page, 'Sign-in activity').waitFor();
+  });
+});
+
+describe('the admin console as a role keeper (roles:manage + users:read)', () => {
+  it('may hand out only what it holds: other permissions disabled with the reason, ADMIN not offered', async () => {
+    const kim = await ok(server.gql(REGISTER, { input: { username: 'kim', password: PASSWORD } }), 'register');
+    await ok(api('mutation { createRole(name: "KEEPER", permissions: ["users:read", "roles:manage"]) { name } }'), 'createRole');
+    await ok(api('mutation ($id: ID!) { grantRole(userId: $id, role: "KEEPER") { id } }', { id: kim.user.id }), 'grantRole');
+    const keeper = await openContext();
+    await signIn(keeper.page, 'kim');
+    await keeper.page.goto(`${base}/app/admin/roles`);
+    await heading(keeper.page, 'Roles and permissions').waitFor();
+    const form = keeper.page.getByRole('form', { name: 'Create a role' });
+    expect(await form.getByRole('checkbox', { name: 'users:read' }).isDisabled()).toBe(false);
+    const manage = form.getByRole('checkbox', { name: 'users:manage' });
+    expect(await manage.isDisabled()).toBe(true);
+    expect(await manage.getAttribute('aria-describedby').then((id) => keeper.page.locator(`[id="${id}"]`).innerText())).toMatch(/You do not hold this permission, so you cannot hand it out\./);
+    // A person's page: roles to grant are only those within its permissions; no account or session actions.
+    await keeper.page.goto(`${base}/app/admin/people/${aliceId}`);
+    await heading(keeper.page, 'alice').waitFor();
+    // SUPPORT carries audit:read, ADMIN everything: neither is within kim's permissions.
+    expect(await keeper.page.getByLabel('Role to grant').locator('option').allInnerTexts()).toEqual(['KEEPER']);
+    expect(await keeper.page.getByRole('button', { name: 'Deactivate' }).count()).toBe(0);
+    expect(await keeper.page.getByRole('button', { name: 'End every session' }).count()).toBe(0);
+    await keeper.context.close();
   });
 });
 
