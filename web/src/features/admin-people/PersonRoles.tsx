@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -80,27 +80,27 @@ export function PersonRoles({ user, canManage }: { user: { id: string; username:
   );
 }
 
-/** The grant's confirm step: a dialog opened from the form (the role is chosen first). */
+/** The grant's confirm step: a dialog opened from the form (the role is chosen first); closing it returns the focus there. */
 function GrantConfirm({ role, username, onCancel, onConfirm }: { role: string; username: string; onCancel: () => void; onConfirm: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => dialog.current?.showModal(), []);
   return (
-    <dialog
-      className="confirm-dialog"
-      aria-labelledby="grant-title"
-      aria-describedby="grant-text"
-      ref={(el) => {
-        if (el && !el.open) el.showModal();
-      }}
-      onClose={onCancel}
-    >
+    <dialog ref={dialog} className="confirm-dialog" aria-labelledby="grant-title" aria-describedby="grant-text" onClose={onCancel}>
       <h2 id="grant-title">
         Grant {role} to {username}?
       </h2>
       <p id="grant-text">The account gets the role's permissions from its next request.</p>
       <div className="actions">
-        <Button autoFocus onClick={onCancel}>
+        <Button autoFocus onClick={() => dialog.current?.close()}>
           Cancel
         </Button>
-        <Button variant="primary" onClick={onConfirm}>
+        <Button
+          variant="primary"
+          onClick={() => {
+            onConfirm();
+            dialog.current?.close();
+          }}
+        >
           Yes, grant
         </Button>
       </div>
