@@ -7,6 +7,7 @@ import type { LiveService } from '../src/modules/live/live.service';
 
 const spyLogger = () => ({ info: jest.fn(), warn: jest.fn(), error: jest.fn() }) satisfies Logger;
 const USER = '0190aaaa-0000-7000-8000-000000000001';
+const ADMIN = '0190aaaa-0000-7000-8000-000000000002';
 
 describe('AccountEvents', () => {
   it('runs the listeners of a type and the catch-all ones, in the order they subscribed', () => {
@@ -68,9 +69,14 @@ describe('the audit listener', () => {
     events.emit({ type: 'ROLE_CHANGED', userId: USER, meta, from: 'USER', to: 'ADMIN', by: 'cli' });
     events.emit({ type: 'ACCOUNT_DELETED', userId: USER, sessionId: 's1', email: 'who@example.com' });
     events.emit({ type: 'SESSIONS_CHANGED', userId: USER });
+    events.emit({ type: 'ROLE_GRANTED', userId: USER, role: 'SUPPORT', by: ADMIN });
+    events.emit({ type: 'PASSWORD_RESET_REQUESTED', userId: USER });
+    // The actor: nobody for the CLI, the person themself, the admin `by` names, nobody for what anyone may ask.
     expect((audit.record as jest.Mock).mock.calls.map((c) => c[0])).toEqual([
-      { type: 'ROLE_CHANGED', userId: USER, sessionId: undefined, ...meta, detail: { from: 'USER', to: 'ADMIN', by: 'cli' } },
-      { type: 'ACCOUNT_DELETED', userId: USER, sessionId: 's1', detail: undefined },
+      { type: 'ROLE_CHANGED', userId: USER, actorId: null, sessionId: undefined, ...meta, detail: { from: 'USER', to: 'ADMIN', by: 'cli' } },
+      { type: 'ACCOUNT_DELETED', userId: USER, actorId: USER, sessionId: 's1', detail: undefined },
+      { type: 'ROLE_GRANTED', userId: USER, actorId: ADMIN, sessionId: undefined, detail: { role: 'SUPPORT', by: ADMIN } },
+      { type: 'PASSWORD_RESET_REQUESTED', userId: USER, actorId: null, sessionId: undefined, detail: undefined },
     ]);
   });
 });

@@ -59,6 +59,10 @@ describe('migrations', () => {
 
   it('steps back one migration at a time, to nothing, and up again', async () => {
     const migrator = fresh.orm.getMigrator();
+    await migrator.down(); // the admin console's columns and indexes
+    expect(await knex().schema.hasColumn('users', 'last_sign_in_at')).toBe(false);
+    expect(await knex().schema.hasColumn('audit_events', 'actor_id')).toBe(false);
+    expect(await knex().schema.hasColumn('users', 'email')).toBe(true);
     await migrator.down(); // second factors
     expect(await present()).toEqual([...AUTH_TABLES, 'audit_events', ...SHOP_TABLES, ...OIDC_TABLES, ...ACCESS_TABLES, ...EMAIL_TABLES, 'dpop_proofs']);
     await migrator.down(); // product search indexes
