@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { Product } from '../../src/modules/product/product.entity';
+import { User } from '../../src/modules/user/user.entity';
 import { createTestServer, type TestServer } from '../helpers/server';
 import { isolatedContext, launch, Shots, watch } from './browser';
 
@@ -108,6 +109,33 @@ describe('the production build with TRUSTED_DOCUMENTS_ONLY=true', () => {
       expect(body).toMatchObject({ extensions: { persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
     }
     expect(subscribes).toEqual([expect.objectContaining({ operationName: 'CartChanged', query: '', extensions: expect.objectContaining({ persistedQuery: expect.anything() }) })]);
+    expect(problems).toEqual([]);
+  });
+
+  it('runs the admin console (queries, exports, the live tail) on hashes only, under the production CSP', async () => {
+    await server.app.orm.em.fork().nativeUpdate(User, { username: 'pat' }, { role: 'ADMIN' });
+    posted.length = 0;
+    subscribes.length = 0;
+    await page.goto(server.url.replace(/\/graphql$/, '/app/admin/people'));
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await page.getByRole('link', { name: 'pat' }).click();
+    await page.getByRole('heading', { level: 1, name: 'pat' }).waitFor();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Audit trail' }).click();
+    await page.getByRole('button', { name: 'Start the live tail' }).click();
+    await page.getByText('Waiting for events…').waitFor();
+    await new Promise((r) => setTimeout(r, 500));
+    await expect(byHash('Login', { input: { username: 'pat', password: 'not the password' } })).rejects.toThrow(/BAD_CREDENTIALS/);
+    await page.getByTestId('live-tail').getByText('LOGIN_FAILED').waitFor({ timeout: 2000 });
+    await page.getByRole('button', { name: 'Export as CSV' }).click();
+    await page.getByRole('link', { name: /^Download audit-.*\.csv$/ }).waitFor();
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign-in activity' }).waitFor();
+    await page.getByRole('figure').first().waitFor();
+    await shots.take(page, 'admin-activity');
+
+    expect(posted.map((b) => b.operationName)).toEqual(expect.arrayContaining(['AdminUsers', 'AdminUser', 'AdminAudit', 'AdminAuthStats']));
+    for (const body of posted) expect(body).not.toHaveProperty('query');
+    expect(subscribes).toEqual(expect.arrayContaining([expect.objectContaining({ operationName: 'AdminAuditTail', query: '', extensions: expect.objectContaining({ persistedQuery: expect.anything() }) })]));
     expect(problems).toEqual([]);
   });
 

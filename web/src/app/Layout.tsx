@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { CartCount } from '../features/cart/CartCount';
 import { LogoutButton } from '../features/auth/LogoutButton';
+import { ADMIN_AREA, useViewerAccess } from '../lib/access';
 import { Link, useRouter } from '../lib/router';
 import { useAuth, useSessionServices } from '../lib/session-react';
 
@@ -59,6 +60,12 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
                   Security
                 </Link>
               </li>
+              <li>
+                <Link to="/api-tokens" reload={reload}>
+                  API tokens
+                </Link>
+              </li>
+              <AdminLink reload={reload} />
               {explorer && (
                 <li>
                   {/* A full page load: the explorer page has its own content security policy. */}
@@ -83,5 +90,18 @@ export function Layout({ signedIn, children }: { signedIn: boolean; children: Re
         {children}
       </main>
     </>
+  );
+}
+
+/** "Admin" only for a viewer holding one of the admin area's permissions (the server refuses the rest anyway). */
+function AdminLink({ reload }: { reload: boolean }) {
+  const { can } = useViewerAccess();
+  if (!ADMIN_AREA.some(can)) return null;
+  return (
+    <li>
+      <Link to="/admin" reload={reload}>
+        Admin
+      </Link>
+    </li>
   );
 }

@@ -20,6 +20,32 @@ type Documents = {
     "\n  mutation StepUpLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.StepUpLoginDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.ConfirmLoginDocument,
+    "\n  fragment AuditRow on AuditEvent {\n    id\n    type\n    at\n    outcome\n    userId\n    actorId\n    sessionId\n    ip\n    userAgent\n    detail\n  }\n": typeof types.AuditRowFragmentDoc,
+    "\n  query AdminAudit($first: Int!, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AuditRow\n        }\n      }\n    }\n  }\n": typeof types.AdminAuditDocument,
+    "\n  subscription AdminAuditTail($filter: AuditFilter) {\n    auditEventAdded(filter: $filter) {\n      ...AuditRow\n    }\n  }\n": typeof types.AdminAuditTailDocument,
+    "\n  query AdminAuthStats($range: StatsRange!) {\n    authStats(range: $range) {\n      range\n      from\n      to\n      buckets {\n        start\n        signIns\n        signInFailures\n        rateLimited\n        refreshReuse\n        activeSessions\n      }\n    }\n  }\n": typeof types.AdminAuthStatsDocument,
+    "\n  query AdminUsers($first: Int!, $after: String, $search: String, $orderBy: UserOrder) {\n    users(first: $first, after: $after, search: $search, orderBy: $orderBy) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          username\n          email\n          emailVerified\n          isActive\n          createdAt\n          lastSignInAt\n          roles\n        }\n      }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  query AdminUser($id: ID!) {\n    user(id: $id) {\n      id\n      username\n      email\n      emailVerified\n      isActive\n      createdAt\n      lastSignInAt\n      roles\n      permissions\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n          name\n          createdAt\n          lastUsedAt\n          backedUp\n        }\n      }\n      signInMethods {\n        password\n        identities {\n          id\n          provider\n          providerName\n          email\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n": typeof types.AdminUserDocument,
+    "\n  query AdminRoleNames {\n    roles {\n      name\n      builtIn\n      permissions\n    }\n  }\n": typeof types.AdminRoleNamesDocument,
+    "\n  query AdminUserSessions($id: ID!) {\n    user(id: $id) {\n      id\n      sessions {\n        id\n        createdAt\n        lastUsedAt\n        expiresAt\n        userAgent\n        ip\n      }\n    }\n  }\n": typeof types.AdminUserSessionsDocument,
+    "\n  query AdminUserApiTokens($userId: ID!) {\n    apiTokens(userId: $userId) {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n": typeof types.AdminUserApiTokensDocument,
+    "\n  query AdminUserAudit($userId: ID!, $first: Int!, $after: String) {\n    auditEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          at\n          outcome\n          actorId\n          ip\n          userAgent\n          detail\n        }\n      }\n    }\n  }\n": typeof types.AdminUserAuditDocument,
+    "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) {\n      id\n      isActive\n    }\n  }\n": typeof types.AdminSetUserActiveDocument,
+    "\n  mutation AdminGrantRole($userId: ID!, $role: String!) {\n    grantRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n": typeof types.AdminGrantRoleDocument,
+    "\n  mutation AdminRevokeRole($userId: ID!, $role: String!) {\n    revokeRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n": typeof types.AdminRevokeRoleDocument,
+    "\n  mutation AdminRevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.AdminRevokeSessionDocument,
+    "\n  mutation AdminRevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": typeof types.AdminRevokeUserSessionsDocument,
+    "\n  mutation AdminSendPasswordReset($userId: ID!) {\n    sendPasswordReset(userId: $userId)\n  }\n": typeof types.AdminSendPasswordResetDocument,
+    "\n  mutation AdminResetMfa($userId: ID!) {\n    resetMfa(userId: $userId) {\n      id\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n        }\n      }\n    }\n  }\n": typeof types.AdminResetMfaDocument,
+    "\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.AdminRevokeApiTokenDocument,
+    "\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n": typeof types.AdminUserFailuresDocument,
+    "\n  query AdminRoles {\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n    roles {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": typeof types.AdminRolesDocument,
+    "\n  mutation AdminCreateRole($name: String!, $permissions: [String!]!, $description: String) {\n    createRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": typeof types.AdminCreateRoleDocument,
+    "\n  mutation AdminUpdateRole($name: String!, $permissions: [String!]!, $description: String) {\n    updateRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": typeof types.AdminUpdateRoleDocument,
+    "\n  mutation AdminDeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n": typeof types.AdminDeleteRoleDocument,
+    "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n  }\n": typeof types.MyApiTokensDocument,
+    "\n  mutation CreateMyApiToken($name: String!, $scopes: [String!]!, $expiresInDays: Int!) {\n    createApiToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateMyApiTokenDocument,
+    "\n  mutation RevokeMyApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeMyApiTokenDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...SignedIn\n    }\n  }\n": typeof types.RegisterDocument,
@@ -61,6 +87,7 @@ type Documents = {
     "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": typeof types.DeleteWishlistDocument,
     "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.AddToWishlistDocument,
     "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": typeof types.RemoveFromWishlistDocument,
+    "\n  query ViewerAccess {\n    me {\n      id\n      permissions\n    }\n  }\n": typeof types.ViewerAccessDocument,
     "\n  mutation Refresh {\n    refreshToken {\n      ...SignedIn\n    }\n  }\n": typeof types.RefreshDocument,
     "\n  fragment SignedIn on AuthPayload {\n    accessToken\n    expiresIn\n    sessionId\n    user {\n      id\n      username\n    }\n  }\n": typeof types.SignedInFragmentDoc,
 };
@@ -71,6 +98,32 @@ const documents: Documents = {
     "\n  mutation StepUpLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.StepUpLoginDocument,
     "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.ChangePasswordDocument,
     "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.ConfirmLoginDocument,
+    "\n  fragment AuditRow on AuditEvent {\n    id\n    type\n    at\n    outcome\n    userId\n    actorId\n    sessionId\n    ip\n    userAgent\n    detail\n  }\n": types.AuditRowFragmentDoc,
+    "\n  query AdminAudit($first: Int!, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AuditRow\n        }\n      }\n    }\n  }\n": types.AdminAuditDocument,
+    "\n  subscription AdminAuditTail($filter: AuditFilter) {\n    auditEventAdded(filter: $filter) {\n      ...AuditRow\n    }\n  }\n": types.AdminAuditTailDocument,
+    "\n  query AdminAuthStats($range: StatsRange!) {\n    authStats(range: $range) {\n      range\n      from\n      to\n      buckets {\n        start\n        signIns\n        signInFailures\n        rateLimited\n        refreshReuse\n        activeSessions\n      }\n    }\n  }\n": types.AdminAuthStatsDocument,
+    "\n  query AdminUsers($first: Int!, $after: String, $search: String, $orderBy: UserOrder) {\n    users(first: $first, after: $after, search: $search, orderBy: $orderBy) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          username\n          email\n          emailVerified\n          isActive\n          createdAt\n          lastSignInAt\n          roles\n        }\n      }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  query AdminUser($id: ID!) {\n    user(id: $id) {\n      id\n      username\n      email\n      emailVerified\n      isActive\n      createdAt\n      lastSignInAt\n      roles\n      permissions\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n          name\n          createdAt\n          lastUsedAt\n          backedUp\n        }\n      }\n      signInMethods {\n        password\n        identities {\n          id\n          provider\n          providerName\n          email\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n": types.AdminUserDocument,
+    "\n  query AdminRoleNames {\n    roles {\n      name\n      builtIn\n      permissions\n    }\n  }\n": types.AdminRoleNamesDocument,
+    "\n  query AdminUserSessions($id: ID!) {\n    user(id: $id) {\n      id\n      sessions {\n        id\n        createdAt\n        lastUsedAt\n        expiresAt\n        userAgent\n        ip\n      }\n    }\n  }\n": types.AdminUserSessionsDocument,
+    "\n  query AdminUserApiTokens($userId: ID!) {\n    apiTokens(userId: $userId) {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n": types.AdminUserApiTokensDocument,
+    "\n  query AdminUserAudit($userId: ID!, $first: Int!, $after: String) {\n    auditEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          at\n          outcome\n          actorId\n          ip\n          userAgent\n          detail\n        }\n      }\n    }\n  }\n": types.AdminUserAuditDocument,
+    "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) {\n      id\n      isActive\n    }\n  }\n": types.AdminSetUserActiveDocument,
+    "\n  mutation AdminGrantRole($userId: ID!, $role: String!) {\n    grantRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n": types.AdminGrantRoleDocument,
+    "\n  mutation AdminRevokeRole($userId: ID!, $role: String!) {\n    revokeRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n": types.AdminRevokeRoleDocument,
+    "\n  mutation AdminRevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.AdminRevokeSessionDocument,
+    "\n  mutation AdminRevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": types.AdminRevokeUserSessionsDocument,
+    "\n  mutation AdminSendPasswordReset($userId: ID!) {\n    sendPasswordReset(userId: $userId)\n  }\n": types.AdminSendPasswordResetDocument,
+    "\n  mutation AdminResetMfa($userId: ID!) {\n    resetMfa(userId: $userId) {\n      id\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n        }\n      }\n    }\n  }\n": types.AdminResetMfaDocument,
+    "\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": types.AdminRevokeApiTokenDocument,
+    "\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n": types.AdminUserFailuresDocument,
+    "\n  query AdminRoles {\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n    roles {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": types.AdminRolesDocument,
+    "\n  mutation AdminCreateRole($name: String!, $permissions: [String!]!, $description: String) {\n    createRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": types.AdminCreateRoleDocument,
+    "\n  mutation AdminUpdateRole($name: String!, $permissions: [String!]!, $description: String) {\n    updateRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n": types.AdminUpdateRoleDocument,
+    "\n  mutation AdminDeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n": types.AdminDeleteRoleDocument,
+    "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n  }\n": types.MyApiTokensDocument,
+    "\n  mutation CreateMyApiToken($name: String!, $scopes: [String!]!, $expiresInDays: Int!) {\n    createApiToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n": types.CreateMyApiTokenDocument,
+    "\n  mutation RevokeMyApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeMyApiTokenDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...SignedIn\n    }\n  }\n": types.RegisterDocument,
@@ -112,6 +165,7 @@ const documents: Documents = {
     "\n  mutation DeleteWishlist($id: ID!) {\n    deleteWishlist(id: $id)\n  }\n": types.DeleteWishlistDocument,
     "\n  mutation AddToWishlist($wishlistId: ID!, $productId: ID!) {\n    addToWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.AddToWishlistDocument,
     "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n": types.RemoveFromWishlistDocument,
+    "\n  query ViewerAccess {\n    me {\n      id\n      permissions\n    }\n  }\n": types.ViewerAccessDocument,
     "\n  mutation Refresh {\n    refreshToken {\n      ...SignedIn\n    }\n  }\n": types.RefreshDocument,
     "\n  fragment SignedIn on AuthPayload {\n    accessToken\n    expiresIn\n    sessionId\n    user {\n      id\n      username\n    }\n  }\n": types.SignedInFragmentDoc,
 };
@@ -154,6 +208,110 @@ export function graphql(source: "\n  mutation ChangePassword($input: ChangePassw
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmLogin($input: LoginInput!) {\n    login(input: $input) {\n      ...SignedIn\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuditRow on AuditEvent {\n    id\n    type\n    at\n    outcome\n    userId\n    actorId\n    sessionId\n    ip\n    userAgent\n    detail\n  }\n"): (typeof documents)["\n  fragment AuditRow on AuditEvent {\n    id\n    type\n    at\n    outcome\n    userId\n    actorId\n    sessionId\n    ip\n    userAgent\n    detail\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminAudit($first: Int!, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AuditRow\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminAudit($first: Int!, $after: String, $filter: AuditFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...AuditRow\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AdminAuditTail($filter: AuditFilter) {\n    auditEventAdded(filter: $filter) {\n      ...AuditRow\n    }\n  }\n"): (typeof documents)["\n  subscription AdminAuditTail($filter: AuditFilter) {\n    auditEventAdded(filter: $filter) {\n      ...AuditRow\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminAuthStats($range: StatsRange!) {\n    authStats(range: $range) {\n      range\n      from\n      to\n      buckets {\n        start\n        signIns\n        signInFailures\n        rateLimited\n        refreshReuse\n        activeSessions\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminAuthStats($range: StatsRange!) {\n    authStats(range: $range) {\n      range\n      from\n      to\n      buckets {\n        start\n        signIns\n        signInFailures\n        rateLimited\n        refreshReuse\n        activeSessions\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUsers($first: Int!, $after: String, $search: String, $orderBy: UserOrder) {\n    users(first: $first, after: $after, search: $search, orderBy: $orderBy) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          username\n          email\n          emailVerified\n          isActive\n          createdAt\n          lastSignInAt\n          roles\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($first: Int!, $after: String, $search: String, $orderBy: UserOrder) {\n    users(first: $first, after: $after, search: $search, orderBy: $orderBy) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          username\n          email\n          emailVerified\n          isActive\n          createdAt\n          lastSignInAt\n          roles\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUser($id: ID!) {\n    user(id: $id) {\n      id\n      username\n      email\n      emailVerified\n      isActive\n      createdAt\n      lastSignInAt\n      roles\n      permissions\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n          name\n          createdAt\n          lastUsedAt\n          backedUp\n        }\n      }\n      signInMethods {\n        password\n        identities {\n          id\n          provider\n          providerName\n          email\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUser($id: ID!) {\n    user(id: $id) {\n      id\n      username\n      email\n      emailVerified\n      isActive\n      createdAt\n      lastSignInAt\n      roles\n      permissions\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n          name\n          createdAt\n          lastUsedAt\n          backedUp\n        }\n      }\n      signInMethods {\n        password\n        identities {\n          id\n          provider\n          providerName\n          email\n          createdAt\n          lastUsedAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminRoleNames {\n    roles {\n      name\n      builtIn\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query AdminRoleNames {\n    roles {\n      name\n      builtIn\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserSessions($id: ID!) {\n    user(id: $id) {\n      id\n      sessions {\n        id\n        createdAt\n        lastUsedAt\n        expiresAt\n        userAgent\n        ip\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUserSessions($id: ID!) {\n    user(id: $id) {\n      id\n      sessions {\n        id\n        createdAt\n        lastUsedAt\n        expiresAt\n        userAgent\n        ip\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserApiTokens($userId: ID!) {\n    apiTokens(userId: $userId) {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n"): (typeof documents)["\n  query AdminUserApiTokens($userId: ID!) {\n    apiTokens(userId: $userId) {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserAudit($userId: ID!, $first: Int!, $after: String) {\n    auditEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          at\n          outcome\n          actorId\n          ip\n          userAgent\n          detail\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUserAudit($userId: ID!, $first: Int!, $after: String) {\n    auditEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          at\n          outcome\n          actorId\n          ip\n          userAgent\n          detail\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) {\n      id\n      isActive\n    }\n  }\n"): (typeof documents)["\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) {\n      id\n      isActive\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminGrantRole($userId: ID!, $role: String!) {\n    grantRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n"): (typeof documents)["\n  mutation AdminGrantRole($userId: ID!, $role: String!) {\n    grantRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeRole($userId: ID!, $role: String!) {\n    revokeRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n"): (typeof documents)["\n  mutation AdminRevokeRole($userId: ID!, $role: String!) {\n    revokeRole(userId: $userId, role: $role) {\n      id\n      roles\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"): (typeof documents)["\n  mutation AdminRevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n"): (typeof documents)["\n  mutation AdminRevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSendPasswordReset($userId: ID!) {\n    sendPasswordReset(userId: $userId)\n  }\n"): (typeof documents)["\n  mutation AdminSendPasswordReset($userId: ID!) {\n    sendPasswordReset(userId: $userId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminResetMfa($userId: ID!) {\n    resetMfa(userId: $userId) {\n      id\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AdminResetMfa($userId: ID!) {\n    resetMfa(userId: $userId) {\n      id\n      mfaFactors {\n        totp\n        recoveryCodesLeft\n        passkeys {\n          id\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation AdminRevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminUserFailures($userId: ID!, $since: DateTime!) {\n    auditEvents(first: 1, filter: { userId: $userId, outcome: FAILURE, since: $since }) {\n      totalCount\n      edges {\n        node {\n          id\n          type\n          at\n          ip\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminRoles {\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n    roles {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n"): (typeof documents)["\n  query AdminRoles {\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n    roles {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateRole($name: String!, $permissions: [String!]!, $description: String) {\n    createRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n"): (typeof documents)["\n  mutation AdminCreateRole($name: String!, $permissions: [String!]!, $description: String) {\n    createRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateRole($name: String!, $permissions: [String!]!, $description: String) {\n    updateRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n"): (typeof documents)["\n  mutation AdminUpdateRole($name: String!, $permissions: [String!]!, $description: String) {\n    updateRole(name: $name, permissions: $permissions, description: $description) {\n      name\n      description\n      permissions\n      builtIn\n      holderCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n"): (typeof documents)["\n  mutation AdminDeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n  }\n"): (typeof documents)["\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      prefix\n      scopes\n      createdAt\n      expiresAt\n      lastUsedAt\n    }\n    permissionCatalogue {\n      name\n      description\n      sessionOnly\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateMyApiToken($name: String!, $scopes: [String!]!, $expiresInDays: Int!) {\n    createApiToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateMyApiToken($name: String!, $scopes: [String!]!, $expiresInDays: Int!) {\n    createApiToken(name: $name, scopes: $scopes, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeMyApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeMyApiToken($id: ID!) {\n    revokeApiToken(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -318,6 +476,10 @@ export function graphql(source: "\n  mutation AddToWishlist($wishlistId: ID!, $p
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveFromWishlist($wishlistId: ID!, $productId: ID!) {\n    removeFromWishlist(wishlistId: $wishlistId, productId: $productId) {\n      ...WishlistFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ViewerAccess {\n    me {\n      id\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query ViewerAccess {\n    me {\n      id\n      permissions\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -7,7 +7,7 @@ import type { Problem } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { createPasskey, passkeyProblem, passkeysSupported } from '../../lib/webauthn';
 import { DeletePasskeyDocument, FinishPasskeyRegistrationDocument, RenamePasskeyDocument, SecurityDocument, StartPasskeyRegistrationDocument } from './mfa.documents';
-import { useStepUp } from './use-step-up';
+import { useStepUp } from '../../lib/use-step-up';
 
 interface PasskeyRow {
   id: string;

@@ -7,7 +7,7 @@ import { QrCode } from '../../components/QrCode';
 import type { Problem } from '../../lib/errors';
 import { ConfirmTotpDocument, DisableTotpDocument, RegenerateCodesDocument, SecurityDocument, StartTotpDocument } from './mfa.documents';
 import { RecoveryCodes } from './RecoveryCodes';
-import { useStepUp } from './use-step-up';
+import { useStepUp } from '../../lib/use-step-up';
 
 /** The authenticator app (TOTP): set up with a QR code or the secret as text, confirm with a first code; turn off; new recovery codes. */
 export function TotpSection({ enabled, recoveryCodesLeft }: { enabled: boolean; recoveryCodesLeft: number }) {

@@ -6,7 +6,7 @@ import { Loading } from '../../components/Loading';
 import { PageTitle } from '../../components/PageTitle';
 import { graphql } from '../../gql';
 import { describeError } from '../../lib/errors';
-import { formatDateTime } from '../../lib/format';
+import { describeDevice, formatDateTime } from '../../lib/format';
 import { useSessionServices } from '../../lib/session-react';
 
 const MySessionsDocument = graphql(`
@@ -41,14 +41,6 @@ const RevokeSessionDocument = graphql(`
     revokeSession(id: $id)
   }
 `);
-
-/** "Firefox on Linux" from a User-Agent, enough to tell devices apart. */
-function describeDevice(userAgent: string | null | undefined): string {
-  if (!userAgent) return 'Unknown device';
-  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : /curl\//.test(userAgent) ? 'curl' : 'A browser or app';
-  const os = /Windows/.test(userAgent) ? 'Windows' : /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iOS' : /Mac OS X/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : '';
-  return os ? `${browser} on ${os}` : browser;
-}
 
 /** Where the person is signed in, and three ways out: this device, that device, everywhere. */
 export function SessionsView() {

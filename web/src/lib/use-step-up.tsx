@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
-import { StepUpPrompt, asksForStepUp } from '../../components/StepUpPrompt';
-import { describeError, type Problem } from '../../lib/errors';
-import { useSessionServices, useViewer } from '../../lib/session-react';
+import { StepUpPrompt, asksForStepUp } from '../components/StepUpPrompt';
+import { describeError, type Problem } from './errors';
+import { useSessionServices, useViewer } from './session-react';
 
 /**
  * Runs an action that may need a step-up: when the server answers FRESH_LOGIN_REQUIRED or
