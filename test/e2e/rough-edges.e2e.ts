@@ -148,3 +148,28 @@ it('an empty search result shows no Previous/Next', async () => {
   await expect(page.getByRole('navigation', { name: 'Pages' }).count()).resolves.toBe(0);
   await context.close();
 });
+
+it('the sign-up form says the username rule means ASCII letters, in its hint and the browser refusal', async () => {
+  const { context } = await isolatedContext(browser, base);
+  const page = await context.newPage();
+  await page.goto(`${base}/app/`);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  const username = page.getByLabel('Username');
+  // Its description, read the way a screen reader finds it (this file is compiled without the DOM's types).
+  const described = await username.evaluate((el: any) =>
+    String(el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id: string) => el.ownerDocument.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
+  expect(described).toMatch(/ASCII letters/);
+  // A non-ASCII letter: the browser refuses it (the field's pattern), its bubble showing the title under "match the
+  // requested format"; the server's error saying ASCII is checked in auth.resolvers.test.
+  await username.fill('zoë');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByLabel('Password').press('Enter');
+  expect(await username.evaluate((el: any) => el.validity.patternMismatch)).toBe(true);
+  expect(await username.getAttribute('title')).toMatch(/ASCII letters/);
+  await expect(page.getByRole('heading', { level: 1, name: /^Hello/ }).count()).resolves.toBe(0);
+  await context.close();
+});
