@@ -6,7 +6,7 @@ const { existsSync } = require('node:fs');
 
 // Suites that need a service are skipped without it; say which variable turns each on.
 const services = [
-  ['TEST_DATABASE_URL', 'PostgreSQL suites (multi-instance, outage, viewer, retention lock): TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run test:pg'],
+  ['TEST_DATABASE_URL', 'PostgreSQL suites (two instances: live bus, mail, second factors; outage, viewer, retention lock): TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run test:pg'],
   ['TEST_REDIS_URL', 'the shared Redis rate-limit suite: TEST_REDIS_URL=redis://127.0.0.1:6379 npm test'],
 ].filter(([name]) => !process.env[name]);
 for (const [name, what] of services) process.stdout.write(`skipped without ${name}: ${what}\n`);

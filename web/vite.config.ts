@@ -30,6 +30,8 @@ export default defineConfig(({ mode }) => ({
     emptyOutDir: true,
     // GraphiQL with its editor (Monaco) is a few MB; it is loaded only by the explorer page.
     chunkSizeWarningLimit: 5000,
+    // dist/.vite/manifest.json: the server reads which files only the explorer loads (src/http/web-assets.ts).
+    manifest: true,
   },
   worker: { format: 'es' },
   server: {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import { appAssetFilter, requestedFile } from './web-assets';
 
 /** Where the web app is served; `vite build` uses the same base. */
 export const WEB_PREFIX = '/app';
@@ -68,6 +69,14 @@ export async function webApp(scope: FastifyInstance, { config, root }: Options):
   scope.addHook('onRequest', async (request, reply) => {
     reply.header('content-security-policy', webCsp(request.url));
   });
+  if (!config.web.explorer) {
+    // With the explorer off its chunks (GraphiQL, Monaco, their workers) are not served at all, only the app's files.
+    const isAppFile = appAssetFilter(root);
+    scope.addHook('onRequest', async (request, reply) => {
+      const file = requestedFile(request.url, WEB_PREFIX);
+      if (file === null || (file.startsWith('assets/') && !(await isAppFile(file)))) return notFound(reply);
+    });
+  }
   scope.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode < 400) reply.header('cache-control', ASSETS.test(request.url) ? IMMUTABLE : 'no-cache');
     return payload;

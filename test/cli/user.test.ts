@@ -125,4 +125,22 @@ describe('npm run user while a server runs', () => {
       await db.drop();
     }
   });
+
+  it('a role taken away reaches the user’s open WebSocket within a second, on SQLite too', async () => {
+    const db = await freshDatabase();
+    const server = await createTestServer({ DATABASE_URL: db.url });
+    try {
+      await register(server, 'roleuser', 'role user password 1');
+      expect((await cli(['grant-role', '--username', 'roleuser', '--role', 'ADMIN'], { DATABASE_URL: db.url })).status).toBe(0);
+      const admin = await login(server, 'roleuser', 'role user password 1');
+      const socket = new RawSocket(wsUrl(server));
+      expect(await socket.init({ accessToken: admin.accessToken })).toBe('ack');
+      expect((await cli(['revoke-role', '--username', 'roleuser', '--role', 'ADMIN'], { DATABASE_URL: db.url })).status).toBe(0);
+      const closed = await Promise.race([socket.closed, sleep(1500).then(() => null)]);
+      expect(closed).toEqual({ code: 4403, reason: 'PERMISSIONS_CHANGED' });
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
 });

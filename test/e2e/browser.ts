@@ -1,7 +1,19 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { appFiles } from '../../src/http/web-assets';
+
+/** The build the global setup makes (development mode), which test servers serve. */
+export const WEB_DIST = join(__dirname, '../../web/dist');
+
+/** Files of a build (`assets/…`) that only the explorer page loads: all but those the app reaches from its manifest. */
+export function explorerOnlyFiles(dist: string): string[] {
+  const app = appFiles(JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')));
+  return readdirSync(join(dist, 'assets'))
+    .map((name) => `assets/${name}`)
+    .filter((file) => !app.has(file));
+}
 
 /** Debian's Chromium; Playwright's own browser download cannot work on these machines. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Product } from '../../src/modules/product/product.entity';
 import { User } from '../../src/modules/user/user.entity';
 import { createTestServer, type TestServer } from '../helpers/server';
-import { isolatedContext, launch, Shots, watch } from './browser';
+import { explorerOnlyFiles, isolatedContext, launch, Shots, watch } from './browser';
 
 /**
  * The production build (`npm run build:web`) against a production server that runs trusted documents only:
@@ -42,6 +42,7 @@ let productId: string;
 const problems: string[] = [];
 const posted: Array<Record<string, unknown>> = [];
 const subscribes: Array<Record<string, unknown>> = [];
+const assets: string[] = [];
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'tokengate-web-prod-'));
@@ -65,6 +66,7 @@ beforeAll(async () => {
   page = await context.newPage();
   problems.push(...watch(page));
   page.on('request', (request) => {
+    if (request.url().includes('/app/assets/')) assets.push(new URL(request.url()).pathname.replace('/app/', ''));
     if (request.method() === 'POST' && request.url().endsWith('/graphql')) posted.push(JSON.parse(request.postData() ?? '{}'));
   });
   page.on('websocket', (ws) =>
@@ -143,5 +145,17 @@ describe('the production build with TRUSTED_DOCUMENTS_ONLY=true', () => {
     const res = await server.http('/app/explorer', { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
     await expect(page.getByRole('link', { name: 'Explorer' }).count()).resolves.toBe(0);
+  });
+
+  it('loads none of the explorer files, and the server does not serve them with the explorer off', async () => {
+    const explorerFiles = explorerOnlyFiles(dist);
+    expect(explorerFiles.some((file) => /Explorer-.*\.js$/.test(file))).toBe(true);
+    await page.goto(server.url.replace(/\/graphql$/, '/app/products'));
+    await page.getByRole('heading', { level: 1, name: 'Products' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(assets.length).toBeGreaterThan(0);
+    expect(assets.filter((file) => explorerFiles.includes(file))).toEqual([]);
+    for (const file of assets) expect([file, (await server.http(`/app/${file}`)).status]).toEqual([file, 200]);
+    for (const file of explorerFiles) expect([file, (await server.http(`/app/${file}`)).status]).toEqual([file, 404]);
   });
 });

@@ -44,6 +44,8 @@ export async function createTestServer(env: Record<string, string> = {}, clock =
     // The outbox is read when this server queues mail (and when a test runs the worker), not on a timer that
     // would add statements to the tests that count them.
     MAIL_POLL_INTERVAL: '3600',
+    // Quiet whatever NODE_ENV a test picks (production logs at info): server lines in `npm test` read like failures.
+    LOG_LEVEL: 'silent',
     ...env,
   });
   const app = await createApp(config, { ...options, clock });

@@ -170,3 +170,52 @@ describe('the web app in development without a build', () => {
     }
   });
 });
+
+describe('the explorer chunks', () => {
+  // A stand-in build with Vite's manifest: the app's entry, a lazy page of its own, and the explorer's chunk with its
+  // style, a font, a shared editor chunk and a worker that no manifest entry names (as Vite writes Monaco's).
+  const MANIFEST = {
+    'index.html': { file: 'assets/index-abc123.js', isEntry: true, imports: ['_shared-1.js'], dynamicImports: ['src/features/explorer/Explorer.tsx', 'src/other/Page.tsx'], css: ['assets/index-1.css'] },
+    '_shared-1.js': { file: 'assets/shared-1.js' },
+    'src/other/Page.tsx': { file: 'assets/Page-1.js', isDynamicEntry: true, imports: ['index.html'] },
+    'src/features/explorer/Explorer.tsx': { file: 'assets/Explorer-1.js', isDynamicEntry: true, imports: ['index.html', '_shared-1.js', '_editor-1.js'], css: ['assets/Explorer-1.css'] },
+    '_editor-1.js': { file: 'assets/editor-1.js', assets: ['assets/codicon-1.ttf'] },
+  };
+  const APP = ['assets/index-abc123.js', 'assets/index-1.css', 'assets/shared-1.js', 'assets/Page-1.js'];
+  const EXPLORER = ['assets/Explorer-1.js', 'assets/Explorer-1.css', 'assets/editor-1.js', 'assets/codicon-1.ttf', 'assets/editor.worker-1.js'];
+  let build: string;
+  beforeAll(() => {
+    build = mkdtempSync(join(tmpdir(), 'tokengate-web-chunks-'));
+    mkdirSync(join(build, 'assets'));
+    mkdirSync(join(build, '.vite'));
+    writeFileSync(join(build, 'index.html'), INDEX);
+    writeFileSync(join(build, '.vite', 'manifest.json'), JSON.stringify(MANIFEST));
+    for (const file of [...APP, ...EXPLORER]) writeFileSync(join(build, file), '/* x */');
+  });
+  afterAll(() => rmSync(build, { recursive: true, force: true }));
+
+  it('are not served with the explorer off; the app files are', async () => {
+    const server = await createTestServer({ NODE_ENV: 'production', LOG_LEVEL: 'silent', WEB_APP: 'true' }, undefined, { webRoot: build });
+    try {
+      for (const file of APP) expect([file, (await server.http(`/app/${file}`)).status]).toEqual([file, 200]);
+      for (const file of EXPLORER) expect([file, (await server.http(`/app/${file}`)).status]).toEqual([file, 404]);
+      // However the path is spelled.
+      for (const path of ['/app/assets/../assets/Explorer-1.js', '/app/assets/%45xplorer-1.js', '/app/./assets/Explorer-1.js', '/app/assets/Explorer-1.js?x=1']) {
+        expect([path, (await server.http(path)).status]).toEqual([path, 404]);
+      }
+      expect((await server.http('/app/.vite/manifest.json', { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/^text\/html/);
+      expect((await page(server, '/app')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('are served with the explorer on', async () => {
+    const server = await createTestServer({ NODE_ENV: 'production', LOG_LEVEL: 'silent', WEB_APP: 'true', EXPLORER: 'true' }, undefined, { webRoot: build });
+    try {
+      for (const file of [...APP, ...EXPLORER]) expect([file, (await server.http(`/app/${file}`)).status]).toEqual([file, 200]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -49,7 +49,9 @@ export class RedisReplayCache implements ReplayCache {
   }
 
   async close(): Promise<void> {
-    await this.client.quit().catch(() => undefined);
+    // quit() needs the connection up (no offline queue); one still reconnecting (Redis down) is dropped instead.
+    if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
+    else this.client.disconnect();
   }
 }
 
@@ -88,7 +90,7 @@ export class DatabaseReplayCache implements ReplayCache {
 export async function openReplayCache(config: Config, sql: NativeSql, clock: Clock, logger: Logger): Promise<ReplayCache> {
   if (config.redisUrl) {
     // No offline queue: with Redis down a proof fails fast (503) instead of waiting.
-    const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, disconnectTimeout: 100 });
     client.on('error', (err: Error) => logger.warn('redis error', { message: err.message }));
     // Redis down at start does not stop the server (issue 20): ioredis keeps reconnecting, and until it is back
     // every DPoP proof fails closed with 503 (no offline queue), while bearer requests are served.

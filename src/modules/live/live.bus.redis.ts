@@ -9,8 +9,9 @@ import { parseEvent, type LiveBus } from './live.bus';
  * reconnecting, and re-checks every socket once it is back (events published meanwhile are lost, as in any outage).
  */
 export async function openRedisBus(url: string, channel: string, logger: Logger, required = true): Promise<LiveBus> {
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  const sub = new Redis(url, { lazyConnect: true });
+  // disconnect() of a connection that never came up leaves a 2 s timer (ioredis waits for a close that already happened).
+  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, disconnectTimeout: 100 });
+  const sub = new Redis(url, { lazyConnect: true, disconnectTimeout: 100 });
   for (const client of [pub, sub]) client.on('error', (err: Error) => logger.warn('live bus: redis error', { message: err.message }));
   try {
     await Promise.all([pub.connect(), sub.connect()]);

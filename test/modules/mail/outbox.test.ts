@@ -111,7 +111,7 @@ describe('without SMTP_URL', () => {
 
   it('production: the mail features answer EMAIL_DISABLED, and the start log says so', async () => {
     const warnings: string[] = [];
-    const server = await createTestServer({ NODE_ENV: 'production', WEB_APP: 'false', EXPLORER: 'false' });
+    const server = await createTestServer({ NODE_ENV: 'production', LOG_LEVEL: 'silent', WEB_APP: 'false', EXPLORER: 'false' });
     try {
       const res = await server.gql(REQUEST_RESET, { email: 'alice@example.com' });
       expect(firstError(res)).toMatchObject({ code: 'EMAIL_DISABLED' });

@@ -34,6 +34,8 @@ export function SignUpForm() {
         minLength={3}
         maxLength={32}
         pattern="[A-Za-z0-9_.\-]{3,32}"
+        // The browser adds the title to its "match the requested format" message: the rule, not just "wrong".
+        title="3 to 32 ASCII letters (a–z, A–Z), digits, “_”, “.” or “-”."
         autoCapitalize="none"
         spellCheck={false}
         hint="3 to 32 ASCII letters (a–z, A–Z), digits, “_”, “.” or “-”."

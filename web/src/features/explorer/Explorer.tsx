@@ -1,9 +1,7 @@
-import { explorerPlugin } from '@graphiql/plugin-explorer';
-import '@graphiql/plugin-explorer/style.css';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 import './explorer.css';
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { useAuth, useSessionServices } from '../../lib/session-react';
 import { explorerFetcher } from './explorer-fetcher';
 import './monaco-workers';
@@ -46,41 +44,24 @@ class MemoryStorage implements Storage {
 }
 
 const storage = new MemoryStorage();
-// The query builder: tick fields to write a query.
-const explorer = explorerPlugin();
-const plugins = [explorer];
 
-/** GraphiQL 5 with the query-builder plugin, bundled by Vite. Loaded on demand (it is large). */
+/**
+ * GraphiQL 5 with its own docs and history, bundled by Vite. Loaded on demand (it is large). No query-builder plugin:
+ * the only one, graphiql-explorer 0.9, was built for React 15/16 (peer warnings, a console error, stale operation names).
+ */
 export default function Explorer() {
   const { session, ws, fetch } = useSessionServices();
   const auth = useAuth();
   const fetcher = useMemo(() => explorerFetcher(`${window.location.origin}/graphql`, session, ws, fetch), [session, ws, fetch]);
-  const root = useRef<HTMLDivElement>(null);
-  useEffect(() => (root.current ? labelSelects(root.current) : undefined), []);
   return (
-    <div className="explorer" ref={root}>
+    <div className="explorer">
       <h1 className="visually-hidden">GraphQL explorer</h1>
       <p className="explorer-bar">
         {auth.status === 'signedIn' ? `Signed in as ${auth.viewer.username}: requests carry your token.` : 'Not signed in: only public operations will work.'}{' '}
         <a href="/app/">Back to the app</a>
       </p>
-      <GraphiQL fetcher={fetcher as never} plugins={plugins} defaultQuery={DEFAULT_QUERY} storage={storage} visiblePlugin={explorer} isHeadersEditorEnabled shouldPersistHeaders={false} />
+      <GraphiQL fetcher={fetcher as never} defaultQuery={DEFAULT_QUERY} storage={storage} isHeadersEditorEnabled shouldPersistHeaders={false} />
     </div>
   );
 }
 
-/**
- * The explorer plugin's "add new operation" <select> has no label; give it one (and to any like it that appears later),
- * so screen readers can name it. Returns the cleanup.
- */
-function labelSelects(container: HTMLElement): () => void {
-  const label = () => {
-    for (const select of container.querySelectorAll('select:not([aria-label]):not([aria-labelledby])')) {
-      if (!select.id || !container.querySelector(`label[for="${CSS.escape(select.id)}"]`)) select.setAttribute('aria-label', 'Kind of operation to add');
-    }
-  };
-  label();
-  const observer = new MutationObserver(label);
-  observer.observe(container, { childList: true, subtree: true });
-  return () => observer.disconnect();
-}

@@ -1,4 +1,4 @@
-import { getOperationAST, parse } from 'graphql';
+import { getOperationAST, Kind, parse } from 'graphql';
 import type { Client } from 'graphql-ws';
 import type { AuthSession } from '../../lib/session';
 import { ACCEPT, COOKIE_MODE_HEADERS, errorReason } from '../../lib/transport';
@@ -13,7 +13,8 @@ type Options = { headers?: Record<string, unknown> };
  * runs whatever you type, so a server with TRUSTED_DOCUMENTS_ONLY=true refuses what is not in the manifest.
  */
 export function explorerFetcher(uri: string, session: AuthSession, ws: Client, fetch: typeof globalThis.fetch = globalThis.fetch.bind(globalThis)) {
-  return async (params: Params, options?: Options): Promise<unknown> => {
+  return async (given: Params, options?: Options): Promise<unknown> => {
+    const params = { ...given, operationName: operationNameIn(given) };
     if (isSubscription(params)) {
       return ws.iterate({ query: params.query, operationName: params.operationName ?? undefined, variables: params.variables ?? undefined });
     }
@@ -33,6 +34,22 @@ export function explorerFetcher(uri: string, session: AuthSession, ws: Client, f
     }
     return body;
   };
+}
+
+/**
+ * The operation to run, checked against the document sent: GraphiQL re-reads the names a moment after an edit, so a
+ * document replaced and run at once came with the old name ("Unknown operation named …"). A name the document does not
+ * have gives way to its only operation's, or to none (the server then asks which one).
+ */
+export function operationNameIn({ query, operationName }: Params): string | null | undefined {
+  let names: Array<string | undefined>;
+  try {
+    names = parse(query).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value] : []));
+  } catch {
+    return operationName; // the server explains the syntax error
+  }
+  if (!operationName || names.includes(operationName)) return operationName;
+  return names.length === 1 ? names[0] : undefined;
 }
 
 function isSubscription({ query, operationName }: Params): boolean {
