@@ -1,4 +1,5 @@
-// Bulk rows for the growth rows: accounts, sessions (each with one refresh token) and audit events written straight
+// Bulk rows for the growth rows: accounts, sessions (each with one refresh token, expired a month ago, so the
+// retention row has a million to purge) and audit events written straight
 // into the SQLite file with recursive-CTE inserts, not through the API. Ids are UUIDv7-shaped and cannot collide with
 // the server's own (timestamp 0).
 import Database from 'better-sqlite3';
@@ -33,7 +34,7 @@ function fill(file: string, counts: FillCounts, log: (msg: string) => void): num
   log(`fill: ${counts.sessions} sessions and refresh tokens`);
   chunks(counts.sessions, (a, b) =>
     `${series(a, b)} insert into sessions (id, user_id, created_at, last_used_at, expires_at, auth_time, user_agent, ip)
-     select ${id(2, 'x')}, ${id(1, `1 + (x - 1) % ${counts.accounts}`)}, ${now}, ${now}, ${now + 30 * 86400_000}, ${now}, 'fill', '127.0.0.1' from s;
+     select ${id(2, 'x')}, ${id(1, `1 + (x - 1) % ${counts.accounts}`)}, ${now - 60 * 86400_000}, ${now - 60 * 86400_000}, ${now - 30 * 86400_000}, ${now - 60 * 86400_000}, 'fill', '127.0.0.1' from s;
      ${series(a, b)} insert into refresh_tokens (id, session_id, token_hash, created_at)
      select ${id(3, 'x')}, ${id(2, 'x')}, printf('%064x', x), ${now} from s`);
   log(`fill: ${counts.auditEvents} audit events`);

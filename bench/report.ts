@@ -20,6 +20,8 @@ export const ROWS = {
   meFull: 'me, filled database',
   refreshFull: 'refreshToken, filled database',
   loginFull: 'login, filled database',
+  meHalfFull: 'me @ half rate, filled database',
+  meHalfCleanup: 'me @ half rate during cleanup',
 } as const;
 export type Row = keyof typeof ROWS;
 
@@ -77,6 +79,7 @@ export function printReport(samples: Record<Row, Measured[]>, memory: Memory, li
     ['me filled / me empty database throughput', r.meFull.rps / r.me.rps, '>= 0.9'],
     ['refreshToken filled / empty database', r.refreshFull.rps / r.refresh.rps, '>= 0.9'],
     ['login filled / empty database', r.loginFull.rps / r.login.rps, 'none (reported)'],
+    ['me p99 during cleanup / me p99 before it', r.meHalfCleanup.p99 / r.meHalfFull.p99, '<= 1.5'],
     [`cartChanged p99 ${extra.liveMore?.sockets ?? 'more'} / ${live.sockets} sockets`, extra.liveMore ? extra.liveMore.p99 / live.p99 : NaN, 'none (reported)'],
   ];
   out.push('', 'ratios (value, target):');

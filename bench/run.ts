@@ -145,6 +145,15 @@ async function main(): Promise<void> {
         const refreshTokens = await loginMany(url, SESSIONS, C);
         await measure('refreshFull', { url, refreshTokens, connections: Math.min(CONNECTIONS, SESSIONS) });
       }
+      // The fill's sessions expired a month ago: `me` at half rate, then again while one retention pass purges them.
+      log('retention: me at half rate, then while the job deletes the filled sessions and their refresh tokens');
+      const halfSpec: LoadSpec = { url, body: ME, token: (await login(url)).accessToken, connections: CONNECTIONS, overallRate };
+      samples.meHalfFull.push((await load({ specs: [halfSpec] }))[0]);
+      const purge = server.request<{ removed: Record<string, number>; ms: number }>({ cmd: 'cleanup' });
+      samples.meHalfCleanup.push((await load({ specs: [halfSpec], warmup: 0 }))[0]);
+      const purged = await purge;
+      const rows = Object.entries(purged.removed).map(([table, n]) => `${n} ${table}`).join(', ') || 'nothing';
+      growthNotes.push(`cleanup: one retention pass removed ${rows} in ${(purged.ms / 1000).toFixed(1)} s; the during-cleanup row ran in its first ${DURATION} s`);
     }
 
     printReport(samples, memory, live, [

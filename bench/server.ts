@@ -1,4 +1,4 @@
-// The real app in its own process: prints {"url"} once listening, answers {cmd:'rss'} (RSS and live heap + external bytes, after a full GC) and {cmd:'stop'} over IPC.
+// The real app in its own process: prints {"url"} once listening, answers {cmd:'rss'} (RSS and live heap + external bytes, after a full GC), {cmd:'cleanup'} (one retention pass) and {cmd:'stop'} over IPC.
 import { join, resolve } from 'node:path';
 import { answerCpu, exitOnDisconnect } from './proc';
 
@@ -17,6 +17,12 @@ async function main(): Promise<void> {
       const { rss, heapUsed, external } = process.memoryUsage();
       // heapUsed + external: what live objects and buffers hold, without the pages a GC freed but the allocator kept.
       process.send!({ rss, live: heapUsed + external });
+    }
+    if (msg.cmd === 'cleanup') {
+      // One retention pass, as the CLEANUP_INTERVAL timer (or npm run cleanup) would run it.
+      const started = Date.now();
+      const removed = await app.retention.runOnce();
+      process.send!({ removed, ms: Date.now() - started });
     }
     if (msg.cmd === 'stop') {
       await app.stop().catch(() => undefined);

@@ -379,7 +379,7 @@ export type Mutation = {
   revokeRole: User;
   /** End one of the viewer's own sessions, or (sessions:manage) those of an account holding no permission you lack. Never with an API token. */
   revokeSession: Scalars['Boolean']['output'];
-  /** End every session of an account holding no permission you lack, and close its sockets; returns how many ended. Audited (LOGOUT_ALL with the actor). */
+  /** End every session of an account holding no permission you lack, and close its sockets; returns how many ended. Audited (LOGOUT_ALL with the actor). Never with an API token. */
   revokeUserSessions: Scalars['Int']['output'];
   /** Send a confirmation link to the signed-in account's address; false when it is already verified. */
   sendEmailVerification: Scalars['Boolean']['output'];

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/core';
 import { ViewerContext, type Context, type Deps } from '../../context';
+import type { Grant } from '../access/grant';
 import type { ClientMeta } from '../session/session.service';
 
 export type SocketDeps = Deps;
@@ -12,8 +13,17 @@ export type SocketDeps = Deps;
 export class SocketContext extends ViewerContext implements Context {
   readonly cookies: Record<string, string | undefined> = {};
 
-  constructor(deps: SocketDeps, readonly auth: Context['auth'], readonly meta: ClientMeta) {
+  constructor(deps: SocketDeps, readonly auth: Context['auth'], readonly meta: ClientMeta, private readonly socket?: { permissions: ReadonlySet<string> }) {
     super(deps);
+  }
+
+  /** What a subscription was let in with joins the socket's set, so a re-check that finds it gone closes the socket. */
+  override async getGrant(): Promise<Grant> {
+    const grant = await super.getGrant();
+    if (this.socket && [...grant.effective].some((p) => !this.socket!.permissions.has(p))) {
+      this.socket.permissions = new Set([...this.socket.permissions, ...grant.effective]);
+    }
+    return grant;
   }
 
   get em(): EntityManager {

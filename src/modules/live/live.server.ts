@@ -178,13 +178,13 @@ export function liveServerOptions(opts: Options): ServerOptions<Record<string, u
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [new GraphQLError('Unable to identify the operation.', { extensions: { code: 'BAD_REQUEST' } })];
       if (operation.operation !== 'subscription') return [new OnlySubscriptionsError()];
-      const { auth, meta } = connections.get(ctx)!;
+      const { auth, meta, socket } = connections.get(ctx)!;
       return {
         schema,
         document,
         operationName: payload.operationName,
         variableValues: payload.variables,
-        contextValue: new SocketContext(opts, auth, meta),
+        contextValue: new SocketContext(opts, auth, meta, socket),
       };
     },
     onError: (ctx, _id, _payload, errors) => {

@@ -14,7 +14,7 @@ export interface LiveSocket {
   meta: ClientMeta;
   /** Epoch ms when the credential lapses on its own: the access token's exp, or the API token's expiry. */
   expiresAt: number;
-  /** The permissions in effect when the socket opened; if any is gone at a re-check, the socket closes. */
+  /** The permissions in effect at the last check (open, or a re-check); if any is gone at a re-check, the socket closes. */
   permissions: ReadonlySet<string>;
   close(code: number, reason: string): void;
   expiry?: NodeJS.Timeout;
@@ -113,5 +113,7 @@ export class SocketRegistry {
     if (!now) return;
     if (now.failure) socket.close(CLOSE.auth, now.failure);
     else if ([...socket.permissions].some((p) => !now.permissions.has(p))) socket.close(CLOSE.auth, 'PERMISSIONS_CHANGED');
+    // What was granted since the socket opened counts from now on: losing it later closes the socket too.
+    else socket.permissions = now.permissions;
   }
 }

@@ -1,4 +1,5 @@
 import type { MutationResolvers, QueryResolvers, SessionResolvers, UserResolvers } from '../../generated/graphql';
+import { ForbiddenError } from '../../errors';
 import { assertMayActOn } from '../access/account-guard';
 import { clearRefreshCookie, cookieMode, presentedRefreshToken } from '../auth/refresh-cookie';
 
@@ -42,6 +43,8 @@ const revokeSession: NonNullable<MutationResolvers['revokeSession']> = async (_p
 
 /** sessions:manage (the directive checked it) over an account holding no permission the viewer lacks; its sockets close. */
 const revokeUserSessions: NonNullable<MutationResolvers['revokeUserSessions']> = async (_p, { userId }, ctx) => {
+  // Like revokeSession: ending other people's sessions needs a person signed in, never a script's token.
+  if (ctx.auth.apiToken) throw new ForbiddenError('API_TOKEN_NOT_ALLOWED', 'sessions:manage');
   const viewer = await ctx.getUser();
   const target = await ctx.services.users.get(ctx.em, userId);
   await assertMayActOn(ctx.em, { user: viewer, permissions: (await ctx.getGrant()).effective }, target);

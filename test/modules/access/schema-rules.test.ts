@@ -104,9 +104,9 @@ const EXPECTED_OBJECT_RULES: Record<string, string> = {
   'User.mfaEnabled': P('self'),
   'User.mfaMethods': P('self'),
   'User.recoveryCodesLeft': P('self'),
-  'User.lastSignInAt': P('self'),
-  'User.mfaFactors': P('self'),
-  'User.signInMethods': P('self'),
+  'User.lastSignInAt': P('contact'),
+  'User.mfaFactors': P('contact'),
+  'User.signInMethods': P('contact'),
   AuditEvent: S(['audit:read']),
 };
 /** What anyone who may see an account sees: its public profile. Every other User field needs a rule. */

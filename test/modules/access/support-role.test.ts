@@ -115,3 +115,35 @@ describe('a SUPPORT role (users:read, audit:read) reads people and the trail, an
     expect((await server.gql(`{ me { id } }`, {}, as(alice))).status).toBe(200);
   });
 });
+
+describe('a role keeper (roles:manage alone) sees no contact facts of the accounts it changes', () => {
+  let server: TestServer;
+  afterAll(() => server.close());
+
+  it('is refused lastSignInAt, mfaFactors and signInMethods, like email', async () => {
+    server = await createTestServer();
+    const admin = await makeAdmin(server, 'root');
+    const alice = await register(server, 'alice', PASSWORD);
+    await createRole(server, admin, 'KEEPER', ['roles:manage']);
+    const keeper = await userWithRole(server, admin, 'kim', 'KEEPER');
+    for (const field of ['email', 'lastSignInAt', 'mfaFactors { totp }', 'signInMethods { identities { email } }']) {
+      const res = await server.gql(`mutation ($id: ID!) { grantRole(userId: $id, role: "KEEPER") { id ${field} } }`, { id: alice.user.id }, as(keeper));
+      expect([field, firstError(res)]).toMatchObject([field, { code: 'FORBIDDEN' }]);
+    }
+  });
+});
+
+describe('revokeUserSessions', () => {
+  let server: TestServer;
+  afterAll(() => server.close());
+
+  it('is refused to an API token, even one scoped sessions:manage (like revokeSession)', async () => {
+    server = await createTestServer();
+    const admin = await makeAdmin(server, 'root');
+    const bob = await register(server, 'bob', PASSWORD);
+    const token = await createApiToken(server, admin, ['sessions:manage']);
+    const res = await server.gql(`mutation ($id: ID!) { revokeUserSessions(userId: $id) }`, { id: bob.user.id }, as(token.token));
+    expect(firstError(res)).toMatchObject({ code: 'FORBIDDEN', reason: 'API_TOKEN_NOT_ALLOWED' });
+    expect((await login(server, 'bob', PASSWORD)).accessToken).toEqual(expect.any(String));
+  });
+});

@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { createTestServer, firstError, login, register, type TestServer } from '../../helpers/server';
-import { as, createRole, makeAdmin, ok, PASSWORD, REVOKE_ROLE, userWithRole } from '../../helpers/access';
+import { as, createRole, GRANT_ROLE, makeAdmin, ok, PASSWORD, REVOKE_ROLE, userWithRole } from '../../helpers/access';
 import { RawSocket, sleep, wsClient, wsUrl, type Closed } from '../../helpers/ws';
 
 const TAIL = `subscription ($filter: AuditFilter) { auditEventAdded(filter: $filter) { id type userId actorId outcome ip } }`;
@@ -109,6 +109,31 @@ describe('auditEventAdded', () => {
     expect(tail.events[tail.events.length - 1]).toBe(seen);
     expect(tail.events.map((e) => e.type)).not.toContain('ROLE_REVOKED');
     tail.close();
+  });
+
+  it('stops when audit:read is revoked from a socket that opened before the role was granted', async () => {
+    const dan = await register(server, 'dan', PASSWORD);
+    let closedWith: (c: Closed) => void = () => undefined;
+    const closed = new Promise<Closed>((resolve) => (closedWith = resolve));
+    const client: Client = wsClient(server, () => ({ accessToken: dan.accessToken }), { on: { closed: (e) => closedWith({ code: (e as Closed).code, reason: String((e as Closed).reason) }) } });
+    // The socket opens while dan holds nothing: his cart keeps it open.
+    const stopCart = client.subscribe({ query: 'subscription { cartChanged { totalQuantity } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    await ok(server.gql(GRANT_ROLE, { userId: dan.user.id, role: 'SUPPORT' }, as(admin)), 'grantRole');
+    await sleep(200); // the grant's re-check of dan's sockets
+    const events: any[] = [];
+    const stopTail = client.subscribe({ query: TAIL }, { next: (r) => void (r.data && events.push(r.data.auditEventAdded)), error: () => undefined, complete: () => undefined });
+    await server.app.services.audit.flush();
+    while (!events.some((e) => e.ip === 'probe')) {
+      server.app.services.audit.record({ type: 'LOGIN_FAILED', ip: 'probe' });
+      await sleep(100);
+    }
+    await ok(server.gql(REVOKE_ROLE, { userId: dan.user.id, role: 'SUPPORT' }, as(admin)), 'revokeRole');
+    expect(await closed).toEqual({ code: 4403, reason: 'PERMISSIONS_CHANGED' });
+    expect(events.map((e) => e.type)).not.toContain('ROLE_REVOKED');
+    stopTail();
+    stopCart();
+    await client.dispose();
   });
 
   it('ends with the session: revokeUserSessions closes the follower’s socket', async () => {
