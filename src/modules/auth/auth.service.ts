@@ -105,9 +105,11 @@ export class AuthService {
    */
   async login(em: EntityManager, input: Credentials, meta: ClientMeta, jkt: string | null = null): Promise<IssuedSession> {
     const password = this.passwords.normalizeForLogin(input.password);
+    // The client's budgets first, so a client over them costs no lookup; then the account's, keyed by the account
+    // found, so its username and its e-mail address spend one budget.
+    await this.countAttempt(() => this.limits.loginClientAttempt(meta.ip), meta);
     const user = await this.users.findForLogin(em, input.username);
-    // One budget per account: its username and its e-mail address spend the same one.
-    await this.countAttempt(user?.username ?? input.username, meta);
+    await this.countAttempt(() => this.limits.loginAccountAttempt(user?.username ?? input.username), meta);
     const ok = user ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyDummy(password);
     if (!user || !ok || !user.isActive) {
       // Unknown usernames are not stored: people sometimes type their password there.
@@ -210,7 +212,7 @@ export class AuthService {
 
   /** A password check like login's: it counts against the same limits, and a success clears the account's failures. */
   async checkCurrentPassword(viewer: User, claims: AccessClaims, password: string, meta: ClientMeta, during: string): Promise<void> {
-    await this.countAttempt(viewer.username, meta);
+    await this.countAttempt(() => this.limits.loginAttempt(viewer.username, meta.ip), meta);
     if (!(await this.passwords.verify(viewer.passwordHash, password))) {
       this.audit.record({ type: 'LOGIN_FAILED', userId: viewer.id, actorId: viewer.id, sessionId: claims.sid, ...meta, detail: { reason: 'BAD_PASSWORD', during } });
       await this.limits.loginFailed(meta.ip);
@@ -220,10 +222,10 @@ export class AuthService {
   }
 
   /** Counts one password attempt; a lockout is audited when it starts and when it ends, not per refused request. */
-  private async countAttempt(username: string, meta: ClientMeta): Promise<void> {
+  private async countAttempt(take: () => Promise<void>, meta: ClientMeta): Promise<void> {
     this.lockouts.sweep();
     try {
-      await this.limits.loginAttempt(username, meta.ip);
+      await take();
     } catch (err) {
       const lock = err instanceof RateLimitedError ? lockOf(err) : undefined;
       if (lock && (lock.limit === 'loginIp' || lock.limit === 'loginAccount')) {

@@ -59,8 +59,18 @@ export class RateLimits {
 
   /** Counts one login attempt for the client and the account name; throws RATE_LIMITED when any budget is spent. */
   async loginAttempt(username: string, ip: string | null): Promise<void> {
+    await this.loginClientAttempt(ip);
+    await this.loginAccountAttempt(username);
+  }
+
+  /** The client's share of a login attempt (taken before the account is looked up). */
+  async loginClientAttempt(ip: string | null): Promise<void> {
     await this.take('loginIp', clientKey(ip));
     await this.take('loginSuccessIp', clientKey(ip));
+  }
+
+  /** The account's share, keyed by the account's name. */
+  async loginAccountAttempt(username: string): Promise<void> {
     await this.take('loginAccount', accountKey(username));
   }
 

@@ -141,6 +141,7 @@ describe('resetMfa', () => {
     const reset = await ok(server.gql(RESET_MFA, { id: alice.user.id }, as(admin)), 'resetMfa');
     expect(reset).toEqual({ id: alice.user.id, mfaEnabled: false });
     await ok(server.gql(`mutation ($input: LoginInput!) { login(input: $input) { accessToken } }`, { input: { username: 'alice', password: PASSWORD } }), 'login');
+    await server.app.services.audit.flush(); // the trail is written in 20 ms batches
     const events = await ok(server.gql(AUDIT, { type: 'MFA_RESET' }, as(admin)), 'auditEvents');
     expect(events.edges.map((e: any) => [e.node.userId, JSON.parse(e.node.detail)])).toEqual([[alice.user.id, { by: admin.user.id }]]);
 
