@@ -18,13 +18,23 @@ const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 const BLANK_FILLERS = /[\u115f\u1160\u3164\uffa0\u2800]/gu;
 const FILLER = /^[\u115f\u1160\u3164\uffa0]$/u;
 
-/** A character that renders as nothing; fillers are left to the visible-character rule. */
+/** The code point just before `index` (a surrogate pair read as one). */
+function before(text: string, index: number): string | undefined {
+  if (index === 0) return undefined;
+  const low = text.charCodeAt(index - 1);
+  const start = index >= 2 && low >= 0xdc00 && low <= 0xdfff && text.charCodeAt(index - 2) >= 0xd800 && text.charCodeAt(index - 2) <= 0xdbff ? index - 2 : index - 1;
+  return text.slice(start, index);
+}
+
+/** A character that renders as nothing. A name of fillers alone is left to the visible-character rule. */
 function hasIgnorable(text: string): boolean {
+  const onlyFillers = !VISIBLE.test(text.replace(BLANK_FILLERS, ''));
   for (const match of text.matchAll(IGNORABLE)) {
     const char = match[0];
-    if (FILLER.test(char)) continue;
-    const before = [...text.slice(0, match.index)].pop();
-    if (PRESENTATION.has(char) && before !== undefined && PICTOGRAPH.test(before)) continue;
+    // Beside visible text a Hangul filler pads a name to look like another ("root\u3164" as "root").
+    if (FILLER.test(char) && onlyFillers) continue;
+    const previous = before(text, match.index);
+    if (PRESENTATION.has(char) && previous !== undefined && PICTOGRAPH.test(previous)) continue;
     return true;
   }
   return false;

@@ -26,6 +26,10 @@ describe('cleanName and cleanText', () => {
       expect([c.codePointAt(0)!.toString(16), reasonOf(() => cleanName(`abc${c}def`, 'name', 80))]).toEqual([c.codePointAt(0)!.toString(16), 'INVISIBLE_CHARACTER']);
     }
     expect(reasonOf(() => cleanName('\u2764\ufe0f list', 'name', 80))).toBe('accepted');
+    for (const padded of ['root\u3164', 'admin\uffa0', '\u115fbob', 'a\u1160b']) expect(reasonOf(() => cleanName(padded, 'name', 80))).toBe('INVISIBLE_CHARACTER');
+    // A selector after an astral pictograph (a surrogate pair) is read against the whole code point.
+    expect(reasonOf(() => cleanText('\u{1f600}\ufe0f'.repeat(1000), 'description', 2000))).toBe('accepted');
+    expect(reasonOf(() => cleanName('a\ud83d\ude00\ufe0fb\ufe0f', 'name', 80))).toBe('INVISIBLE_CHARACTER');
     expect(reasonOf(() => cleanName('\u2602\ufe0e and \u{1f600}', 'name', 80))).toBe('accepted');
   });
 
