@@ -13,7 +13,8 @@ import { clientMeta } from './http/client-address';
 import type { User } from './modules/user/user.entity';
 import { hashApiToken, isWellFormedApiToken, looksLikeApiToken, type PresentedApiToken } from './modules/access/api-token.secret';
 import type { TokenCredential } from './modules/access/api-token.service';
-import type { Grant } from './modules/access/grant';
+import { gateSecondFactor, type Grant } from './modules/access/grant';
+import { MFA_ACR } from './modules/mfa/amr';
 import { loadGrant, loadTokenViewer } from './modules/access/viewer';
 
 export interface Context {
@@ -152,7 +153,13 @@ export abstract class ViewerContext {
   abstract dpopKey(): Promise<string | null>;
 
   getGrant(): Promise<Grant> {
-    return (this.grant ??= this.getUser().then((user) => loadGrant(this.services.sql, user, this.token)));
+    return (this.grant ??= this.getUser().then(async (user) => {
+      const grant = await loadGrant(this.services.sql, user, this.token);
+      const listed = this.config.mfa.requiredFor;
+      // A token cannot step up: it counts as the second factor of the session it was minted from.
+      const secondFactor = this.auth.claims ? this.auth.claims.acr === MFA_ACR : Boolean(this.token?.secondFactor);
+      return listed.length && !secondFactor ? gateSecondFactor(grant, listed) : grant;
+    }));
   }
 }
 

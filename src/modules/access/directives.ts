@@ -2,7 +2,7 @@ import { defaultFieldResolver, isObjectType, type GraphQLFieldConfig, type Graph
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import type { Context } from '../../context';
 import { ForbiddenError } from '../../errors';
-import { firstMissing, shortfallOf, type Grant } from './grant';
+import { firstMissing, shortfallOf } from './grant';
 import { isPermission, type Permission } from './permissions';
 import { POLICIES, type Policy, type PolicyRefusal } from './policies';
 
@@ -97,9 +97,11 @@ function guard(field: GraphQLFieldConfig<unknown, Context>, rules: Rule[], typeN
     for (const rule of rules) {
       if (rule.kind === 'requiresScopes') {
         const grant = await ctx.getGrant();
-        const missing = firstMissing(grant.effective, rule.scopes) as Permission | null;
+        // Permissions held but gated by MFA_REQUIRED_FOR count here, so the refusal names the second factor.
+        const held: ReadonlySet<string> = grant.gated ? new Set([...grant.effective, ...grant.gated]) : grant.effective;
+        const missing = firstMissing(held, rule.scopes) as Permission | null;
         if (missing) throw new ForbiddenError(shortfallOf(grant, missing), missing);
-        await requireSecondFactor(ctx, viewer.id, grant, rule.scopes);
+        await requireSecondFactor(ctx, viewer.id, held, grant.tokenSecondFactor, rule.scopes);
       } else if (rule.kind === 'policy') {
         const input = { ctx, viewer, grant: () => ctx.getGrant(), source, typeName };
         const refusal = await firstRefusal(rule.policies, (name) => policies[name](input));
@@ -121,13 +123,12 @@ function guard(field: GraphQLFieldConfig<unknown, Context>, rules: Rule[], typeN
 }
 
 /** MFA_REQUIRED_FOR: when the alternative that let the viewer in uses a listed permission, it needs a second factor. */
-async function requireSecondFactor(ctx: Context, userId: string, grant: Grant, scopes: string[][]): Promise<void> {
+async function requireSecondFactor(ctx: Context, userId: string, held: ReadonlySet<string>, tokenSecondFactor: boolean | null, scopes: string[][]): Promise<void> {
   const listed = ctx.config.mfa.requiredFor;
   if (!listed.length) return;
-  const effective: ReadonlySet<string> = grant.effective;
-  const used = scopes.find((all) => all.every((p) => effective.has(p))) ?? [];
+  const used = scopes.find((all) => all.every((p) => held.has(p))) ?? [];
   const permission = listed.find((p) => used.includes(p));
-  if (permission) await ctx.services.stepUp.requireForPermission(ctx.em, userId, ctx.auth.claims, permission, grant.tokenSecondFactor);
+  if (permission) await ctx.services.stepUp.requireForPermission(ctx.em, userId, ctx.auth.claims, permission, tokenSecondFactor);
 }
 
 /** OR of ANDs, like @requiresScopes: null when one alternative passes, else a refusal of the alternative failing least. */

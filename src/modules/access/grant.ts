@@ -11,6 +11,18 @@ export interface Grant {
   readonly effective: ReadonlySet<Permission>;
   /** With an API token: whether it was minted from a session opened with a second factor; null for a session. */
   readonly tokenSecondFactor: boolean | null;
+  /** MFA_REQUIRED_FOR permissions held but left out of `effective`: this request was not signed in with a second factor. */
+  readonly gated?: ReadonlySet<Permission>;
+}
+
+/**
+ * MFA_REQUIRED_FOR, for every check at once: without a second factor the listed permissions leave `effective`
+ * (so no policy, resolver or account guard counts them); the directives read `gated` to name the reason.
+ */
+export function gateSecondFactor(grant: Grant, listed: readonly Permission[]): Grant {
+  const gated = new Set(listed.filter((p) => grant.effective.has(p)));
+  if (!gated.size) return grant;
+  return { ...grant, effective: new Set([...grant.effective].filter((p) => !gated.has(p))), gated };
 }
 
 export function makeGrant(account: Iterable<Permission>, scopes: Iterable<Permission> | null, tokenSecondFactor: boolean | null = null): Grant {

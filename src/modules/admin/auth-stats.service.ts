@@ -48,6 +48,7 @@ const AUDIT_SQL = {
 };
 
 /**
+ * Only sessions expiring after the range starts can overlap it (expires_at is indexed, so old ones are not read).
  * A session is open from created_at until the first of revoked_at, expires_at and last_used_at plus the idle
  * time: open within hour b exactly when its first hour <= b <= its last hour. Counting sessions by first hour
  * and by last hour (clamped to the range) is two GROUP BYs over the sessions that overlap the range; a running
@@ -55,7 +56,7 @@ const AUDIT_SQL = {
  */
 const SESSIONS_SQL = {
   sqlite: `with s as (
-      select created_at as born, min(coalesce(revoked_at, expires_at), expires_at, last_used_at + ?) as dead from sessions where created_at < ?
+      select created_at as born, min(coalesce(revoked_at, expires_at), expires_at, last_used_at + ?) as dead from sessions where created_at < ? and expires_at > ?
     )
     select 'first' as edge, max(born / ${HOUR_MS}, ?) as hour, count(*) as n from s where dead > ? group by 2
     union all
@@ -63,7 +64,7 @@ const SESSIONS_SQL = {
   postgresql: `with s as (
       select floor(extract(epoch from created_at) * 1000) as born,
              floor(extract(epoch from least(revoked_at, expires_at, last_used_at + make_interval(secs => ?::double precision))) * 1000) as dead
-      from sessions where created_at < ?::timestamptz
+      from sessions where created_at < ?::timestamptz and expires_at > ?::timestamptz
     )
     select 'first' as edge, greatest(floor(born / ${HOUR_MS}), ?::bigint) as hour, count(*) as n from s where dead > ?::bigint group by 2
     union all
@@ -93,7 +94,7 @@ export class AuthStatsService {
     const at = (d: Date) => (pg ? d : d.getTime());
     const [events, edges] = await Promise.all([
       sql.execute(pg ? AUDIT_SQL.postgresql : AUDIT_SQL.sqlite, [...TYPES, at(from), at(to)]) as Promise<Array<{ type: string; hour: unknown; n: unknown }>>,
-      sql.execute(pg ? SESSIONS_SQL.postgresql : SESSIONS_SQL.sqlite, [pg ? this.idleTtlSeconds : this.idleTtlSeconds * 1000, at(to), firstHour, from.getTime(), lastHour, from.getTime()]) as Promise<
+      sql.execute(pg ? SESSIONS_SQL.postgresql : SESSIONS_SQL.sqlite, [pg ? this.idleTtlSeconds : this.idleTtlSeconds * 1000, at(to), at(from), firstHour, from.getTime(), lastHour, from.getTime()]) as Promise<
         Array<{ edge: string; hour: unknown; n: unknown }>
       >,
     ]);

@@ -25,7 +25,11 @@ export class RateLimitLog {
     const id = `${limiter}:${key}`;
     const until = this.open.get(id);
     if (until !== undefined && until > now) return;
-    if (this.open.size >= MAX_OPEN) for (const [k, end] of this.open) if (end <= now || this.open.size >= MAX_OPEN) this.open.delete(k);
+    // Oldest first (insertion order): drop from the front while full or lifted, so each insert costs O(1) amortised.
+    for (const [k, end] of this.open) {
+      if (end > now && this.open.size < MAX_OPEN) break;
+      this.open.delete(k);
+    }
     this.open.set(id, now + retryAfter * 1000);
     this.audit.record({ type: 'RATE_LIMITED', ip: HASHED.has(limiter) ? null : key, detail: { limiter, retryAfter } });
   }

@@ -21,8 +21,17 @@ type Outcome = 'allow' | { status: number; code: string; reason: string; missing
 
 const GUARD_REASONS = new Set(['INSUFFICIENT_ROLE', 'INSUFFICIENT_SCOPE', 'API_TOKEN_NOT_ALLOWED', 'NO_RULE']);
 
+/** Fields whose resolver refuses API tokens on top of their directive (ending other people's sessions needs a person). */
+const SESSION_PEOPLE_ONLY = new Set(['Mutation.revokeUserSessions']);
+
 /** What the issue specifies, written from scratch: OR of ANDs over permissions; an API token's are scopes ∩ account, never roles:manage. */
-function expected(rule: Rule, caller: Caller): Outcome {
+function expected(rule: Rule, caller: Caller, field = ''): Outcome {
+  const outcome = expectedByRule(rule, caller);
+  if (outcome === 'allow' && caller.kind === 'token' && SESSION_PEOPLE_ONLY.has(field)) return { status: 403, code: 'FORBIDDEN', reason: 'API_TOKEN_NOT_ALLOWED', missing: 'sessions:manage' };
+  return outcome;
+}
+
+function expectedByRule(rule: Rule, caller: Caller): Outcome {
   if (rule.kind === 'public') return 'allow';
   if (caller.kind === 'anonymous') return { status: 401, code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' };
   if (rule.kind === 'authenticated') return 'allow';
@@ -147,7 +156,7 @@ describe('permission matrix over every root field', () => {
       const mismatches: string[] = [];
       for (const row of ROWS.filter((r) => r.operation === 'subscription')) {
         const { caller, token } = callers[name](row.rule);
-        const want = expected(row.rule, caller);
+        const want = expected(row.rule, caller, row.field);
         const socket = new RawSocket(wsUrl(server));
         expect(await socket.init(token ? { authorization: `Bearer ${token}` } : undefined)).toBe('ack');
         socket.send({ id: 's', type: 'subscribe', payload: { query: row.doc.query, variables: row.doc.variables } });
@@ -181,7 +190,7 @@ describe('permission matrix over every root field', () => {
     let allowed = 0;
     for (const row of ordered.filter((r) => r.operation !== 'subscription')) {
       const { caller, token } = callers[name](row.rule);
-      const want = expected(row.rule, caller);
+      const want = expected(row.rule, caller, row.field);
       const res: GqlResponse = await server.gql(row.doc.query, row.doc.variables, token ? { token } : {});
       const problem = judge({ status: res.status, errors: res.body.errors ?? [] }, want, caller);
       if (problem) mismatches.push(`${row.field}: ${problem}`);

@@ -69,13 +69,11 @@ describe('MFA_REQUIRED_FOR', () => {
     expect(firstError(before)).toMatchObject({ code: 'FORBIDDEN', reason: 'MFA_ENROLLMENT_REQUIRED', missing: 'users:manage' });
     await ok(server.gql(MFA_STATUS, {}, as(admin)), 'me'); // everything else works
     await ok(server.gql(AUDIT, {}, as(admin)), 'auditEvents');
-    // Minted before the account had a second factor: it must not become a way around the rule once it has one.
-    const early = await ok(server.gql(CREATE_API_TOKEN, { name: 'early', scopes: ['users:manage'], days: 30 }, as(admin)), 'createApiToken');
+    // Without a second factor the permission is not in effect, so no token carrying it can be minted either.
+    const early = await server.gql(CREATE_API_TOKEN, { name: 'early', scopes: ['users:manage'], days: 30 }, as(admin));
+    expect(firstError(early)).toMatchObject({ code: 'FORBIDDEN', reason: 'PERMISSION_NOT_HELD', missing: 'users:manage' });
 
     const { secret } = await enrolTotp(server, admin.accessToken);
-    const byEarly = await server.gql(SET_ACTIVE, { id: bob.user.id, active: false }, as(early.token));
-    expect(byEarly.status).toBe(403);
-    expect(firstError(byEarly)).toMatchObject({ code: 'FORBIDDEN', reason: 'API_TOKEN_WITHOUT_SECOND_FACTOR', missing: 'users:manage' });
     const old = await server.gql(SET_ACTIVE, { id: bob.user.id, active: false }, as(admin));
     expect(old.status).toBe(401);
     expect(old.headers.get('www-authenticate')).toBe(HEADER);
@@ -86,6 +84,29 @@ describe('MFA_REQUIRED_FOR', () => {
     // A token minted from the session opened with the second factor carries it.
     const late = await ok(server.gql(CREATE_API_TOKEN, { name: 'late', scopes: ['users:manage'], days: 30 }, as(stepped)), 'createApiToken');
     expect(await ok(server.gql(SET_ACTIVE, { id: bob.user.id, active: true }, as(late.token)), 'setUserActive')).toEqual({ id: bob.user.id, isActive: true });
+    // A token from before the rule (or before the owner enrolled) carries no second factor: refused, saying so.
+    await server.app.orm.em.fork().nativeUpdate('ApiToken', { id: late.apiToken.id }, { secondFactor: false });
+    const byEarly = await server.gql(SET_ACTIVE, { id: bob.user.id, active: false }, as(late.token));
+    expect(byEarly.status).toBe(403);
+    expect(firstError(byEarly)).toMatchObject({ code: 'FORBIDDEN', reason: 'API_TOKEN_WITHOUT_SECOND_FACTOR', missing: 'users:manage' });
+  });
+
+  it('gates the listed permission wherever it is checked: policies and resolvers too, not only @requiresScopes', async () => {
+    server = await createTestServer({ MFA_REQUIRED_FOR: 'sessions:manage' });
+    const admin = await makeAdmin(server, 'root');
+    const bob = await register(server, 'bob', PASSWORD);
+    const bobSession = (await ok(server.gql('{ mySessions { id } }', {}, as(bob)), 'mySessions'))[0].id;
+    const { secret } = await enrolTotp(server, admin.accessToken);
+    // grantRole needs roles:manage only; its answer's sessions need sessions:manage (the ownSessions policy).
+    const peek = await server.gql(`mutation ($id: ID!) { grantRole(userId: $id, role: "USER") { id sessions { id ip } } }`, { id: bob.user.id }, as(admin));
+    expect(firstError(peek)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(JSON.stringify(peek.body.data ?? null)).not.toContain(bobSession);
+    const end = await server.gql(`mutation ($id: ID!) { revokeSession(id: $id) }`, { id: bobSession }, as(admin));
+    expect(end.body.data?.revokeSession ?? null).toBeNull();
+    const stepped = await mfaLogin(server, 'root', secret);
+    const seen = await ok(server.gql(`query ($id: ID!) { user(id: $id) { sessions { id } } }`, { id: bob.user.id }, as(stepped)), 'user');
+    expect(seen.sessions.map((x: any) => x.id)).toContain(bobSession);
+    expect(await ok(server.gql(`mutation ($id: ID!) { revokeSession(id: $id) }`, { id: bobSession }, as(stepped)), 'revokeSession')).toBe(true);
   });
 
   it('is off by default, and the production start log says so', async () => {
