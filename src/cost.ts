@@ -46,6 +46,17 @@ function listSizeOf(field: GraphQLField<unknown, unknown>): ListSize | null {
   return found;
 }
 
+/** @cost(weight) of a field definition: what it costs itself in place of 1 (a count or an aggregate over a table). */
+const weights = new WeakMap<GraphQLField<unknown, unknown>, number>();
+function weightOf(field: GraphQLField<unknown, unknown>): number {
+  let weight = weights.get(field);
+  if (weight !== undefined) return weight;
+  const value = field.astNode?.directives?.find((d) => d.name.value === 'cost')?.arguments?.find((a) => a.name.value === 'weight')?.value;
+  weight = value?.kind === Kind.INT ? Number(value.value) : 1;
+  weights.set(field, weight);
+  return weight;
+}
+
 /**
  * GRAPHQL_MAX_COST counted in values the answer can hold: every field is 1 plus its children, and a list
  * field is that times its length, which is its page size (`first`, capped at the field's @listSize max), its
@@ -102,7 +113,7 @@ class CostWalk {
     const size = declared ? this.size(node, def as GraphQLField<unknown, unknown>, declared) : DEFAULT_LIST_SIZE;
     const named = getNamedType(def.type);
     const inner = declared?.sizedFields ? { names: declared.sizedFields, size } : null;
-    const own = 1 + (node.selectionSet && isCompositeType(named) ? this.selections(node.selectionSet, named, inner, spreads) : 0);
+    const own = weightOf(def as GraphQLField<unknown, unknown>) + (node.selectionSet && isCompositeType(named) ? this.selections(node.selectionSet, named, inner, spreads) : 0);
     if (sized?.names.has(name)) return sized.size * own;
     return isListType(getNullableType(def.type)) && !declared?.sizedFields ? size * own : own;
   }

@@ -3,8 +3,9 @@ import { parse, specifiedRules, validate } from 'graphql';
 import { armor } from '../src/armor';
 import { loadConfig } from '../src/config';
 import { buildSchema } from '../src/schema';
-import { createTestServer, register, type GqlResponse, type TestServer } from './helpers/server';
-import { CREATE_WISHLIST, ADD_TO_WISHLIST, insertProducts, ok } from './helpers/shop';
+import { createTestServer, firstError, register, type GqlResponse, type TestServer } from './helpers/server';
+import { as } from './helpers/access';
+import { CREATE_WISHLIST, ADD_TO_WISHLIST, insertProducts, makeAdmin, ok } from './helpers/shop';
 
 const PRODUCT = 'id name description priceCents currency';
 /** The request that answered 8.5 MB: every wishlist's products, under 30 aliases. */
@@ -82,5 +83,21 @@ describe('the web app', () => {
     const manifest: Record<string, string> = JSON.parse(readFileSync(`${__dirname}/../web/src/gql/persisted-documents.json`, 'utf8'));
     const refused = Object.values(manifest).flatMap((query) => validate(schema, parse(query), rules).map((e) => `${/\w+ (\w+)/.exec(query)?.[1]}: ${e.message}`));
     expect(refused).toEqual([]);
+  });
+});
+
+describe('@cost weights', () => {
+  let server: TestServer;
+  beforeAll(async () => (server = await createTestServer()));
+  afterAll(() => server.close());
+
+  it('counts an aggregate over a table at its weight, so aliases cannot multiply it past the limit', async () => {
+    const admin = await makeAdmin(server, 'root');
+    const many = `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: authStats(range: LAST_7_DAYS) { from }`).join(' ')} }`;
+    const refused = await server.gql(many, {}, as(admin));
+    expect(firstError(refused)).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'COST' });
+    const counts = `{ ${Array.from({ length: 25 }, (_, i) => `c${i}: auditEvents(first: 1) { totalCount }`).join(' ')} }`;
+    expect(firstError(await server.gql(counts, {}, as(admin)))).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'COST' });
+    expect((await server.gql('{ authStats(range: LAST_24_HOURS) { from } }', {}, as(admin))).body.errors).toBeUndefined();
   });
 });
