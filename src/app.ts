@@ -13,6 +13,7 @@ import { createLogger, type AppLogger } from './lib/logger';
 import { buildSchema } from './schema';
 import { armor } from './armor';
 import { nulBytesPlugin } from './lib/nul-bytes';
+import { subscriptionsOverHttpPlugin } from './http/subscriptions';
 import { DOCUMENT_CACHE_BYTES, DocumentCache } from './document-cache';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
@@ -136,6 +137,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...protection.plugins,
       unavailableStatusPlugin,
       nulBytesPlugin,
+      subscriptionsOverHttpPlugin,
       ...noStorePlugins,
       graphqlMetricsPlugin(metrics, trusted?.operationNames ?? new Set()),
       config.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),

@@ -29,7 +29,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** ISO-8601 date-time in UTC, e.g. 2026-11-24T18:30:00.000Z. */
+  /** ISO-8601 date-time in UTC, e.g. 2026-11-24T18:30:00.000Z; the years 0001 to 9999 (else BAD_USER_INPUT). */
   DateTime: { input: Date; output: Date; }
 };
 

@@ -50,9 +50,10 @@ export function encodeUserCursor(order: UserOrder, user: Pick<User, 'id' | 'last
 function decodeUserCursor(order: UserOrder, cursor: string): { id: string; at: Date | null } {
   const decoded = /^[A-Za-z0-9_-]{1,120}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const prefix = `${CURSOR_KIND[order]}:`;
-  const [id = '', ms] = decoded.startsWith(prefix) ? decoded.slice(prefix.length).split('.') : [];
-  const at = ms !== undefined && /^\d{1,15}$/.test(ms) ? new Date(Number(ms)) : null;
-  if (!isUuid(id) || (ms !== undefined && !at) || (at && order !== 'LAST_SIGN_IN_DESC')) throw new BadUserInputError('after', 'after is not a cursor from this list in this order.');
+  const [id = '', ms, ...rest] = decoded.startsWith(prefix) ? decoded.slice(prefix.length).split('.') : [];
+  // A sign-in time within the years a DateTime can hold (PostgreSQL refuses the rest as a driver error).
+  const at = ms !== undefined && /^\d{1,15}$/.test(ms) && Number(ms) <= 253_402_300_799_999 ? new Date(Number(ms)) : null;
+  if (!isUuid(id) || rest.length || (ms !== undefined && !at) || (at && order !== 'LAST_SIGN_IN_DESC')) throw new BadUserInputError('after', 'after is not a cursor from this list in this order.');
   return { id, at };
 }
 
