@@ -346,8 +346,8 @@ describe('the admin console as ADMIN', () => {
     const [csv] = await Promise.all([admin.page.waitForEvent('download'), csvLink.click()]);
     const csvText = readFileSync((await csv.path())!, 'utf8');
     const lines = csvText.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('id,at,type,outcome,userId,actorId,sessionId,ip,userAgent,detail');
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(expected.edges.map((e: { node: { id: string } }) => e.node.id));
+    expect(lines[0]).toBe('"id","at","type","outcome","userId","actorId","sessionId","ip","userAgent","detail"');
+    expect(lines.slice(1).map((l) => JSON.parse(l.split(',')[0]))).toEqual(expected.edges.map((e: { node: { id: string } }) => e.node.id));
 
     await admin.page.getByRole('button', { name: 'Export as NDJSON' }).click();
     const ndLink = admin.page.getByRole('link', { name: /^Download audit-.*\.ndjson$/ });

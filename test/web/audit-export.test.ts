@@ -66,12 +66,19 @@ describe('fetchForExport', () => {
 });
 
 describe('toCsv and toNdjson', () => {
-  it('quotes commas, quotes and newlines (RFC 4180) and defuses formulas', () => {
-    const csv = toCsv([row(1, { detail: '{"role":"A,B"}', userAgent: 'line\nbreak' }), row(2, { detail: '=HYPERLINK("x")', ip: '-1' })]);
+  it('quotes every cell (RFC 4180) and defuses formulas, also behind spaces, in full width, or after a ";"', () => {
+    const csv = toCsv([
+      row(1, { detail: '{"role":"A,B"}', userAgent: 'line\nbreak' }),
+      row(2, { detail: '=HYPERLINK("x")', ip: '-1' }),
+      row(3, { userAgent: "Mozilla/5.0;=cmd|' /C calc'!A0;", detail: '\u00a0=1+1', ip: '\uff1dSUM(A1)' }),
+    ]);
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('id,at,type,outcome,userId,actorId,sessionId,ip,userAgent,detail');
-    expect(lines[1]).toBe('e1,2026-12-01T10:00:00.000Z,LOGIN_FAILED,FAILURE,u1,,,127.0.0.1,"line\nbreak","{""role"":""A,B""}"');
-    expect(csv).toContain(`e2,2026-12-01T10:00:00.000Z,LOGIN_FAILED,FAILURE,u1,,,'-1,,"'=HYPERLINK(""x"")"\r\n`);
+    expect(lines[0]).toBe('"id","at","type","outcome","userId","actorId","sessionId","ip","userAgent","detail"');
+    expect(lines[1]).toBe('"e1","2026-12-01T10:00:00.000Z","LOGIN_FAILED","FAILURE","u1","","","127.0.0.1","line\nbreak","{""role"":""A,B""}"');
+    expect(csv).toContain(`"e2","2026-12-01T10:00:00.000Z","LOGIN_FAILED","FAILURE","u1","","","'-1","","'=HYPERLINK(""x"")"\r\n`);
+    // The ";" stays inside its quoted cell, so a ";"-separated spreadsheet does not start a cell at "=cmd".
+    expect(csv).toContain(`"Mozilla/5.0;=cmd|' /C calc'!A0;","'\u00a0=1+1"`);
+    expect(csv).toContain(`"'\uff1dSUM(A1)"`);
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 

@@ -27,15 +27,21 @@ export async function fetchForExport(client: ApolloClient, filter: AuditFilter, 
   return { rows, total, truncated: false };
 }
 
-/** RFC 4180 quoting; a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with ' (OWASP CSV injection). */
+// A formula start (=, +, -, @, tab, CR, their full-width forms), also after leading spaces or no-break spaces.
+const FORMULA = /^[\s\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+/**
+ * RFC 4180 quoting of every cell, so no separator inside one splits it (a ";" spreadsheet locale included); a
+ * cell a spreadsheet would run as a formula is prefixed with ' (OWASP CSV injection).
+ */
 function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (FORMULA.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 export function toCsv(rows: AuditRowFragment[]): string {
-  const lines = [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(','))];
+  const lines = [COLUMNS.map(csvCell).join(','), ...rows.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(','))];
   return lines.join('\r\n') + '\r\n';
 }
 
