@@ -2,6 +2,7 @@ import { LockMode, raw, type EntityManager, type FilterQuery, type QueryOrderMap
 import type { Clock } from '../../lib/clock';
 import { isUuid } from '../../lib/ids';
 import { checkFirst, encodeCursor } from '../../lib/pagination';
+import { containsPattern, nameKey } from '../../lib/text';
 import { BadUserInputError, LastAdminError, NotFoundError, UnauthenticatedError } from '../../errors';
 import type { ClientMeta, SessionService } from '../session/session.service';
 import { withRetry } from '../../db/retry';
@@ -62,10 +63,11 @@ function decodeUserCursor(order: UserOrder, cursor: string): { id: string; at: D
  * A fresh condition per query: the ORM consumes a raw key when it renders it.
  */
 function searchFilter(search: string | null | undefined): (() => FilterQuery<User>) | null {
-  const text = (search ?? '').trim();
+  // Keys are stored NFC and lower-cased: a search typed in decomposed form finds them too.
+  const text = (search ?? '').normalize('NFC').trim();
   if (!text) return null;
   if (text.length > SEARCH_MAX) throw new BadUserInputError('search', `search is at most ${SEARCH_MAX} characters.`);
-  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  const pattern = containsPattern(nameKey(text));
   // An explicit ESCAPE: SQLite's LIKE has no default escape character.
   return () => ({ [raw(`(username_key like ? escape '\\' or email_key like ? escape '\\')`, [pattern, pattern])]: [] });
 }

@@ -78,6 +78,8 @@ describe('users(search, orderBy) and user(id)', () => {
     expect(await names('b_x')).toEqual(['bob_x']); // "_" is not "any character"
     expect(await names('%')).toEqual([]);
     expect(await names('EXAMPLE.org')).toEqual(['carol']);
+    await server.app.orm.em.fork().nativeUpdate(User, { id: ids.carol }, { email: 'car\u00f6l@example.org', emailKey: 'car\u00f6l@example.org' });
+    expect(await names('CARO\u0308L')).toEqual(['carol']); // typed decomposed (o + combining diaeresis): NFC first
     expect(await names('  bob ', 'CREATED_DESC')).toEqual(['bobby', 'bob_x']);
     expect(await names('')).toHaveLength(6);
     const long = await server.gql(USERS, { search: 'x'.repeat(101) }, as(admin));
