@@ -14,6 +14,7 @@ import { buildSchema } from './schema';
 import { armor } from './armor';
 import { nulBytesPlugin } from './lib/nul-bytes';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions';
+import { lowerThreadPoolPriority } from './lib/pool-priority';
 import { DOCUMENT_CACHE_BYTES, DocumentCache } from './document-cache';
 import { createServices, type Services } from './services';
 import { RateLimits } from './modules/auth/rate-limit';
@@ -84,6 +85,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.logLevel);
   const webRoot = options.webRoot ?? webDistDir();
   assertWebBuild(config, webRoot);
+  const lowered = await lowerThreadPoolPriority();
+  if (lowered) logger.info('thread pool: lower CPU priority than the event loop', { threads: lowered });
   const orm = await initORM(config.database);
   const store = await openLimiterStore(config, orm, logger).catch(async (err) => {
     await orm.close();
