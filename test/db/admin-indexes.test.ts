@@ -66,6 +66,14 @@ describe('indexes behind the admin console', () => {
     }
   });
 
+  it('a page of one event type reads audit_events_type_id_index in id order', async () => {
+    const found = await plans(`{ auditEvents(first: 5, filter: { types: [LOGIN_FAILED] }) { totalCount } }`, 'audit_events');
+    for (const plan of found) {
+      expect(plan).toContain('audit_events_type_id_index');
+      if (!pg) expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
   it('authStats reads only the range it counts, through an index on (type, at) or at', async () => {
     const found = (await plans(`{ authStats(range: LAST_7_DAYS) { from } }`, 'audit_events', (sql) => /group by/i.test(sql))).join('\n');
     // SQLite takes (type, at); PostgreSQL's planner may take either on a near-empty table: both are range scans.
