@@ -70,11 +70,9 @@ export const loginWithProof = (url: string, proof: string) => call(url, LOGIN, '
 
 /** A personal API token (no scopes: `me` needs none) minted with a fresh login's access token. */
 export async function createApiToken(url: string, accessToken: string): Promise<string> {
-  const query = 'mutation { createApiToken(name: "bench", scopes: [], expiresInDays: 1) { token } }';
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ query }) });
-  const json = (await res.json()) as { data?: { createApiToken?: { token: string } }; errors?: unknown };
-  const token = json.data?.createApiToken?.token;
-  if (!token) throw new Error(`createApiToken failed (HTTP ${res.status}): ${JSON.stringify(json.errors)}`);
+  const json = await data<{ createApiToken: { token: string } }>(url, 'mutation { createApiToken(name: "bench", scopes: [], expiresInDays: 1) { token } }', {}, accessToken);
+  const token = json.data?.createApiToken.token;
+  if (!token) throw new Error(`createApiToken failed: ${JSON.stringify(json.errors)}`);
   return token;
 }
 

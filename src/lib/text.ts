@@ -15,8 +15,10 @@ const PRESENTATION = new Set(['\ufe0e', '\ufe0f']);
 const PICTOGRAPH = /^[\p{Extended_Pictographic}\p{S}]$/u;
 // Something a reader sees: a letter, digit, punctuation or symbol, not a filler that renders blank.
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
-const BLANK_FILLERS = /[\u115f\u1160\u3164\uffa0\u2800]/gu;
-const FILLER = /^[\u115f\u1160\u3164\uffa0]$/u;
+// Hangul fillers (default-ignorable) and the blank braille pattern (not): blank, whatever a font draws.
+const FILLERS = '\u115f\u1160\u3164\uffa0';
+const BLANK_FILLERS = new RegExp(`[${FILLERS}\u2800]`, 'gu');
+const FILLER = new RegExp(`^[${FILLERS}]$`, 'u');
 
 /** The code point just before `index` (a surrogate pair read as one). */
 function before(text: string, index: number): string | undefined {
